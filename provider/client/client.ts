@@ -1,0 +1,134 @@
+import { backOff } from "exponential-backoff";
+import { Bitrix24DeadlineError, Bitrix24Error, Bitrix24TransportError, errorCode } from "./errors";
+import { PortalLimiter, limiterFor } from "./limiter";
+import { OAuthSession } from "./oauth";
+import { classify, isIdempotent } from "./retryPolicy";
+import { Settings } from "./settings";
+import { postJson, readEnvelope } from "./transport";
+import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
+
+export interface CallOptions {
+  /** Defaults from the method name: `*.add` is not idempotent. */
+  idempotent?: boolean;
+}
+
+/** Counters a benchmark or a test can read. */
+export interface ClientStats {
+  requests: number;
+  rateLimited: number;
+  retries: number;
+  refreshes: number;
+}
+
+export const LIST_PAGE_SIZE = 50;
+
+/**
+ * A Bitrix24 REST client for one portal and one set of credentials: auth, the shared rate limiter,
+ * bounded retries under a per-operation deadline, typed errors without secrets.
+ */
+export class Bitrix24Client {
+  readonly stats: ClientStats = { requests: 0, rateLimited: 0, retries: 0, refreshes: 0 };
+  private readonly limiter: PortalLimiter;
+  private readonly oauth?: OAuthSession;
+
+  constructor(readonly settings: Settings) {
+    this.limiter = limiterFor(settings.portal, settings.rateLimitRps, settings.rateLimitBurst);
+    if (settings.auth.kind === "oauth") this.oauth = new OAuthSession(settings.auth, settings.requestTimeoutMs);
+  }
+
+  private url(method: string): string {
+    const auth = this.settings.auth;
+    if (auth.kind === "webhook") return auth.webhookUrl + method;
+    const base = auth.portalUrl.endsWith("/rest/") ? auth.portalUrl : `${auth.portalUrl}rest/`;
+    return base + method;
+  }
+
+  /** One HTTP request through the limiter; on `expired_token` refreshes once and repeats it. */
+  private async send(method: string, params: JsonObject, timeoutMs: number): Promise<JsonValue> {
+    for (let refreshed = false; ; refreshed = true) {
+      await this.limiter.take();
+      const token = this.oauth ? await this.oauth.token() : undefined;
+      const body = token ? { ...params, auth: token } : params;
+      this.stats.requests++;
+      const { status, data } = await postJson(method, this.url(method), body, timeoutMs);
+      try {
+        return readEnvelope(method, status, data);
+      } catch (e) {
+        if (classify(e) === "refresh" && this.oauth && !refreshed) {
+          this.stats.refreshes++;
+          await this.oauth.refresh(token);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Calls a method and returns its `result`. Retries with jittered exponential backoff while the
+   * operation's deadline allows; a non-idempotent call is not repeated after an ambiguous failure
+   * (the Bitrix24TransportError goes to the caller, which must reconcile).
+   */
+  async call(method: string, params: JsonObject = {}, opts: CallOptions = {}): Promise<JsonValue> {
+    const idempotent = opts.idempotent ?? isIdempotent(method);
+    const { operationTimeoutMs, requestTimeoutMs, retryBaseDelayMs } = this.settings;
+    const deadline = Date.now() + operationTimeoutMs;
+    let attempts = 0;
+    let lastError: unknown;
+    let outOfTime = false;
+    try {
+      return await backOff(
+        () => {
+          attempts++;
+          const left = deadline - Date.now();
+          if (left <= 0) {
+            outOfTime = true;
+            throw lastError ?? new Bitrix24TransportError(method, "no time left");
+          }
+          return this.send(method, params, Math.min(requestTimeoutMs, left));
+        },
+        {
+          numOfAttempts: Number.MAX_SAFE_INTEGER,
+          startingDelay: retryBaseDelayMs,
+          timeMultiple: 2,
+          maxDelay: Math.max(retryBaseDelayMs, 10_000),
+          jitter: "full",
+          retry: (e: unknown) => {
+            if (outOfTime) return false;
+            lastError = e;
+            const verdict = classify(e);
+            if (e instanceof Bitrix24Error && e.code === "QUERY_LIMIT_EXCEEDED") {
+              this.stats.rateLimited++;
+              this.limiter.penalize();
+            }
+            const again = verdict === "retry" || (verdict === "retry-if-idempotent" && idempotent);
+            if (!again) return false;
+            if (Date.now() >= deadline) {
+              outOfTime = true;
+              return false;
+            }
+            this.stats.retries++;
+            return true;
+          },
+        },
+      );
+    } catch (e) {
+      if (outOfTime)
+        throw new Bitrix24DeadlineError(method, attempts, errorCode(lastError), Math.round(operationTimeoutMs / 1000));
+      if (!idempotent && e instanceof Bitrix24Error && classify(e) === "retry-if-idempotent")
+        throw new Bitrix24TransportError(method, `HTTP ${e.httpStatus} ${e.code}`, e.httpStatus);
+      throw e;
+    }
+  }
+
+  /** Every page of a biconnector list (50 a page, no `total`: stop on a short page). */
+  async listAll(method: string, params: JsonObject = {}): Promise<JsonObject[]> {
+    const items: JsonObject[] = [];
+    for (let page = 1; ; page++) {
+      const result = await this.call(method, { ...params, page });
+      const batch = Array.isArray(result) ? result.filter(isJsonObject) : [];
+      items.push(...batch);
+      if (batch.length < LIST_PAGE_SIZE) return items;
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import * as os from "os";
+import * as path from "path";
+import { Bitrix24ConfigError } from "./errors";
+import { registerSecret } from "./redact";
+
+/** One row per setting: stack config key (namespace `bitrix24:`), env variable, meaning. */
+export const SETTINGS = [
+  { key: "webhookUrl", env: "BITRIX24_WEBHOOK_URL", doc: "incoming webhook base URL" },
+  { key: "portalUrl", env: "BITRIX24_PORTAL_URL", doc: "portal base URL for OAuth calls" },
+  { key: "accessToken", env: "BITRIX24_ACCESS_TOKEN", doc: "OAuth access token" },
+  { key: "refreshToken", env: "BITRIX24_REFRESH_TOKEN", doc: "OAuth refresh token" },
+  { key: "clientId", env: "BITRIX24_CLIENT_ID", doc: "application client_id" },
+  { key: "clientSecret", env: "BITRIX24_CLIENT_SECRET", doc: "application client_secret" },
+  { key: "oauthUrl", env: "BITRIX24_OAUTH_URL", doc: "token server" },
+  { key: "tokenStore", env: "BITRIX24_TOKEN_STORE", doc: "token store file" },
+  { key: "rateLimitRps", env: "BITRIX24_RATE_LIMIT_RPS", doc: "requests per second the portal drains" },
+  { key: "rateLimitBurst", env: "BITRIX24_RATE_LIMIT_BURST", doc: "the portal's burst" },
+  { key: "requestTimeoutMs", env: "BITRIX24_REQUEST_TIMEOUT_MS", doc: "timeout of one HTTP request" },
+  { key: "operationTimeoutMs", env: "BITRIX24_OPERATION_TIMEOUT_MS", doc: "total time for one operation with its retries" },
+  { key: "retryBaseDelayMs", env: "BITRIX24_RETRY_BASE_DELAY_MS", doc: "first retry delay (doubles, jittered)" },
+] as const;
+
+export type SettingKey = (typeof SETTINGS)[number]["key"];
+export type SettingSource = (key: SettingKey) => string | undefined;
+
+export type AuthSettings =
+  | { kind: "webhook"; webhookUrl: string }
+  | {
+      kind: "oauth";
+      portalUrl: string;
+      accessToken?: string;
+      refreshToken?: string;
+      clientId?: string;
+      clientSecret?: string;
+      oauthUrl: string;
+      tokenStore: string;
+    };
+
+export interface Settings {
+  auth: AuthSettings;
+  /** Origin of the portal: the rate limit is per portal. */
+  portal: string;
+  rateLimitRps: number;
+  rateLimitBurst: number;
+  requestTimeoutMs: number;
+  operationTimeoutMs: number;
+  retryBaseDelayMs: number;
+}
+
+export const DEFAULT_OAUTH_URL = "https://oauth.bitrix.info";
+
+export function defaultTokenStore(): string {
+  return path.join(os.homedir(), ".pulumi-bitrix24", "tokens.json");
+}
+
+/** Stack config first, then the environment. */
+export function layeredSource(
+  config: SettingSource,
+  env: NodeJS.ProcessEnv = process.env,
+): SettingSource {
+  return (key) => {
+    const fromConfig = config(key);
+    if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
+    const row = SETTINGS.find((s) => s.key === key);
+    const fromEnv = row ? env[row.env] : undefined;
+    return fromEnv === "" ? undefined : fromEnv;
+  };
+}
+
+function positive(get: SettingSource, key: SettingKey, fallback: number): number {
+  const raw = get(key);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Bitrix24ConfigError(`bitrix24:${key} must be a positive number, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function httpBase(key: SettingKey, raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Bitrix24ConfigError(`bitrix24:${key} must be an http(s) URL`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw new Bitrix24ConfigError(`bitrix24:${key} must be an http(s) URL`);
+  return raw.endsWith("/") ? raw : raw + "/";
+}
+
+const HOW_TO =
+  "Set either an OAuth application (recommended; the connector methods refuse webhooks): " +
+  "bitrix24:portalUrl (BITRIX24_PORTAL_URL) with bitrix24:accessToken (BITRIX24_ACCESS_TOKEN) and/or " +
+  "bitrix24:refreshToken + bitrix24:clientId + bitrix24:clientSecret " +
+  "(BITRIX24_REFRESH_TOKEN, BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET); " +
+  "or an incoming webhook: bitrix24:webhookUrl (BITRIX24_WEBHOOK_URL). " +
+  "Secrets belong in `pulumi config set --secret`.";
+
+/** Resolves and checks the provider settings; one clear error lists what to set. */
+export function resolveSettings(get: SettingSource): Settings {
+  for (const key of ["webhookUrl", "accessToken", "refreshToken", "clientSecret"] as const) {
+    const v = get(key);
+    registerSecret(v);
+    if (key === "webhookUrl" && v) registerSecret(v.replace(/\/+$/, "").split("/").pop());
+  }
+  const webhookUrl = get("webhookUrl");
+  const portalUrl = get("portalUrl");
+  const accessToken = get("accessToken");
+  const refreshToken = get("refreshToken");
+  const clientId = get("clientId");
+  const clientSecret = get("clientSecret");
+  const oauthSet = [portalUrl, accessToken, refreshToken].some((v) => v !== undefined);
+
+  const limits = {
+    rateLimitRps: positive(get, "rateLimitRps", 2),
+    rateLimitBurst: positive(get, "rateLimitBurst", 50),
+    requestTimeoutMs: positive(get, "requestTimeoutMs", 60_000),
+    operationTimeoutMs: positive(get, "operationTimeoutMs", 300_000),
+    retryBaseDelayMs: positive(get, "retryBaseDelayMs", 500),
+  };
+
+  if (webhookUrl && oauthSet)
+    throw new Bitrix24ConfigError(
+      "Contradictory Bitrix24 credentials: both a webhook URL and OAuth settings are set. " + HOW_TO,
+    );
+  if (webhookUrl) {
+    const base = httpBase("webhookUrl", webhookUrl);
+    if (!/\/rest\/[^/]+\/[^/]+\/$/.test(new URL(base).pathname))
+      throw new Bitrix24ConfigError(
+        "bitrix24:webhookUrl must look like https://PORTAL/rest/USER_ID/SECRET/",
+      );
+    return { auth: { kind: "webhook", webhookUrl: base }, portal: new URL(base).origin, ...limits };
+  }
+  const missing: string[] = [];
+  if (!portalUrl) missing.push("bitrix24:portalUrl (BITRIX24_PORTAL_URL)");
+  if (!accessToken && !refreshToken) missing.push("bitrix24:accessToken or bitrix24:refreshToken");
+  if (refreshToken && !clientId) missing.push("bitrix24:clientId (BITRIX24_CLIENT_ID)");
+  if (refreshToken && !clientSecret) missing.push("bitrix24:clientSecret (BITRIX24_CLIENT_SECRET)");
+  if (missing.length)
+    throw new Bitrix24ConfigError(
+      `Bitrix24 credentials are ${oauthSet ? "incomplete" : "missing"}; missing: ${missing.join(", ")}. ${HOW_TO}`,
+    );
+  const base = httpBase("portalUrl", portalUrl as string);
+  return {
+    auth: {
+      kind: "oauth",
+      portalUrl: base,
+      accessToken,
+      refreshToken,
+      clientId,
+      clientSecret,
+      oauthUrl: httpBase("oauthUrl", get("oauthUrl") ?? DEFAULT_OAUTH_URL),
+      tokenStore: get("tokenStore") ?? defaultTokenStore(),
+    },
+    portal: new URL(base).origin,
+    ...limits,
+  };
+}

@@ -1,0 +1,15 @@
+export { Connector, ConnectorArgs, ConnectorSetting, ConnectorSettingType } from "./resources/connector";
+export { ConnectorProvider } from "./resources/connectorProvider";
+export { connectorSchema } from "./schema/connector";
+export {
+  Bitrix24Client,
+  Bitrix24Error,
+  Bitrix24TransportError,
+  Bitrix24DeadlineError,
+  Bitrix24ConfigError,
+  SETTINGS,
+  resolveSettings,
+} from "./client";
+export type { Settings, CallOptions, ClientStats } from "./client";
+/** Used by the serialized provider shim; not for direct use. */
+export { providerRuntime } from "./runtime";

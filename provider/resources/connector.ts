@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConnectorInputName, connectorSchema } from "../schema/connector";
+import { providerShim } from "./shim";
+
+export type ConnectorSettingType = "STRING" | "INT";
+
+/** One connection parameter the connector asks for; its `code` keys `connection[...]` at the endpoints. */
+export interface ConnectorSetting {
+  /** Label in the BI Builder UI (≤ 512 characters). */
+  name: string;
+  /** Key sent to the endpoints as `connection[<code>]` (≤ 512 characters, unique). */
+  code: string;
+  type: ConnectorSettingType;
+}
+
+export interface ConnectorArgs {
+  /** Name shown in BI Builder (1–512 characters). */
+  title: pulumi.Input<string>;
+  /** An http(s) image URL or a `data:image/...;base64,` URI. */
+  logo: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+  /** Position in lists (default 100). */
+  sort?: pulumi.Input<number>;
+  /** Endpoint Bitrix24 calls to test a connection (http(s), ≤ 2048). */
+  urlCheck: pulumi.Input<string>;
+  /** Endpoint that returns the list of tables. */
+  urlTableList: pulumi.Input<string>;
+  /** Endpoint that describes one table's columns. */
+  urlTableDescription: pulumi.Input<string>;
+  /** Endpoint that returns the rows. */
+  urlData: pulumi.Input<string>;
+  /** Connection parameters users fill in when they create a source. */
+  settings: pulumi.Input<pulumi.Input<ConnectorSetting>[]>;
+  /** The endpoints support field mapping (newer portals; default false). */
+  supportMapping?: pulumi.Input<boolean>;
+  /** `mysql`/`pgsql` hide the built-in DBMS tile (newer portals; ≤ 64, default ""). */
+  sourceCode?: pulumi.Input<string>;
+}
+
+// Compile-time guard: the typed args and the schema name the same fields, no more, no less.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const argsMatchSchema: Same<keyof ConnectorArgs, ConnectorInputName> = true;
+void argsMatchSchema;
+
+/** A Bitrix24 BI Builder connector (biconnector.connector.*); its id is the connector id. */
+export class Connector extends pulumi.dynamic.Resource {
+  declare public readonly title: pulumi.Output<string>;
+  declare public readonly logo: pulumi.Output<string>;
+  declare public readonly description: pulumi.Output<string>;
+  declare public readonly sort: pulumi.Output<number>;
+  declare public readonly urlCheck: pulumi.Output<string>;
+  declare public readonly urlTableList: pulumi.Output<string>;
+  declare public readonly urlTableDescription: pulumi.Output<string>;
+  declare public readonly urlData: pulumi.Output<string>;
+  declare public readonly settings: pulumi.Output<ConnectorSetting[]>;
+  declare public readonly supportMapping: pulumi.Output<boolean>;
+  declare public readonly sourceCode: pulumi.Output<string>;
+  /** When the portal created it (`Y-m-d H:i:s`, portal time). */
+  declare public readonly dateCreate: pulumi.Output<string>;
+
+  constructor(name: string, args: ConnectorArgs, opts?: pulumi.CustomResourceOptions) {
+    // Every output is declared (as undefined) so the program can read it.
+    const props: Record<string, unknown> = {};
+    for (const f of connectorSchema.fields) if (f.name !== "id") props[f.name] = undefined;
+    super(providerShim("connector"), name, { ...props, ...args }, opts, "bitrix24", "Connector");
+  }
+}

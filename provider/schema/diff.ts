@@ -1,0 +1,45 @@
+import { JsonObject, JsonValue, ResourceSchema, inputFields } from "./spec";
+import { isUnknown, containsUnknown } from "./unknown";
+import { normalizeValue } from "./validate";
+
+export interface FieldDiff {
+  /** Input fields whose value differs (or is unknown during preview). */
+  changed: string[];
+  /** The subset the API cannot update in place. */
+  replaces: string[];
+  /** A replacement would collide with the old object on a portal-wide unique field. */
+  deleteBeforeReplace: boolean;
+}
+
+function canonical(v: JsonValue | undefined): string {
+  return JSON.stringify(v ?? null);
+}
+
+/** The value a field holds once the API has applied its default. */
+function effective(
+  f: ResourceSchema["fields"][number],
+  v: JsonValue | undefined,
+): JsonValue | undefined {
+  if (v === undefined || v === null) return f.default;
+  return normalizeValue(f, v);
+}
+
+/**
+ * Field-by-field comparison of old outputs with new inputs, after normalization (integers as
+ * numbers, object key order, API defaults). Unknown values count as changed.
+ */
+export function diffFields(schema: ResourceSchema, olds: JsonObject, news: JsonObject): FieldDiff {
+  const changed: string[] = [];
+  for (const f of inputFields(schema)) {
+    const n = news[f.name];
+    if (containsUnknown(n) || canonical(effective(f, olds[f.name])) !== canonical(effective(f, n)))
+      changed.push(f.name);
+  }
+  const replaces = changed.filter((name) => schema.fields.find((f) => f.name === name)?.immutable);
+  const deleteBeforeReplace =
+    replaces.length > 0 &&
+    schema.fields.some(
+      (f) => f.unique && !changed.includes(f.name) && !isUnknown(news[f.name]),
+    );
+  return { changed, replaces, deleteBeforeReplace };
+}

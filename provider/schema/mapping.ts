@@ -1,0 +1,54 @@
+import { JsonObject, ResourceSchema, inputFields, isJsonObject } from "./spec";
+import { normalizeValue } from "./validate";
+
+function wanted(schema: ResourceSchema, inputs: JsonObject, names: readonly string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const f of inputFields(schema)) {
+    if (!names.includes(f.name)) continue;
+    const v = inputs[f.name];
+    if (v === undefined || v === null) continue;
+    out[f.name] = normalizeValue(f, v);
+  }
+  return out;
+}
+
+/** `fields` for `add`: every declared field, leaving out newer-portal fields left at their default. */
+export function toAddFields(schema: ResourceSchema, inputs: JsonObject): JsonObject {
+  const names = inputFields(schema)
+    .filter((f) => {
+      const v = inputs[f.name];
+      if (v === undefined || v === null) return false;
+      return !(f.sendOnlyIfSet && normalizeValue(f, v) === f.default);
+    })
+    .map((f) => f.name);
+  return wanted(schema, inputs, names);
+}
+
+/** `fields` for `update`: only the changed ones (updates are partial; arrays replace whole). */
+export function toUpdateFields(schema: ResourceSchema, inputs: JsonObject, changed: readonly string[]): JsonObject {
+  return wanted(schema, inputs, changed);
+}
+
+/** Outputs from an API item: every schema field but `id`, normalized; unknown keys ignored. */
+export function fromApiItem(schema: ResourceSchema, item: unknown): JsonObject {
+  const out: JsonObject = {};
+  if (!isJsonObject(item)) return out;
+  for (const f of schema.fields) {
+    if (f.name === "id") continue;
+    const v = item[f.name];
+    if (v === undefined || v === null) {
+      if (f.default !== undefined) out[f.name] = f.default;
+      else if (v === null) out[f.name] = null;
+      continue;
+    }
+    out[f.name] = normalizeValue(f, v);
+  }
+  return out;
+}
+
+/** The input view of outputs: what `read` returns as `inputs` so a refresh leaves no phantom diff. */
+export function inputsFromOutputs(schema: ResourceSchema, outputs: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const f of inputFields(schema)) if (outputs[f.name] !== undefined) out[f.name] = outputs[f.name];
+  return out;
+}

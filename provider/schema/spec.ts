@@ -1,0 +1,66 @@
+/**
+ * The one description of a Bitrix24 object that every layer reads: the provider's check (validation),
+ * diff, the mapping to and from API payloads, and the emulator's server-side validation.
+ * A field is named the same in Pulumi inputs/outputs and in the biconnector API.
+ */
+export type FieldType = "string" | "integer" | "boolean" | "array";
+
+export interface FieldSpec {
+  readonly name: string;
+  readonly type: FieldType;
+  /** Required by `add` (the API answers VALIDATION_REQUIRED_FIELD_MISSING without it). */
+  readonly required?: boolean;
+  /** Set by the server; an output only (the API answers VALIDATION_READ_ONLY_FIELD). */
+  readonly readOnly?: boolean;
+  /** Cannot change after add (VALIDATION_IMMUTABLE_FIELD): a change replaces the resource. */
+  readonly immutable?: boolean;
+  /** Unique portal-wide: a replacement must delete the old object first. */
+  readonly unique?: boolean;
+  /** Credential-like: kept secret in state and never logged. */
+  readonly secret?: boolean;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly enum?: readonly string[];
+  readonly format?: "url" | "image";
+  /** The value the API stores when the field is omitted on add. */
+  readonly default?: string | number | boolean;
+  /**
+   * Only newer portals know this field: it is sent only when it differs from the default, so that
+   * an older portal never sees an unknown parameter for a user who did not set it.
+   */
+  readonly sendOnlyIfSet?: boolean;
+  /** For arrays of objects: the item fields. */
+  readonly items?: readonly FieldSpec[];
+  /** For arrays of objects: an item field whose values must differ between items. */
+  readonly uniqueItemKey?: string;
+  /** Documentation shown in error messages and the README. */
+  readonly doc?: string;
+}
+
+export interface ResourceSchema {
+  /** The biconnector object name: `connector` → biconnector.connector.* */
+  readonly object: string;
+  readonly fields: readonly FieldSpec[];
+}
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Fields a user declares (everything the API lets a client write). */
+export function inputFields(schema: ResourceSchema): FieldSpec[] {
+  return schema.fields.filter((f) => !f.readOnly);
+}
+
+/** Fields only the server sets. */
+export function outputOnlyFields(schema: ResourceSchema): FieldSpec[] {
+  return schema.fields.filter((f) => f.readOnly && f.name !== "id");
+}
+
+export function fieldByName(fields: readonly FieldSpec[], name: string): FieldSpec | undefined {
+  return fields.find((f) => f.name === name);
+}
+
+export function isJsonObject(v: unknown): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,195 @@
+import { z } from "zod";
+import { FieldSpec, JsonObject, JsonValue, ResourceSchema, inputFields, isJsonObject } from "./spec";
+import { UNKNOWN, isUnknown } from "./unknown";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** Plain-words description of what a field allows, used in every failure about it. */
+export function describeAllowed(f: FieldSpec): string {
+  switch (f.type) {
+    case "integer":
+      return "an integer";
+    case "boolean":
+      return "true or false";
+    case "array":
+      return f.items
+        ? `a list of objects with ${f.items.map((i) => i.name).join(", ")}`
+        : "a list";
+    case "string": {
+      if (f.enum) return `one of ${f.enum.join(", ")} (case-sensitive)`;
+      const len = f.maxLength ? ` of at most ${f.maxLength} characters` : "";
+      if (f.format === "url") return `an http(s) URL${len}`;
+      if (f.format === "image")
+        return `an http(s) image URL or a data URI "data:image/<type>;base64,<data>"${len}`;
+      return f.minLength ? `a non-empty string${len}` : `a string${len}`;
+    }
+  }
+}
+
+const httpUrl = (v: string): boolean => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+};
+const dataImage = /^data:image\/[a-z0-9.+-]+;base64,[a-z0-9+/=\s]+$/i;
+
+/** Builds the zod type for one field from its spec (the spec is the single source). */
+function zodFor(f: FieldSpec): z.ZodType {
+  switch (f.type) {
+    case "integer":
+      // The API takes anything PHP's is_numeric accepts; config files give strings.
+      return z.union([z.int(), z.string().regex(/^-?\d+$/)]);
+    case "boolean":
+      return z.boolean();
+    case "array":
+      return f.items ? z.array(z.strictObject(shape(f.items))) : z.array(z.unknown());
+    case "string": {
+      if (f.enum) return z.enum(f.enum as [string, ...string[]]);
+      let s = z.string();
+      if (f.minLength) s = s.min(f.minLength);
+      if (f.maxLength) s = s.max(f.maxLength);
+      if (f.format === "url") return s.refine(httpUrl);
+      if (f.format === "image") return s.refine((v) => httpUrl(v) || dataImage.test(v));
+      return s;
+    }
+  }
+}
+
+function shape(fields: readonly FieldSpec[]): Record<string, z.ZodType> {
+  const out: Record<string, z.ZodType> = {};
+  for (const f of fields) out[f.name] = f.required ? zodFor(f) : zodFor(f).optional();
+  return out;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let s = "";
+  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${String(p)}` : String(p);
+  return s;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (isUnknown(v)) return UNKNOWN;
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function specAt(fields: readonly FieldSpec[], path: readonly PropertyKey[]): FieldSpec | undefined {
+  let list: readonly FieldSpec[] | undefined = fields;
+  let spec: FieldSpec | undefined;
+  for (const p of path) {
+    if (typeof p === "number") continue;
+    spec = list?.find((f) => f.name === p);
+    list = spec?.items;
+  }
+  return spec;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "string") return v.length > 40 ? `a string of ${v.length} characters` : JSON.stringify(v);
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${String(v)}`;
+}
+
+function uniqueItemFailures(input: JsonObject, fields: readonly FieldSpec[]): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const f of fields) {
+    const list = input[f.name];
+    if (!f.uniqueItemKey || !Array.isArray(list)) continue;
+    const seen = new Map<string, number>();
+    list.forEach((item, i) => {
+      const key = isJsonObject(item) ? item[f.uniqueItemKey as string] : undefined;
+      if (typeof key !== "string" || isUnknown(key)) return;
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else
+        failures.push({
+          property: `${f.name}[${i}].${f.uniqueItemKey}`,
+          reason: `duplicates ${f.name}[${first}].${f.uniqueItemKey} (${JSON.stringify(key)}); each ${f.uniqueItemKey} must be unique`,
+        });
+    });
+  }
+  return failures;
+}
+
+/**
+ * Validates user inputs against everything the API enforces, before any API call. Values that are
+ * unknown during preview are skipped, never reported. Returns one failure per offending property.
+ */
+export function validateInputs(schema: ResourceSchema, input: unknown): CheckFailure[] {
+  const fields = inputFields(schema);
+  if (!isJsonObject(input)) return [{ property: "", reason: "inputs must be an object" }];
+  const result = z.strictObject(shape(fields)).safeParse(input);
+  const failures: CheckFailure[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          const where = formatPath([...issue.path, key]);
+          const allowed = issue.path.length
+            ? (specAt(fields, issue.path)?.items ?? []).map((f) => f.name)
+            : fields.map((f) => f.name);
+          failures.push({ property: where, reason: `unknown property; allowed: ${allowed.join(", ")}` });
+        }
+        continue;
+      }
+      // zod may report deeper paths for a union branch; report at the field level.
+      const path = issue.path;
+      const value = valueAt(input, path);
+      if (isUnknown(value)) continue;
+      const spec = specAt(fields, path);
+      const property = formatPath(path);
+      if (failures.some((f) => f.property === property)) continue;
+      const allowed = spec ? describeAllowed(spec) : "a valid value";
+      const reason =
+        value === undefined ? `is required: must be ${allowed}` : `must be ${allowed}, got ${describeValue(value)}`;
+      failures.push({ property, reason });
+    }
+  }
+  return [...failures, ...uniqueItemFailures(input, fields)];
+}
+
+/**
+ * The inputs as the API will store them: defaults applied for omitted fields (so that a refresh
+ * right after create shows no drift) and integers as numbers.
+ */
+export function normalizeInputs(schema: ResourceSchema, input: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const f of inputFields(schema)) {
+    const v = input[f.name];
+    if (v === undefined || v === null) {
+      if (f.default !== undefined) out[f.name] = f.default;
+      continue;
+    }
+    out[f.name] = normalizeValue(f, v);
+  }
+  return out;
+}
+
+export function normalizeValue(f: FieldSpec, v: JsonValue): JsonValue {
+  if (isUnknown(v)) return v;
+  if (f.type === "integer" && typeof v === "string" && /^-?\d+$/.test(v)) return Number(v);
+  if (f.type === "array" && f.items && Array.isArray(v)) {
+    const items = f.items;
+    return v.map((item) => {
+      if (!isJsonObject(item)) return item;
+      const o: JsonObject = {};
+      // Fixed key order, so equal items serialize equally.
+      for (const i of items) if (item[i.name] !== undefined) o[i.name] = normalizeValue(i, item[i.name]);
+      return o;
+    });
+  }
+  return v;
+}
