@@ -1,4 +1,9 @@
-export { Connector, ConnectorArgs, ConnectorSetting, ConnectorSettingType } from "./resources/connector";
+export {
+  Connector,
+  ConnectorArgs,
+  ConnectorSetting,
+  ConnectorSettingType,
+} from "./resources/connector";
 export { ConnectorProvider } from "./resources/connectorProvider";
 export { connectorSchema } from "./schema/connector";
 export {

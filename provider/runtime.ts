@@ -22,7 +22,10 @@ export const providerRuntime: ProviderRuntime = {
     let p = instances.get(kind);
     if (!p) {
       const make = factories[kind];
-      if (!make) throw new Error(`pulumi-bitrix24-biconnector: unknown resource kind ${JSON.stringify(kind)}`);
+      if (!make)
+        throw new Error(
+          `pulumi-bitrix24-biconnector: unknown resource kind ${JSON.stringify(kind)}`,
+        );
       instances.set(kind, (p = make()));
     }
     return p;

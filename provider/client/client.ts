@@ -33,7 +33,8 @@ export class Bitrix24Client {
 
   constructor(readonly settings: Settings) {
     this.limiter = limiterFor(settings.portal, settings.rateLimitRps, settings.rateLimitBurst);
-    if (settings.auth.kind === "oauth") this.oauth = new OAuthSession(settings.auth, settings.requestTimeoutMs);
+    if (settings.auth.kind === "oauth")
+      this.oauth = new OAuthSession(settings.auth, settings.requestTimeoutMs);
   }
 
   private url(method: string): string {
@@ -114,7 +115,12 @@ export class Bitrix24Client {
       );
     } catch (e) {
       if (outOfTime)
-        throw new Bitrix24DeadlineError(method, attempts, errorCode(lastError), Math.round(operationTimeoutMs / 1000));
+        throw new Bitrix24DeadlineError(
+          method,
+          attempts,
+          errorCode(lastError),
+          Math.round(operationTimeoutMs / 1000),
+        );
       if (!idempotent && e instanceof Bitrix24Error && classify(e) === "retry-if-idempotent")
         throw new Bitrix24TransportError(method, `HTTP ${e.httpStatus} ${e.code}`, e.httpStatus);
       throw e;

@@ -20,7 +20,9 @@ export class PortalLimiter {
 
   /** The portal said QUERY_LIMIT_EXCEEDED: our image was too optimistic, so stop bursting. */
   penalize(): void {
+    this.bucket.drip();
     this.bucket.content = 0;
+    this.bucket.lastDrip = Date.now(); // refill from now on, not from the last idle period
   }
 }
 

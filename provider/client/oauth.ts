@@ -30,7 +30,8 @@ export class OAuthSession {
     const stored = this.store.load(this.storeKey, settings.refreshToken);
     this.accessToken = stored?.accessToken ?? settings.accessToken;
     this.refreshToken = stored?.refreshToken ?? settings.refreshToken;
-    this.origin = stored?.origin ?? (settings.refreshToken ? fingerprint(settings.refreshToken) : undefined);
+    this.origin =
+      stored?.origin ?? (settings.refreshToken ? fingerprint(settings.refreshToken) : undefined);
     registerSecret(this.accessToken);
     registerSecret(this.refreshToken);
   }
@@ -58,11 +59,16 @@ export class OAuthSession {
         "The Bitrix24 access token expired and cannot be refreshed: set bitrix24:refreshToken, " +
           "bitrix24:clientId and bitrix24:clientSecret (or their BITRIX24_* variables).",
       );
-    let status = 0;
+    let status: number;
     let data: unknown;
     try {
       const res = await axios.get(`${oauthUrl}oauth/token/`, {
-        params: { grant_type: "refresh_token", client_id: clientId, client_secret: clientSecret, refresh_token: this.refreshToken },
+        params: {
+          grant_type: "refresh_token",
+          client_id: clientId,
+          client_secret: clientSecret,
+          refresh_token: this.refreshToken,
+        },
         timeout: this.requestTimeoutMs,
         validateStatus: () => true,
       });
@@ -72,10 +78,18 @@ export class OAuthSession {
       const code = axios.isAxiosError(e) ? (e.code ?? "network error") : "network error";
       throw new Bitrix24TransportError(TOKEN_METHOD, code);
     }
-    if (!isJsonObject(data) || typeof data.access_token !== "string" || typeof data.refresh_token !== "string") {
-      const code = isJsonObject(data) && typeof data.error === "string" ? data.error : `HTTP_${status}`;
+    if (
+      !isJsonObject(data) ||
+      typeof data.access_token !== "string" ||
+      typeof data.refresh_token !== "string"
+    ) {
+      const code =
+        isJsonObject(data) && typeof data.error === "string" ? data.error : `HTTP_${status}`;
       const description = isJsonObject(data) ? String(data.error_description ?? "") : "";
-      const hint = code === "invalid_grant" ? " — re-authorize the application and set a new bitrix24:refreshToken" : "";
+      const hint =
+        code === "invalid_grant"
+          ? " — re-authorize the application and set a new bitrix24:refreshToken"
+          : "";
       throw new Bitrix24Error(TOKEN_METHOD, code, description + hint, status);
     }
     registerSecret(data.access_token);

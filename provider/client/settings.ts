@@ -13,11 +13,27 @@ export const SETTINGS = [
   { key: "clientSecret", env: "BITRIX24_CLIENT_SECRET", doc: "application client_secret" },
   { key: "oauthUrl", env: "BITRIX24_OAUTH_URL", doc: "token server" },
   { key: "tokenStore", env: "BITRIX24_TOKEN_STORE", doc: "token store file" },
-  { key: "rateLimitRps", env: "BITRIX24_RATE_LIMIT_RPS", doc: "requests per second the portal drains" },
+  {
+    key: "rateLimitRps",
+    env: "BITRIX24_RATE_LIMIT_RPS",
+    doc: "requests per second the portal drains",
+  },
   { key: "rateLimitBurst", env: "BITRIX24_RATE_LIMIT_BURST", doc: "the portal's burst" },
-  { key: "requestTimeoutMs", env: "BITRIX24_REQUEST_TIMEOUT_MS", doc: "timeout of one HTTP request" },
-  { key: "operationTimeoutMs", env: "BITRIX24_OPERATION_TIMEOUT_MS", doc: "total time for one operation with its retries" },
-  { key: "retryBaseDelayMs", env: "BITRIX24_RETRY_BASE_DELAY_MS", doc: "first retry delay (doubles, jittered)" },
+  {
+    key: "requestTimeoutMs",
+    env: "BITRIX24_REQUEST_TIMEOUT_MS",
+    doc: "timeout of one HTTP request",
+  },
+  {
+    key: "operationTimeoutMs",
+    env: "BITRIX24_OPERATION_TIMEOUT_MS",
+    doc: "total time for one operation with its retries",
+  },
+  {
+    key: "retryBaseDelayMs",
+    env: "BITRIX24_RETRY_BASE_DELAY_MS",
+    doc: "first retry delay (doubles, jittered)",
+  },
 ] as const;
 
 export type SettingKey = (typeof SETTINGS)[number]["key"];
@@ -72,7 +88,9 @@ function positive(get: SettingSource, key: SettingKey, fallback: number): number
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0)
-    throw new Bitrix24ConfigError(`bitrix24:${key} must be a positive number, got ${JSON.stringify(raw)}`);
+    throw new Bitrix24ConfigError(
+      `bitrix24:${key} must be a positive number, got ${JSON.stringify(raw)}`,
+    );
   return n;
 }
 
@@ -121,7 +139,8 @@ export function resolveSettings(get: SettingSource): Settings {
 
   if (webhookUrl && oauthSet)
     throw new Bitrix24ConfigError(
-      "Contradictory Bitrix24 credentials: both a webhook URL and OAuth settings are set. " + HOW_TO,
+      "Contradictory Bitrix24 credentials: both a webhook URL and OAuth settings are set. " +
+        HOW_TO,
     );
   if (webhookUrl) {
     const base = httpBase("webhookUrl", webhookUrl);

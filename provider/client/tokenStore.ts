@@ -40,7 +40,9 @@ export class TokenStore {
     if (!entry || typeof entry.refreshToken !== "string") return undefined;
     if (configuredRefreshToken === undefined) return entry;
     const configured = fingerprint(configuredRefreshToken);
-    return entry.origin === configured || fingerprint(entry.refreshToken) === configured ? entry : undefined;
+    return entry.origin === configured || fingerprint(entry.refreshToken) === configured
+      ? entry
+      : undefined;
   }
 
   save(key: string, tokens: StoredTokens): void {
@@ -48,7 +50,10 @@ export class TokenStore {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const all = this.readAll();
     all[key] = tokens;
-    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString("hex")}`);
+    const tmp = path.join(
+      dir,
+      `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString("hex")}`,
+    );
     const fd = fs.openSync(tmp, "w", 0o600);
     try {
       fs.writeFileSync(fd, JSON.stringify(all, null, 2));

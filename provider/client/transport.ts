@@ -13,17 +13,28 @@ export async function postJson(
     const res = await axios.post(url, body, {
       timeout: timeoutMs,
       validateStatus: () => true,
-      headers: { "Content-Type": "application/json", Accept: "application/json", "User-Agent": "pulumi-bitrix24-biconnector" },
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "User-Agent": "pulumi-bitrix24-biconnector",
+      },
       // Plain text in, so an HTML error page from a proxy does not throw inside axios.
       responseType: "text",
-      transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: true },
+      transitional: {
+        silentJSONParsing: true,
+        forcedJSONParsing: false,
+        clarifyTimeoutError: true,
+      },
       maxRedirects: 0,
     });
     return { status: res.status, data: parseBody(res.data) };
   } catch (e) {
     // Never rethrow the axios error: its config holds the URL and body (webhook secret, token).
     const code = axios.isAxiosError(e) ? (e.code ?? "network error") : "network error";
-    throw new Bitrix24TransportError(method, code === "ETIMEDOUT" || code === "ECONNABORTED" ? `timeout after ${timeoutMs} ms` : code);
+    throw new Bitrix24TransportError(
+      method,
+      code === "ETIMEDOUT" || code === "ECONNABORTED" ? `timeout after ${timeoutMs} ms` : code,
+    );
   }
 }
 
@@ -54,6 +65,7 @@ export function readEnvelope(method: string, status: number, data: unknown): Jso
       );
     if (status < 400 && "result" in data) return result as JsonValue;
   }
-  if (status >= 500 || status === 0) throw new Bitrix24TransportError(method, `HTTP ${status}`, status);
+  if (status >= 500 || status === 0)
+    throw new Bitrix24TransportError(method, `HTTP ${status}`, status);
   throw new Bitrix24Error(method, `HTTP_${status}`, "unexpected response without result", status);
 }

@@ -31,7 +31,11 @@ export class ConnectorProvider implements pulumi.dynamic.ResourceProvider {
 
   async diff(_id: string, olds: JsonObject, news: JsonObject): Promise<pulumi.dynamic.DiffResult> {
     const d = diffFields(connectorSchema, olds, withoutProviderKey(news));
-    return { changes: d.changed.length > 0, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
+    return {
+      changes: d.changed.length > 0,
+      replaces: d.replaces,
+      deleteBeforeReplace: d.deleteBeforeReplace,
+    };
   }
 
   async create(news: JsonObject): Promise<pulumi.dynamic.CreateResult> {
@@ -57,7 +61,11 @@ export class ConnectorProvider implements pulumi.dynamic.ResourceProvider {
     return { id, props: outs, inputs: inputsFromOutputs(connectorSchema, outs) };
   }
 
-  async update(id: string, olds: JsonObject, news: JsonObject): Promise<pulumi.dynamic.UpdateResult> {
+  async update(
+    id: string,
+    olds: JsonObject,
+    news: JsonObject,
+  ): Promise<pulumi.dynamic.UpdateResult> {
     const inputs = normalizeInputs(connectorSchema, withoutProviderKey(news));
     const { changed } = diffFields(connectorSchema, olds, inputs);
     const fields = toUpdateFields(connectorSchema, inputs, changed);
@@ -66,7 +74,10 @@ export class ConnectorProvider implements pulumi.dynamic.ResourceProvider {
         await currentClient().call(M.update, { id: parseId(id, M.update), fields });
       } catch (e) {
         if (e instanceof Bitrix24Error && e.code === "CONNECTOR_NOT_FOUND")
-          throw new Error(`${e.message}. Connector ${id} was deleted outside Pulumi: run \`pulumi refresh\`, then \`pulumi up\` re-creates it.`);
+          throw new Error(
+            `${e.message}. Connector ${id} was deleted outside Pulumi: run \`pulumi refresh\`, then \`pulumi up\` re-creates it.`,
+            { cause: e },
+          );
         throw e;
       }
     }
@@ -84,6 +95,7 @@ export class ConnectorProvider implements pulumi.dynamic.ResourceProvider {
           `${e.message}. Connector ${id} still has sources (BI Builder connections) using it: delete those ` +
             "first. Sources managed in this stack are deleted first automatically when they take the " +
             "connector's id as their connectorId.",
+          { cause: e },
         );
       throw e;
     }
@@ -102,11 +114,18 @@ export class ConnectorProvider implements pulumi.dynamic.ResourceProvider {
 
   /** After a lost `add` answer: the newest unclaimed connector with exactly these fields, if any. */
   private async findCommitted(inputs: JsonObject): Promise<number | undefined> {
-    const items = await currentClient().listAll(M.list, { filter: { title: inputs.title ?? "" }, order: { id: "DESC" } });
+    const client = currentClient();
+    const items = await client.listAll(M.list, {
+      filter: { title: inputs.title ?? "" },
+      order: { id: "DESC" },
+    });
     for (const item of items) {
       const id = Number(item.id);
-      if (!Number.isInteger(id) || isClaimed("connector", id)) continue;
-      if (diffFields(connectorSchema, fromApiItem(connectorSchema, item), inputs).changed.length === 0) return id;
+      if (!Number.isInteger(id) || isClaimed(client.settings.portal, "connector", id)) continue;
+      if (
+        diffFields(connectorSchema, fromApiItem(connectorSchema, item), inputs).changed.length === 0
+      )
+        return id;
     }
     return undefined;
   }

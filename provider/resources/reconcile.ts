@@ -2,17 +2,17 @@ import { Bitrix24Client } from "../client/client";
 import { Bitrix24DeadlineError, Bitrix24TransportError } from "../client/errors";
 
 /**
- * Ids this process created or adopted: a lost-response reconciliation never adopts an object that
- * another resource of the same deployment already owns.
+ * Ids this process created or adopted, per portal: a lost-response reconciliation never adopts an
+ * object that another resource of the same deployment already owns.
  */
 const claimed = new Set<string>();
 
-export function claim(object: string, id: number | string): void {
-  claimed.add(`${object}:${id}`);
+export function claim(portal: string, object: string, id: number | string): void {
+  claimed.add(`${portal}|${object}:${id}`);
 }
 
-export function isClaimed(object: string, id: number | string): boolean {
-  return claimed.has(`${object}:${id}`);
+export function isClaimed(portal: string, object: string, id: number | string): boolean {
+  return claimed.has(`${portal}|${object}:${id}`);
 }
 
 /**
@@ -31,17 +31,22 @@ export async function addExactlyOnce(
   for (let attempt = 1; ; attempt++) {
     try {
       const id = await add();
-      claim(object, id);
+      claim(client.settings.portal, object, id);
       return id;
     } catch (e) {
       if (!(e instanceof Bitrix24TransportError)) throw e;
       const found = await findCommitted();
       if (found !== undefined) {
-        claim(object, found);
+        claim(client.settings.portal, object, found);
         return found;
       }
       if (Date.now() + delay >= deadline)
-        throw new Bitrix24DeadlineError(e.method, attempt, e.reason, Math.round(client.settings.operationTimeoutMs / 1000));
+        throw new Bitrix24DeadlineError(
+          e.method,
+          attempt,
+          e.reason,
+          Math.round(client.settings.operationTimeoutMs / 1000),
+        );
       await new Promise((r) => setTimeout(r, Math.random() * delay));
       delay = Math.min(delay * 2, 10_000);
     }

@@ -38,8 +38,6 @@ export function diffFields(schema: ResourceSchema, olds: JsonObject, news: JsonO
   const replaces = changed.filter((name) => schema.fields.find((f) => f.name === name)?.immutable);
   const deleteBeforeReplace =
     replaces.length > 0 &&
-    schema.fields.some(
-      (f) => f.unique && !changed.includes(f.name) && !isUnknown(news[f.name]),
-    );
+    schema.fields.some((f) => f.unique && !changed.includes(f.name) && !isUnknown(news[f.name]));
   return { changed, replaces, deleteBeforeReplace };
 }

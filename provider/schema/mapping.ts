@@ -25,7 +25,11 @@ export function toAddFields(schema: ResourceSchema, inputs: JsonObject): JsonObj
 }
 
 /** `fields` for `update`: only the changed ones (updates are partial; arrays replace whole). */
-export function toUpdateFields(schema: ResourceSchema, inputs: JsonObject, changed: readonly string[]): JsonObject {
+export function toUpdateFields(
+  schema: ResourceSchema,
+  inputs: JsonObject,
+  changed: readonly string[],
+): JsonObject {
   return wanted(schema, inputs, changed);
 }
 
@@ -49,6 +53,7 @@ export function fromApiItem(schema: ResourceSchema, item: unknown): JsonObject {
 /** The input view of outputs: what `read` returns as `inputs` so a refresh leaves no phantom diff. */
 export function inputsFromOutputs(schema: ResourceSchema, outputs: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const f of inputFields(schema)) if (outputs[f.name] !== undefined) out[f.name] = outputs[f.name];
+  for (const f of inputFields(schema))
+    if (outputs[f.name] !== undefined) out[f.name] = outputs[f.name];
   return out;
 }

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { FieldSpec, JsonObject, JsonValue, ResourceSchema, inputFields, isJsonObject } from "./spec";
+import {
+  FieldSpec,
+  JsonObject,
+  JsonValue,
+  ResourceSchema,
+  inputFields,
+  isJsonObject,
+} from "./spec";
 import { UNKNOWN, isUnknown } from "./unknown";
 
 export interface CheckFailure {
@@ -15,9 +22,7 @@ export function describeAllowed(f: FieldSpec): string {
     case "boolean":
       return "true or false";
     case "array":
-      return f.items
-        ? `a list of objects with ${f.items.map((i) => i.name).join(", ")}`
-        : "a list";
+      return f.items ? `a list of objects with ${f.items.map((i) => i.name).join(", ")}` : "a list";
     case "string": {
       if (f.enum) return `one of ${f.enum.join(", ")} (case-sensitive)`;
       const len = f.maxLength ? ` of at most ${f.maxLength} characters` : "";
@@ -98,7 +103,8 @@ function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
-  if (typeof v === "string") return v.length > 40 ? `a string of ${v.length} characters` : JSON.stringify(v);
+  if (typeof v === "string")
+    return v.length > 40 ? `a string of ${v.length} characters` : JSON.stringify(v);
   if (typeof v === "object") return "an object";
   return `${typeof v} ${String(v)}`;
 }
@@ -141,7 +147,10 @@ export function validateInputs(schema: ResourceSchema, input: unknown): CheckFai
           const allowed = issue.path.length
             ? (specAt(fields, issue.path)?.items ?? []).map((f) => f.name)
             : fields.map((f) => f.name);
-          failures.push({ property: where, reason: `unknown property; allowed: ${allowed.join(", ")}` });
+          failures.push({
+            property: where,
+            reason: `unknown property; allowed: ${allowed.join(", ")}`,
+          });
         }
         continue;
       }
@@ -154,7 +163,9 @@ export function validateInputs(schema: ResourceSchema, input: unknown): CheckFai
       if (failures.some((f) => f.property === property)) continue;
       const allowed = spec ? describeAllowed(spec) : "a valid value";
       const reason =
-        value === undefined ? `is required: must be ${allowed}` : `must be ${allowed}, got ${describeValue(value)}`;
+        value === undefined
+          ? `is required: must be ${allowed}`
+          : `must be ${allowed}, got ${describeValue(value)}`;
       failures.push({ property, reason });
     }
   }
@@ -187,7 +198,8 @@ export function normalizeValue(f: FieldSpec, v: JsonValue): JsonValue {
       if (!isJsonObject(item)) return item;
       const o: JsonObject = {};
       // Fixed key order, so equal items serialize equally.
-      for (const i of items) if (item[i.name] !== undefined) o[i.name] = normalizeValue(i, item[i.name]);
+      for (const i of items)
+        if (item[i.name] !== undefined) o[i.name] = normalizeValue(i, item[i.name]);
       return o;
     });
   }

@@ -1,0 +1,164 @@
+import { ConnectorProvider } from "../../provider/resources/connectorProvider";
+import { Bitrix24Error } from "../../provider/client/errors";
+import { JsonObject } from "../../provider/schema/spec";
+import { Emulator } from "../../provider/emulator";
+import { portal, seedConnector } from "../helpers/portal";
+
+/** check → create, as the engine does: create receives the checked inputs. */
+async function createChecked(p: ConnectorProvider, news: JsonObject) {
+  const checked = await p.check({}, news);
+  expect(checked.failures ?? []).toEqual([]);
+  return {
+    inputs: checked.inputs as JsonObject,
+    ...(await p.create(checked.inputs as JsonObject)),
+  };
+}
+
+describe("Connector provider against the emulator", () => {
+  let emu: Emulator;
+  const p = new ConnectorProvider();
+  beforeEach(async () => {
+    ({ emu } = await portal());
+  });
+  afterEach(() => emu.close());
+
+  test("create stores the connector and returns its id and server fields", async () => {
+    const { id, outs } = await createChecked(p, seedConnector);
+    expect(id).toMatch(/^\d+$/);
+    const stored = emu.state.connectors.get(Number(id));
+    expect(stored?.fields.title).toBe("Sales DB");
+    expect(stored?.owner).toBe(emu.app.clientId);
+    expect(outs).toMatchObject({
+      ...seedConnector,
+      sort: 100,
+      description: "",
+      supportMapping: false,
+      sourceCode: "",
+    });
+    expect(outs.dateCreate).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    // add + one get; supportMapping/sourceCode left at their defaults are not sent (older portals).
+    expect(emu.calls.map((c) => c.method)).toEqual([
+      "biconnector.connector.add",
+      "biconnector.connector.get",
+    ]);
+  });
+
+  test("refresh right after create shows no drift", async () => {
+    const { id, outs, inputs } = await createChecked(p, seedConnector);
+    const read = await p.read(id, outs);
+    expect(read.id).toBe(id);
+    expect(read.props).toEqual(outs);
+    const d = await p.diff(id, read.props as JsonObject, inputs);
+    expect(d.changes).toBe(false);
+  });
+
+  test("an edit in the portal is seen by read and repaired by update (same id)", async () => {
+    const { id, outs, inputs } = await createChecked(p, seedConnector);
+    emu.state.connectors.get(Number(id))!.fields.title = "Renamed in the UI";
+    const read = await p.read(id, outs);
+    expect(read.props?.title).toBe("Renamed in the UI");
+    expect(read.inputs?.title).toBe("Renamed in the UI");
+    const d = await p.diff(id, read.props as JsonObject, inputs);
+    expect(d).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const before = emu.calls.length;
+    const up = await p.update(id, read.props as JsonObject, inputs);
+    expect(up.outs?.title).toBe("Sales DB");
+    expect(emu.state.connectors.get(Number(id))!.fields.title).toBe("Sales DB");
+    expect(emu.calls.slice(before).map((c) => c.method)).toEqual(["biconnector.connector.update"]);
+  });
+
+  test("update sends only the changed fields and replaces settings whole", async () => {
+    const { id, outs } = await createChecked(p, seedConnector);
+    const news = (
+      await p.check(outs, {
+        ...seedConnector,
+        settings: [{ name: "Token", code: "token", type: "STRING" }],
+        supportMapping: true,
+      })
+    ).inputs as JsonObject;
+    await p.update(id, outs, news);
+    const stored = emu.state.connectors.get(Number(id))!.fields;
+    expect(stored.settings).toEqual([{ name: "Token", code: "token", type: "STRING" }]);
+    expect(stored.supportMapping).toBe(true);
+  });
+
+  test("a connector deleted in the portal: read returns no id; delete is idempotent", async () => {
+    const { id, outs } = await createChecked(p, seedConnector);
+    emu.state.connectors.delete(Number(id));
+    expect(await p.read(id, outs)).toEqual({});
+    await expect(p.delete(id, outs)).resolves.toBeUndefined();
+    await expect(p.delete(id, outs)).resolves.toBeUndefined();
+  });
+
+  test("delete removes it; a second delete succeeds", async () => {
+    const { id, outs } = await createChecked(p, seedConnector);
+    await p.delete(id, outs);
+    expect(emu.state.connectors.size).toBe(0);
+    await p.delete(id, outs);
+  });
+
+  test("CONNECTOR_DELETE_RESTRICTED is explained", async () => {
+    const { id, outs } = await createChecked(p, seedConnector);
+    emu.state.sources.set(99, {
+      id: 99,
+      owner: emu.app.clientId,
+      fields: { connectorId: Number(id) },
+    });
+    await expect(p.delete(id, outs)).rejects.toThrow(
+      /CONNECTOR_DELETE_RESTRICTED.*still has sources/s,
+    );
+  });
+
+  test("a Bitrix24 error names its code and the method", async () => {
+    emu.faults.inject({
+      kind: "error",
+      method: "biconnector.connector.add",
+      code: "VALIDATION_SETTINGS_INVALID_TYPE",
+      description: 'Parameter "type" is not correct.',
+    });
+    const err = await p
+      .create((await p.check({}, seedConnector)).inputs as JsonObject)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Bitrix24Error);
+    expect((err as Error).message).toMatch(
+      /biconnector\.connector\.add.*VALIDATION_SETTINGS_INVALID_TYPE/,
+    );
+  });
+
+  test("the portal's own validation runs too (provider check skipped)", async () => {
+    const err = await p
+      .create({ ...seedConnector, settings: [{ name: "x", code: "y", type: "string" }] })
+      .catch((e: unknown) => e);
+    expect((err as Bitrix24Error).code).toBe("VALIDATION_SETTINGS_INVALID_TYPE");
+  });
+
+  test("503 QUERY_LIMIT_EXCEEDED and 500 on get are retried", async () => {
+    emu.faults.inject({ kind: "rateLimit", method: "biconnector.connector.add", times: 2 });
+    emu.faults.inject({ kind: "serverError", method: "biconnector.connector.get", times: 2 });
+    const { id } = await createChecked(p, seedConnector);
+    expect(emu.state.connectors.size).toBe(1);
+    expect(emu.calls.filter((c) => c.method.endsWith(".add")).map((c) => c.status)).toEqual([
+      503, 503, 200,
+    ]);
+    expect(await p.read(id)).toMatchObject({ id });
+  });
+
+  test("a lost add answer (committed, then reset) adopts the committed connector: no duplicate", async () => {
+    emu.faults.inject({ kind: "commitThenReset", method: "biconnector.connector.add" });
+    const { id } = await createChecked(p, seedConnector);
+    expect(emu.state.connectors.size).toBe(1);
+    expect([...emu.state.connectors.keys()]).toEqual([Number(id)]);
+  });
+
+  test("a reset before the add reached the portal adds again: nothing lost", async () => {
+    emu.faults.inject({ kind: "reset", method: "biconnector.connector.add" });
+    await createChecked(p, seedConnector);
+    expect(emu.state.connectors.size).toBe(1);
+  });
+
+  test("another application's connector is not found (ownership)", async () => {
+    const { id, outs } = await createChecked(p, seedConnector);
+    emu.state.connectors.get(Number(id))!.owner = "another.app";
+    expect(await p.read(id, outs)).toEqual({});
+  });
+});

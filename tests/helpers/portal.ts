@@ -1,0 +1,55 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { setStackConfig } from "../../provider/client/registry";
+import { SettingKey } from "../../provider/client/settings";
+import { Emulator, EmulatorOptions, startEmulator } from "../../provider/emulator";
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** The settings a user would give to reach this emulator as its OAuth application. */
+export function oauthSettings(
+  emu: Emulator,
+  tokenStore: string,
+): Partial<Record<SettingKey, string>> {
+  return {
+    portalUrl: emu.portalUrl,
+    oauthUrl: emu.oauthUrl,
+    clientId: emu.app.clientId,
+    clientSecret: emu.app.clientSecret,
+    accessToken: emu.tokens.accessToken,
+    refreshToken: emu.tokens.refreshToken,
+    tokenStore,
+    retryBaseDelayMs: "10",
+  };
+}
+
+/** Gives the provider runtime these settings, exactly as configure() does with stack config. */
+export function useSettings(values: Partial<Record<SettingKey, string>>): void {
+  setStackConfig((key) => values[key]);
+}
+
+/** An emulator plus the provider runtime configured to use it. */
+export async function portal(
+  options: EmulatorOptions = {},
+): Promise<{ emu: Emulator; tokenStore: string }> {
+  const emu = await startEmulator({ rateLimit: false, ...options });
+  const tokenStore = path.join(tempDir("b24-tokens-"), "tokens.json");
+  useSettings(oauthSettings(emu, tokenStore));
+  return { emu, tokenStore };
+}
+
+export const seedConnector = {
+  title: "Sales DB",
+  logo: "data:image/svg+xml;base64,PHN2Zy8+",
+  urlCheck: "https://connector.example.com/check",
+  urlTableList: "https://connector.example.com/tables",
+  urlTableDescription: "https://connector.example.com/describe",
+  urlData: "https://connector.example.com/data",
+  settings: [
+    { name: "Login", code: "login", type: "STRING" },
+    { name: "Password", code: "password", type: "STRING" },
+  ],
+};

@@ -1,0 +1,66 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * setMocks never runs provider code, but it does serialize the provider into `__provider`: the text
+ * Pulumi stores in state. It must be the thin shim, with no credential captured.
+ */
+describe("serialized provider", () => {
+  const secrets = {
+    BITRIX24_CLIENT_SECRET: "client-secret-that-must-not-leak",
+    BITRIX24_REFRESH_TOKEN: "refresh-token-that-must-not-leak",
+    BITRIX24_ACCESS_TOKEN: "access-token-that-must-not-leak",
+    BITRIX24_PORTAL_URL: "https://example.bitrix24.com",
+    BITRIX24_CLIENT_ID: "app.id",
+  };
+  const serialized: string[] = [];
+  const states: Record<string, unknown>[] = [];
+
+  beforeAll(() => {
+    Object.assign(process.env, secrets);
+    pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          serialized.push(String(args.inputs.__provider));
+          states.push(args.inputs);
+          return { id: "42", state: { ...args.inputs, dateCreate: "2025-03-24 07:25:59" } };
+        },
+        call: () => ({}),
+      },
+      "project",
+      "stack",
+      false,
+    );
+  });
+  afterAll(() => {
+    for (const k of Object.keys(secrets)) delete process.env[k];
+  });
+
+  test("the __provider text is the shim: loads the package by name, captures only the kind", async () => {
+    // Loaded after the env holds credentials, as a user program would be.
+    const { Connector } = await import("../../provider");
+    // Touch the runtime in this process too, so a captured client would have credentials.
+    const { currentSettings } = await import("../../provider/client/registry");
+    expect(currentSettings().auth.kind).toBe("oauth");
+    const c = new Connector("sales", {
+      title: "Sales DB",
+      logo: "https://example.com/logo.png",
+      urlCheck: "https://e.com/check",
+      urlTableList: "https://e.com/tables",
+      urlTableDescription: "https://e.com/describe",
+      urlData: "https://e.com/data",
+      settings: [{ name: "Login", code: "login", type: "STRING" }],
+    });
+    const [id, title, dateCreate] = await new Promise<[string, string, string]>((resolve) =>
+      pulumi.all([c.id, c.title, c.dateCreate]).apply(([i, t, d]) => resolve([i, t, d])),
+    );
+    expect([id, title, dateCreate]).toEqual(["42", "Sales DB", "2025-03-24 07:25:59"]);
+    expect(serialized).toHaveLength(1);
+    const text = serialized[0];
+    expect(text).toContain('require("pulumi-bitrix24-biconnector")');
+    expect(text).toContain('kind: "connector"');
+    for (const v of Object.values(secrets)) expect(text).not.toContain(v);
+    expect(JSON.stringify(states)).not.toMatch(/must-not-leak/);
+    // Small: a shim, not the provider's code.
+    expect(text.length).toBeLessThan(5000);
+  });
+});
