@@ -1,0 +1,110 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Emulator } from "../../provider/emulator";
+import { tempDir } from "../helpers/portal";
+import { StackConfig } from "./engine/standIn";
+import { EXAMPLES, credentialValues, credentialsConfig, lifecycleEmulator, standIn, writeOps } from "./helpers";
+import { programFrom } from "./program";
+
+const PROJECT = "bitrix24-connectors-from-config";
+const base = (title: string, sort?: number) => ({
+  title,
+  logo: "https://connector.example.com/logo.svg",
+  ...(sort ? { sort } : {}),
+  urlCheck: "https://connector.example.com/check",
+  urlTableList: "https://connector.example.com/table_list",
+  urlTableDescription: "https://connector.example.com/table_description",
+  urlData: "https://connector.example.com/data",
+  settings: [{ name: "Login", code: "login", type: "STRING" }],
+});
+
+describe("lifecycle through the real Pulumi runtime: examples/connectors-from-config", () => {
+  let emu: Emulator;
+  let config: StackConfig;
+  let program: string;
+  const withConnectors = (c: Record<string, unknown>): StackConfig => ({
+    ...config,
+    [`${PROJECT}:connectors`]: { value: JSON.stringify(c) },
+  });
+
+  beforeAll(async () => {
+    emu = await lifecycleEmulator();
+    config = credentialsConfig(emu, path.join(tempDir("b24-tokens-"), "tokens.json"));
+    program = programFrom(path.join(EXAMPLES, "connectors-from-config"));
+  });
+  afterAll(() => emu.close());
+
+  test("preview, up, no-op, update in place, drift, out-of-band delete, removal, destroy", async () => {
+    const three = { sales: base("Sales DB"), crm: base("CRM", 200), hr: base("HR") };
+    const engine = standIn(program, PROJECT, withConnectors(three));
+
+    // preview: check only, no write call, nothing on the portal
+    const preview = await engine.preview();
+    expect(preview.errors).toEqual([]);
+    expect(preview.ok).toBe(true);
+    expect(preview.steps.map((s) => s.op)).toEqual(["create", "create", "create"]);
+    expect(writeOps(preview.calls)).toEqual([]);
+    expect(emu.writeCalls()).toEqual([]);
+
+    // up creates all three
+    const up = await engine.up();
+    expect(up.errors).toEqual([]);
+    expect(emu.state.connectors.size).toBe(3);
+    const ids = up.outputs.connectorIds as Record<string, string>;
+    expect(Object.keys(ids).sort()).toEqual(["crm", "hr", "sales"]);
+    expect(emu.state.connectors.get(Number(ids.crm))?.fields.sort).toBe(200);
+
+    // a second up with no change: check + diff only, no write call
+    const writesBefore = emu.writeCalls().length;
+    const again = await engine.up();
+    expect(again.steps.map((s) => s.op)).toEqual(["same", "same", "same"]);
+    expect(again.calls.map((c) => c.op).sort()).toEqual(["check", "check", "check", "diff", "diff", "diff"]);
+    expect(emu.writeCalls().length).toBe(writesBefore);
+
+    // a changed field updates in place (same id)
+    engine.setConfig(withConnectors({ ...three, hr: base("Human resources") }));
+    const upd = await engine.up();
+    expect(upd.steps.filter((s) => s.op === "update").map((s) => s.urn)).toEqual([expect.stringMatching(/::hr$/)]);
+    expect((upd.outputs.connectorIds as Record<string, string>).hr).toBe(ids.hr);
+    expect(emu.state.connectors.get(Number(ids.hr))?.fields.title).toBe("Human resources");
+
+    // an edit made in the portal is reported by refresh and repaired by the next up
+    emu.state.connectors.get(Number(ids.sales))!.fields.title = "Edited in the portal";
+    const refreshed = await engine.refresh();
+    expect(refreshed.steps.find((s) => s.urn.endsWith("::sales"))?.op).toBe("refresh");
+    expect(engine.state().resources.find((r) => r.name === "sales")?.outputs.title).toBe("Edited in the portal");
+    const repair = await engine.up();
+    expect(repair.steps.find((s) => s.urn.endsWith("::sales"))?.op).toBe("update");
+    expect(emu.state.connectors.get(Number(ids.sales))?.fields.title).toBe("Sales DB");
+
+    // deleted in the portal: refresh drops it, up re-creates it
+    emu.state.connectors.delete(Number(ids.crm));
+    const dropped = await engine.refresh();
+    expect(dropped.steps.find((s) => s.urn.endsWith("::crm"))?.op).toBe("refresh-delete");
+    const recreated = await engine.up();
+    expect(recreated.steps.find((s) => s.urn.endsWith("::crm"))?.op).toBe("create");
+    expect(emu.state.connectors.size).toBe(3);
+
+    // removed from the program: deleted
+    const { hr: _hr, ...two } = { ...three, hr: base("Human resources") };
+    engine.setConfig(withConnectors(two));
+    const removed = await engine.up();
+    expect(removed.steps.filter((s) => s.op === "delete").map((s) => s.urn)).toEqual([expect.stringMatching(/::hr$/)]);
+    expect(emu.state.connectors.has(Number(ids.hr))).toBe(false);
+
+    // destroy leaves the portal empty
+    const destroyed = await engine.destroy();
+    expect(destroyed.ok).toBe(true);
+    expect(emu.state.connectors.size).toBe(0);
+    expect(engine.state().resources).toEqual([]);
+
+    // no credential in the state file or any log line
+    const stateText = fs.readFileSync(engine.opts.stateFile, "utf8");
+    const logs = engine.logs.join("\n");
+    expect(stateText).toContain('"type": "pulumi-nodejs:dynamic/bitrix24:Connector"');
+    for (const secret of credentialValues(emu)) {
+      expect(stateText).not.toContain(secret);
+      expect(logs).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,412 @@
+/**
+ * ENGINE STAND-IN — test-only. Plays the Pulumi engine and the Node language host so the real
+ * `@pulumi/pulumi/cmd/run` (the user's program) and `cmd/dynamic-provider` (our provider) run the
+ * whole lifecycle on a machine without the Pulumi CLI: preview, up, refresh, destroy.
+ *
+ * What it reproduces: RegisterResource → Check → (Create | Diff → Update / replace / nothing);
+ * resources no longer declared are deleted after a successful run, in reverse order; refresh reads
+ * every resource (an empty id drops it); destroy deletes in reverse order; stack config (secret keys
+ * too) reaches the program (PULUMI_CONFIG) and the provider (Configure); secrets are stripped before
+ * provider calls, re-marked on outputs (secret inputs and additionalSecretOutputs), and encrypted in
+ * the state file as a secrets provider would.
+ *
+ * What it does not do: protect, ignoreChanges, aliases, import, retainOnDelete, custom timeouts,
+ * components' children URNs with parent types, non-dynamic providers (e.g. @pulumi/command's
+ * plugin), resource references, parallelism limits, and it keeps no checkpoint history.
+ */
+import * as fs from "fs";
+import { ChildProcess, spawn } from "child_process";
+import type { Server, ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
+import { ProviderProcess } from "./providerProcess";
+import {
+  JsObject,
+  RUN_ENTRY,
+  emptyproto,
+  engineproto,
+  enginerpc,
+  fromStruct,
+  grpc,
+  resproto,
+  resrpc,
+  toStruct,
+} from "./sdk";
+import { StateCrypter, markSecrets, secretKeys, unwrap } from "./secrets";
+
+export type StackConfig = Record<string, { value: string; secret?: boolean }>;
+
+export interface ResourceState {
+  urn: string;
+  type: string;
+  name: string;
+  id: string;
+  inputs: JsObject;
+  outputs: JsObject;
+  dependencies: string[];
+  secretOutputs: string[];
+}
+
+export interface StackState {
+  resources: ResourceState[];
+  outputs: JsObject;
+}
+
+export type StepOp = "create" | "update" | "same" | "replace" | "delete" | "refresh" | "refresh-delete";
+export interface Step {
+  op: StepOp;
+  urn: string;
+}
+
+export interface RunResult {
+  ok: boolean;
+  steps: Step[];
+  /** Provider RPCs in the order they were made. */
+  calls: { op: string; urn: string }[];
+  /** Error diagnostics (check failures, provider errors, program errors). */
+  errors: string[];
+  outputs: JsObject;
+}
+
+export interface StandInOptions {
+  programDir: string;
+  project: string;
+  stack: string;
+  stateFile: string;
+  config?: StackConfig;
+  /** Extra environment for the program and the provider process (e.g. BITRIX24_* variables). */
+  env?: NodeJS.ProcessEnv;
+  runTimeoutMs?: number;
+}
+
+type Respond<T> = sendUnaryData<T>;
+
+export class EngineStandIn {
+  /** Everything printed or logged by the program, the provider and the engine, for searching. */
+  readonly logs: string[] = [];
+  private readonly crypter = new StateCrypter();
+
+  constructor(readonly opts: StandInOptions) {}
+
+  /** `pulumi config set …`: the next operation runs with this stack config. */
+  setConfig(config: StackConfig): void {
+    this.opts.config = config;
+  }
+
+  // ---- state file ------------------------------------------------------------------------------
+  private load(): StackState {
+    if (!fs.existsSync(this.opts.stateFile)) return { resources: [], outputs: {} };
+    const raw = JSON.parse(fs.readFileSync(this.opts.stateFile, "utf8")) as StackState;
+    return {
+      outputs: this.crypter.decrypt(raw.outputs),
+      resources: raw.resources.map((r) => ({ ...r, inputs: this.crypter.decrypt(r.inputs), outputs: this.crypter.decrypt(r.outputs) })),
+    };
+  }
+
+  private save(s: StackState): void {
+    const enc: StackState = {
+      outputs: this.crypter.encrypt(s.outputs),
+      resources: s.resources.map((r) => ({ ...r, inputs: this.crypter.encrypt(r.inputs), outputs: this.crypter.encrypt(r.outputs) })),
+    };
+    fs.writeFileSync(this.opts.stateFile, JSON.stringify(enc, null, 2));
+  }
+
+  /** The state with secrets decrypted (still marked secret). */
+  state(): StackState {
+    return this.load();
+  }
+
+  private urn(type: string, name: string): string {
+    return `urn:pulumi:${this.opts.stack}::${this.opts.project}::${type}::${name}`;
+  }
+
+  private log(line: string): void {
+    this.logs.push(line);
+  }
+
+  private processEnv(): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...this.opts.env,
+      PULUMI_NODEJS_PROJECT: this.opts.project,
+      PULUMI_NODEJS_STACK: this.opts.stack,
+    };
+  }
+
+  // ---- sessions: a gRPC server for Engine + ResourceMonitor, and the provider process ----------
+  private async session<T>(
+    body: (s: {
+      engineAddr: string;
+      provider: () => Promise<ProviderProcess>;
+      /** Provider RPCs made so far (none when the provider was never needed). */
+      calls: () => Promise<{ op: string; urn: string }[]>;
+      server: Server;
+      errors: string[];
+    }) => Promise<T>,
+    monitor: (errors: string[]) => Record<string, unknown> = () => ({}),
+  ): Promise<T> {
+    const server = new grpc.Server();
+    const errors: string[] = [];
+    server.addService(enginerpc.EngineService, {
+      log: (call: ServerUnaryCall<InstanceType<typeof engineproto.LogRequest>, unknown>, cb: Respond<unknown>) => {
+        const r = call.request;
+        const line = `[engine log ${r.getSeverity()}] ${r.getUrn()} ${r.getMessage()}`;
+        this.log(line);
+        if (r.getSeverity() === engineproto.LogSeverity.ERROR) errors.push(r.getMessage());
+        cb(null, new emptyproto.Empty());
+      },
+      getRootResource: (_c: unknown, cb: Respond<unknown>) => {
+        const res = new engineproto.GetRootResourceResponse();
+        res.setUrn(this.urn("pulumi:pulumi:Stack", `${this.opts.project}-${this.opts.stack}`));
+        cb(null, res);
+      },
+      setRootResource: (_c: unknown, cb: Respond<unknown>) => cb(null, new engineproto.SetRootResourceResponse()),
+    });
+    server.addService(resrpc.ResourceMonitorService, {
+      supportsFeature: (call: ServerUnaryCall<InstanceType<typeof resproto.SupportsFeatureRequest>, unknown>, cb: Respond<unknown>) => {
+        const res = new resproto.SupportsFeatureResponse();
+        res.setHassupport(call.request.getId() === "secrets");
+        cb(null, res);
+      },
+      signalAndWaitForShutdown: (_c: unknown, cb: Respond<unknown>) => cb(null, new emptyproto.Empty()),
+      ...monitor(errors),
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    const engineAddr = `127.0.0.1:${port}`;
+    let provider: Promise<ProviderProcess> | undefined;
+    const getProvider = () =>
+      (provider ??= ProviderProcess.start({
+        cwd: this.opts.programDir,
+        engineAddr,
+        env: this.processEnv(),
+        log: (l) => this.log(l),
+      }).then(async (p) => {
+        await p.configure(this.opts.config ?? {});
+        return p;
+      }));
+    try {
+      const calls = async () => (provider ? [...(await provider).calls] : []);
+      return await body({ engineAddr, provider: getProvider, calls, server, errors });
+    } finally {
+      if (provider) await (await provider).stop();
+      server.forceShutdown();
+    }
+  }
+
+  // ---- preview / up -----------------------------------------------------------------------------
+  preview(): Promise<RunResult> {
+    return this.deploy(true);
+  }
+
+  up(): Promise<RunResult> {
+    return this.deploy(false);
+  }
+
+  private async deploy(dryRun: boolean): Promise<RunResult> {
+    const old = this.load();
+    const done: ResourceState[] = [];
+    const steps: Step[] = [];
+    const replaced: ResourceState[] = [];
+    let stackOutputs: JsObject = old.outputs;
+    let providerRef: (() => Promise<ProviderProcess>) | undefined;
+
+    const register = async (req: InstanceType<typeof resproto.RegisterResourceRequest>, errors: string[]): Promise<{ urn: string; id: string; object: JsObject }> => {
+      const type = req.getType();
+      const name = req.getName();
+      const urn = this.urn(type, name);
+      if (type === "pulumi:pulumi:Stack" || !req.getCustom()) return { urn, id: "", object: {} };
+      if (!type.startsWith("pulumi-nodejs:dynamic"))
+        throw new Error(`engine stand-in: only dynamic-provider resources are supported, not ${type}`);
+      const raw = fromStruct(req.getObject());
+      const secrets = [...new Set([...secretKeys(raw), ...req.getAdditionalsecretoutputsList()])];
+      const news = unwrap(raw) as JsObject;
+      const prior = old.resources.find((r) => r.urn === urn);
+      const provider = await (providerRef as () => Promise<ProviderProcess>)();
+      const checked = await provider.check(urn, prior ? (unwrap(prior.inputs) as JsObject) : {}, news);
+      if (checked.failures.length) {
+        const text = checked.failures.map((f) => `${type} resource '${name}': property ${f.property} value has a problem: ${f.reason}`);
+        errors.push(...text);
+        throw new Error(text.join("\n"));
+      }
+      const inputs = checked.inputs;
+      let id = prior?.id ?? "";
+      let outputs: JsObject;
+      let op: StepOp;
+      if (!prior) {
+        op = "create";
+        if (dryRun) outputs = inputs;
+        else ({ id, outputs } = await provider.create(urn, inputs));
+      } else {
+        const d = await provider.diff(urn, prior.id, unwrap(prior.outputs) as JsObject, inputs, unwrap(prior.inputs) as JsObject);
+        if (d.changes === "none") {
+          op = "same";
+          outputs = unwrap(prior.outputs) as JsObject;
+        } else if (d.replaces.length) {
+          op = "replace";
+          if (dryRun) outputs = inputs;
+          else {
+            if (d.deleteBeforeReplace) await provider.delete(urn, prior.id, unwrap(prior.outputs) as JsObject, unwrap(prior.inputs) as JsObject);
+            else replaced.push(prior);
+            ({ id, outputs } = await provider.create(urn, inputs));
+          }
+        } else {
+          op = "update";
+          outputs = dryRun
+            ? { ...(unwrap(prior.outputs) as JsObject), ...inputs }
+            : await provider.update(urn, prior.id, unwrap(prior.outputs) as JsObject, inputs, unwrap(prior.inputs) as JsObject);
+        }
+      }
+      steps.push({ op, urn });
+      const secretOutputs = [...new Set([...secrets, ...(prior?.secretOutputs ?? [])])];
+      const state: ResourceState = {
+        urn,
+        type,
+        name,
+        id,
+        inputs: markSecrets(inputs, secrets),
+        outputs: markSecrets(outputs, secretOutputs),
+        dependencies: req.getDependenciesList(),
+        secretOutputs,
+      };
+      done.push(state);
+      return { urn, id, object: state.outputs };
+    };
+
+    return this.session(
+      async ({ engineAddr, provider, errors, calls }) => {
+        providerRef = provider;
+        const exit = await this.runProgram(engineAddr, dryRun);
+        const ok = exit === 0 && errors.length === 0;
+        const registered = new Set(done.map((r) => r.urn));
+        const gone = old.resources.filter((r) => !registered.has(r.urn));
+        if (ok) {
+          for (const r of [...gone].reverse()) {
+            steps.push({ op: "delete", urn: r.urn });
+            if (!dryRun) await (await provider()).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
+          }
+          if (!dryRun)
+            for (const r of replaced.reverse())
+              await (await provider()).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
+        }
+        if (!dryRun) {
+          // A failed run keeps what it did not touch, like the engine's partial update.
+          const kept = ok ? [] : gone;
+          this.save({ resources: [...kept, ...done], outputs: ok ? stackOutputs : old.outputs });
+        }
+        return { ok, steps, calls: await calls(), errors, outputs: stackOutputs };
+      },
+      (errors) => ({
+        registerResource: (call: ServerUnaryCall<InstanceType<typeof resproto.RegisterResourceRequest>, unknown>, cb: Respond<unknown>) => {
+          register(call.request, errors).then(
+            ({ urn, id, object }) => {
+              const res = new resproto.RegisterResourceResponse();
+              res.setUrn(urn);
+              res.setId(id);
+              res.setObject(toStruct(object));
+              cb(null, res);
+            },
+            (e: Error) => {
+              if (!errors.includes(e.message)) errors.push(e.message);
+              cb({ code: grpc.status.UNKNOWN, details: e.message }, null);
+            },
+          );
+        },
+        registerResourceOutputs: (call: ServerUnaryCall<InstanceType<typeof resproto.RegisterResourceOutputsRequest>, unknown>, cb: Respond<unknown>) => {
+          const raw = fromStruct(call.request.getOutputs());
+          stackOutputs = markSecrets(unwrap(raw) as JsObject, secretKeys(raw));
+          cb(null, new emptyproto.Empty());
+        },
+      }),
+    );
+  }
+
+  private runProgram(engineAddr: string, dryRun: boolean): Promise<number> {
+    const config: Record<string, string> = {};
+    const secretKeysList: string[] = [];
+    for (const [k, v] of Object.entries(this.opts.config ?? {})) {
+      config[k] = v.value;
+      if (v.secret) secretKeysList.push(k);
+    }
+    const args = [
+      RUN_ENTRY,
+      `--monitor=${engineAddr}`,
+      `--engine=${engineAddr}`,
+      "--organization=organization",
+      `--project=${this.opts.project}`,
+      `--stack=${this.opts.stack}`,
+      `--pwd=${this.opts.programDir}`,
+      "--parallel=16",
+      ...(dryRun ? ["--dry-run"] : []),
+      ".",
+    ];
+    const child: ChildProcess = spawn(process.execPath, args, {
+      cwd: this.opts.programDir,
+      env: {
+        ...this.processEnv(),
+        PULUMI_CONFIG: JSON.stringify(config),
+        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeysList),
+        PULUMI_NODEJS_TYPESCRIPT: "true",
+        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (d: Buffer) => this.log(`[program stdout] ${d.toString()}`));
+    child.stderr?.on("data", (d: Buffer) => this.log(`[program stderr] ${d.toString()}`));
+    return new Promise<number>((resolve) => {
+      const timer = setTimeout(() => child.kill("SIGKILL"), this.opts.runTimeoutMs ?? 180_000);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        resolve(code ?? 1);
+      });
+    });
+  }
+
+  // ---- refresh / destroy ------------------------------------------------------------------------
+  async refresh(): Promise<RunResult> {
+    const s = this.load();
+    const steps: Step[] = [];
+    return this.session(async ({ provider, errors, calls }) => {
+      const kept: ResourceState[] = [];
+      try {
+        for (const r of s.resources) {
+          const p = await provider();
+          const got = await p.read(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
+          if (!got.id) {
+            steps.push({ op: "refresh-delete", urn: r.urn });
+            continue;
+          }
+          const before = JSON.stringify(unwrap(r.outputs));
+          const outputs = markSecrets(got.outputs, r.secretOutputs);
+          const inputs = got.inputs ? markSecrets(got.inputs, r.secretOutputs.filter((k) => k in r.inputs)) : r.inputs;
+          steps.push({ op: JSON.stringify(got.outputs) === before ? "same" : "refresh", urn: r.urn });
+          kept.push({ ...r, id: got.id, outputs, inputs });
+        }
+      } catch (e) {
+        errors.push((e as Error).message);
+        return { ok: false, steps, calls: await calls(), errors, outputs: s.outputs };
+      }
+      this.save({ resources: kept, outputs: s.outputs });
+      return { ok: true, steps, calls: await calls(), errors, outputs: s.outputs };
+    });
+  }
+
+  async destroy(): Promise<RunResult> {
+    const s = this.load();
+    const steps: Step[] = [];
+    return this.session(async ({ provider, errors, calls }) => {
+      const left = [...s.resources];
+      try {
+        for (const r of [...s.resources].reverse()) {
+          await (await provider()).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
+          steps.push({ op: "delete", urn: r.urn });
+          left.splice(left.indexOf(r), 1);
+        }
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+      this.save({ resources: left, outputs: left.length ? s.outputs : {} });
+      return { ok: errors.length === 0, steps, calls: await calls(), errors, outputs: {} };
+    });
+  }
+}
