@@ -4,4 +4,6 @@ module.exports = {
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   testMatch: ["<rootDir>/tests/**/*.test.ts"],
   testTimeout: 60000,
+  // Example programs import the package by name; under jest they get this repo's source.
+  moduleNameMapper: { "^pulumi-bitrix24-biconnector$": "<rootDir>/provider/index.ts" },
 };

@@ -3,7 +3,14 @@ import * as path from "path";
 import { Emulator } from "../../provider/emulator";
 import { tempDir } from "../helpers/portal";
 import { StackConfig } from "./engine/standIn";
-import { EXAMPLES, credentialValues, credentialsConfig, lifecycleEmulator, standIn, writeOps } from "./helpers";
+import {
+  EXAMPLES,
+  credentialValues,
+  credentialsConfig,
+  lifecycleEmulator,
+  standIn,
+  writeOps,
+} from "./helpers";
 import { programFrom } from "./program";
 
 const PROJECT = "bitrix24-connectors-from-config";
@@ -58,13 +65,22 @@ describe("lifecycle through the real Pulumi runtime: examples/connectors-from-co
     const writesBefore = emu.writeCalls().length;
     const again = await engine.up();
     expect(again.steps.map((s) => s.op)).toEqual(["same", "same", "same"]);
-    expect(again.calls.map((c) => c.op).sort()).toEqual(["check", "check", "check", "diff", "diff", "diff"]);
+    expect(again.calls.map((c) => c.op).sort()).toEqual([
+      "check",
+      "check",
+      "check",
+      "diff",
+      "diff",
+      "diff",
+    ]);
     expect(emu.writeCalls().length).toBe(writesBefore);
 
     // a changed field updates in place (same id)
     engine.setConfig(withConnectors({ ...three, hr: base("Human resources") }));
     const upd = await engine.up();
-    expect(upd.steps.filter((s) => s.op === "update").map((s) => s.urn)).toEqual([expect.stringMatching(/::hr$/)]);
+    expect(upd.steps.filter((s) => s.op === "update").map((s) => s.urn)).toEqual([
+      expect.stringMatching(/::hr$/),
+    ]);
     expect((upd.outputs.connectorIds as Record<string, string>).hr).toBe(ids.hr);
     expect(emu.state.connectors.get(Number(ids.hr))?.fields.title).toBe("Human resources");
 
@@ -72,7 +88,9 @@ describe("lifecycle through the real Pulumi runtime: examples/connectors-from-co
     emu.state.connectors.get(Number(ids.sales))!.fields.title = "Edited in the portal";
     const refreshed = await engine.refresh();
     expect(refreshed.steps.find((s) => s.urn.endsWith("::sales"))?.op).toBe("refresh");
-    expect(engine.state().resources.find((r) => r.name === "sales")?.outputs.title).toBe("Edited in the portal");
+    expect(engine.state().resources.find((r) => r.name === "sales")?.outputs.title).toBe(
+      "Edited in the portal",
+    );
     const repair = await engine.up();
     expect(repair.steps.find((s) => s.urn.endsWith("::sales"))?.op).toBe("update");
     expect(emu.state.connectors.get(Number(ids.sales))?.fields.title).toBe("Sales DB");
@@ -89,8 +107,15 @@ describe("lifecycle through the real Pulumi runtime: examples/connectors-from-co
     const { hr: _hr, ...two } = { ...three, hr: base("Human resources") };
     engine.setConfig(withConnectors(two));
     const removed = await engine.up();
-    expect(removed.steps.filter((s) => s.op === "delete").map((s) => s.urn)).toEqual([expect.stringMatching(/::hr$/)]);
+    expect(removed.steps.filter((s) => s.op === "delete").map((s) => s.urn)).toEqual([
+      expect.stringMatching(/::hr$/),
+    ]);
     expect(emu.state.connectors.has(Number(ids.hr))).toBe(false);
+
+    // the state names our type and holds no credential while resources exist
+    const liveState = fs.readFileSync(engine.opts.stateFile, "utf8");
+    expect(liveState).toContain('"type": "pulumi-nodejs:dynamic/bitrix24:Connector"');
+    for (const secret of credentialValues(emu)) expect(liveState).not.toContain(secret);
 
     // destroy leaves the portal empty
     const destroyed = await engine.destroy();
@@ -101,7 +126,6 @@ describe("lifecycle through the real Pulumi runtime: examples/connectors-from-co
     // no credential in the state file or any log line
     const stateText = fs.readFileSync(engine.opts.stateFile, "utf8");
     const logs = engine.logs.join("\n");
-    expect(stateText).toContain('"type": "pulumi-nodejs:dynamic/bitrix24:Connector"');
     for (const secret of credentialValues(emu)) {
       expect(stateText).not.toContain(secret);
       expect(logs).not.toContain(secret);

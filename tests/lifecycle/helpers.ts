@@ -28,7 +28,12 @@ export async function lifecycleEmulator(): Promise<Emulator> {
   return startEmulator({ rateLimit: { rps: 50, burst: 100 } });
 }
 
-export function standIn(programDir: string, project: string, config: StackConfig, env: NodeJS.ProcessEnv = {}): EngineStandIn {
+export function standIn(
+  programDir: string,
+  project: string,
+  config: StackConfig,
+  env: NodeJS.ProcessEnv = {},
+): EngineStandIn {
   return new EngineStandIn({
     programDir,
     project,
@@ -39,4 +44,5 @@ export function standIn(programDir: string, project: string, config: StackConfig
   });
 }
 
-export const writeOps = (calls: { op: string }[]) => calls.filter((c) => ["create", "update", "delete"].includes(c.op));
+export const writeOps = (calls: { op: string }[]) =>
+  calls.filter((c) => ["create", "update", "delete"].includes(c.op));

@@ -10,28 +10,56 @@ export const REPO = path.resolve(__dirname, "..", "..");
  * holding @pulumi/pulumi and this package — linked to the repo's build ("linked"), or installed from
  * the `npm pack` tarball ("packed", exactly what a user gets from the registry).
  */
-export function programFrom(example: string, how: "linked" | "packed" = "linked", tarball?: string): string {
+export function programFrom(
+  example: string,
+  how: "linked" | "packed" = "linked",
+  tarball?: string,
+): string {
   const dir = tempDir(`b24-program-${path.basename(example)}-`);
   for (const f of fs.readdirSync(example))
-    if (f !== "node_modules" && !f.startsWith("Pulumi.")) fs.copyFileSync(path.join(example, f), path.join(dir, f));
+    if (f !== "node_modules" && !f.startsWith("Pulumi."))
+      fs.copyFileSync(path.join(example, f), path.join(dir, f));
   fs.copyFileSync(path.join(example, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   if (how === "linked") {
     fs.mkdirSync(path.join(dir, "node_modules", "@pulumi"), { recursive: true });
-    fs.symlinkSync(path.join(REPO, "node_modules", "@pulumi", "pulumi"), path.join(dir, "node_modules", "@pulumi", "pulumi"), "dir");
+    fs.symlinkSync(
+      path.join(REPO, "node_modules", "@pulumi", "pulumi"),
+      path.join(dir, "node_modules", "@pulumi", "pulumi"),
+      "dir",
+    );
     fs.symlinkSync(REPO, path.join(dir, "node_modules", "pulumi-bitrix24-biconnector"), "dir");
     return dir;
   }
-  const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-  const sdkVersion = (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string }).version;
-  pkg.dependencies = { "@pulumi/pulumi": sdkVersion, "pulumi-bitrix24-biconnector": `file:${tarball}` };
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
+  const sdkVersion = (
+    JSON.parse(
+      fs.readFileSync(path.join(REPO, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+    ) as { version: string }
+  ).version;
+  pkg.dependencies = {
+    "@pulumi/pulumi": sdkVersion,
+    "pulumi-bitrix24-biconnector": `file:${tarball}`,
+  };
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, stdio: "pipe" });
+  execFileSync(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+    { cwd: dir, stdio: "pipe" },
+  );
   return dir;
 }
 
 /** `npm pack` of the repo (its `prepack` builds it), into a temp folder; returns the tarball path. */
 export function packRepo(): string {
   const out = tempDir("b24-pack-");
-  const name = execFileSync("npm", ["pack", "--pack-destination", out, "--loglevel=error"], { cwd: REPO, encoding: "utf8" }).trim().split("\n").pop() as string;
+  const name = execFileSync("npm", ["pack", "--pack-destination", out, "--loglevel=error"], {
+    cwd: REPO,
+    encoding: "utf8",
+  })
+    .trim()
+    .split("\n")
+    .pop() as string;
   return path.join(out, name);
 }

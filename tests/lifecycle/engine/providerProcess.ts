@@ -1,6 +1,14 @@
 import { ChildProcess, spawn } from "child_process";
 import type { Client } from "@grpc/grpc-js";
-import { DYNAMIC_PROVIDER_ENTRY, JsObject, fromStruct, grpc, provproto, provrpc, toStruct } from "./sdk";
+import {
+  DYNAMIC_PROVIDER_ENTRY,
+  JsObject,
+  fromStruct,
+  grpc,
+  provproto,
+  provrpc,
+  toStruct,
+} from "./sdk";
 import { wrap } from "./secrets";
 
 export interface DiffAnswer {
@@ -22,7 +30,12 @@ export class ProviderProcess {
     private readonly client: Client,
   ) {}
 
-  static async start(opts: { cwd: string; engineAddr: string; env: NodeJS.ProcessEnv; log: (line: string) => void }): Promise<ProviderProcess> {
+  static async start(opts: {
+    cwd: string;
+    engineAddr: string;
+    env: NodeJS.ProcessEnv;
+    log: (line: string) => void;
+  }): Promise<ProviderProcess> {
     const child = spawn(process.execPath, [DYNAMIC_PROVIDER_ENTRY, opts.engineAddr], {
       cwd: opts.cwd,
       env: opts.env,
@@ -41,16 +54,23 @@ export class ProviderProcess {
         }
       };
       child.stdout?.on("data", onData);
-      child.once("exit", (code) => reject(new Error(`dynamic provider exited with ${code} before listening`)));
+      child.once("exit", (code) =>
+        reject(new Error(`dynamic provider exited with ${code} before listening`)),
+      );
     });
-    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const client = new provrpc.ResourceProviderClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    );
     return new ProviderProcess(child, client);
   }
 
   private rpc<T>(name: string, req: unknown): Promise<T> {
     const fn = (this.client as unknown as Record<string, Unary>)[name].bind(this.client);
     return new Promise<T>((resolve, reject) =>
-      fn(req, (err, res) => (err ? reject(new Error(err.message.replace(/^\d+ [A-Z_]+: /, ""))) : resolve(res as T))),
+      fn(req, (err, res) =>
+        err ? reject(new Error(err.message.replace(/^\d+ [A-Z_]+: /, ""))) : resolve(res as T),
+      ),
     );
   }
 
@@ -63,7 +83,11 @@ export class ProviderProcess {
     await this.rpc("configure", req);
   }
 
-  async check(urn: string, olds: JsObject, news: JsObject): Promise<{ inputs: JsObject; failures: { property: string; reason: string }[] }> {
+  async check(
+    urn: string,
+    olds: JsObject,
+    news: JsObject,
+  ): Promise<{ inputs: JsObject; failures: { property: string; reason: string }[] }> {
     this.calls.push({ op: "check", urn });
     const req = new provproto.CheckRequest();
     req.setUrn(urn);
@@ -72,11 +96,19 @@ export class ProviderProcess {
     const res = await this.rpc<InstanceType<typeof provproto.CheckResponse>>("check", req);
     return {
       inputs: fromStruct(res.getInputs()),
-      failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+      failures: res
+        .getFailuresList()
+        .map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
     };
   }
 
-  async diff(urn: string, id: string, olds: JsObject, news: JsObject, oldInputs: JsObject): Promise<DiffAnswer> {
+  async diff(
+    urn: string,
+    id: string,
+    olds: JsObject,
+    news: JsObject,
+    oldInputs: JsObject,
+  ): Promise<DiffAnswer> {
     this.calls.push({ op: "diff", urn });
     const req = new provproto.DiffRequest();
     req.setUrn(urn);
@@ -87,7 +119,12 @@ export class ProviderProcess {
     const res = await this.rpc<InstanceType<typeof provproto.DiffResponse>>("diff", req);
     const C = provproto.DiffResponse.DiffChanges;
     return {
-      changes: res.getChanges() === C.DIFF_SOME ? "some" : res.getChanges() === C.DIFF_NONE ? "none" : "unknown",
+      changes:
+        res.getChanges() === C.DIFF_SOME
+          ? "some"
+          : res.getChanges() === C.DIFF_NONE
+            ? "none"
+            : "unknown",
       replaces: res.getReplacesList(),
       deleteBeforeReplace: res.getDeletebeforereplace(),
     };
@@ -102,7 +139,12 @@ export class ProviderProcess {
     return { id: res.getId(), outputs: fromStruct(res.getProperties()) };
   }
 
-  async read(urn: string, id: string, outputs: JsObject, inputs: JsObject): Promise<{ id: string; outputs: JsObject; inputs?: JsObject }> {
+  async read(
+    urn: string,
+    id: string,
+    outputs: JsObject,
+    inputs: JsObject,
+  ): Promise<{ id: string; outputs: JsObject; inputs?: JsObject }> {
     this.calls.push({ op: "read", urn });
     const req = new provproto.ReadRequest();
     req.setUrn(urn);
@@ -110,10 +152,20 @@ export class ProviderProcess {
     req.setProperties(toStruct(outputs));
     req.setInputs(toStruct(inputs));
     const res = await this.rpc<InstanceType<typeof provproto.ReadResponse>>("read", req);
-    return { id: res.getId(), outputs: fromStruct(res.getProperties()), inputs: res.hasInputs() ? fromStruct(res.getInputs()) : undefined };
+    return {
+      id: res.getId(),
+      outputs: fromStruct(res.getProperties()),
+      inputs: res.hasInputs() ? fromStruct(res.getInputs()) : undefined,
+    };
   }
 
-  async update(urn: string, id: string, olds: JsObject, news: JsObject, oldInputs: JsObject): Promise<JsObject> {
+  async update(
+    urn: string,
+    id: string,
+    olds: JsObject,
+    news: JsObject,
+    oldInputs: JsObject,
+  ): Promise<JsObject> {
     this.calls.push({ op: "update", urn });
     const req = new provproto.UpdateRequest();
     req.setUrn(urn);

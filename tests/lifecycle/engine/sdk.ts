@@ -17,16 +17,27 @@ export const SDK_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json
 const sdkRequire = createRequire(path.join(SDK_DIR, "package.json"));
 
 export const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
-export const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
-export const emptyproto = sdkRequire("google-protobuf/google/protobuf/empty_pb") as typeof emptyTypes;
+export const structproto = sdkRequire(
+  "google-protobuf/google/protobuf/struct_pb",
+) as typeof structTypes;
+export const emptyproto = sdkRequire(
+  "google-protobuf/google/protobuf/empty_pb",
+) as typeof emptyTypes;
 export const resproto = sdkRequire("./proto/resource_pb") as typeof resTypes;
 export const engineproto = sdkRequire("./proto/engine_pb") as typeof engineTypes;
 export const provproto = sdkRequire("./proto/provider_pb") as typeof provTypes;
 export const pluginproto = sdkRequire("./proto/plugin_pb") as typeof pluginTypes;
-export const resrpc = sdkRequire("./proto/resource_grpc_pb") as { ResourceMonitorService: grpcTypes.ServiceDefinition };
-export const enginerpc = sdkRequire("./proto/engine_grpc_pb") as { EngineService: grpcTypes.ServiceDefinition };
+export const resrpc = sdkRequire("./proto/resource_grpc_pb") as {
+  ResourceMonitorService: grpcTypes.ServiceDefinition;
+};
+export const enginerpc = sdkRequire("./proto/engine_grpc_pb") as {
+  EngineService: grpcTypes.ServiceDefinition;
+};
 export const provrpc = sdkRequire("./proto/provider_grpc_pb") as {
-  ResourceProviderClient: new (addr: string, creds: grpcTypes.ChannelCredentials) => grpcTypes.Client;
+  ResourceProviderClient: new (
+    addr: string,
+    creds: grpcTypes.ChannelCredentials,
+  ) => grpcTypes.Client;
 };
 
 export const RUN_ENTRY = path.join(SDK_DIR, "cmd", "run");

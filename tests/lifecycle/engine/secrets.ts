@@ -8,7 +8,12 @@ export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export function isSecret(v: JavaScriptValue): v is { [k: string]: JavaScriptValue } {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && (v as JsObject)[SIG_KEY] === SECRET_SIG;
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    !Array.isArray(v) &&
+    (v as JsObject)[SIG_KEY] === SECRET_SIG
+  );
 }
 
 /** Removes secret wrappers (the engine does this before calling a provider that does not accept secrets). */
@@ -62,7 +67,10 @@ export class StateCrypter {
       const iv = randomBytes(12);
       const c = createCipheriv("aes-256-gcm", this.key, iv);
       const data = Buffer.concat([c.update(JSON.stringify(unwrap(v)), "utf8"), c.final()]);
-      out[k] = { [SIG_KEY]: SECRET_SIG, ciphertext: Buffer.concat([iv, c.getAuthTag(), data]).toString("base64") };
+      out[k] = {
+        [SIG_KEY]: SECRET_SIG,
+        ciphertext: Buffer.concat([iv, c.getAuthTag(), data]).toString("base64"),
+      };
     }
     return out;
   }

@@ -50,7 +50,8 @@ export interface StackState {
   outputs: JsObject;
 }
 
-export type StepOp = "create" | "update" | "same" | "replace" | "delete" | "refresh" | "refresh-delete";
+export type StepOp =
+  "create" | "update" | "same" | "replace" | "delete" | "refresh" | "refresh-delete";
 export interface Step {
   op: StepOp;
   urn: string;
@@ -83,6 +84,7 @@ export class EngineStandIn {
   /** Everything printed or logged by the program, the provider and the engine, for searching. */
   readonly logs: string[] = [];
   private readonly crypter = new StateCrypter();
+  private program?: ChildProcess;
 
   constructor(readonly opts: StandInOptions) {}
 
@@ -97,14 +99,22 @@ export class EngineStandIn {
     const raw = JSON.parse(fs.readFileSync(this.opts.stateFile, "utf8")) as StackState;
     return {
       outputs: this.crypter.decrypt(raw.outputs),
-      resources: raw.resources.map((r) => ({ ...r, inputs: this.crypter.decrypt(r.inputs), outputs: this.crypter.decrypt(r.outputs) })),
+      resources: raw.resources.map((r) => ({
+        ...r,
+        inputs: this.crypter.decrypt(r.inputs),
+        outputs: this.crypter.decrypt(r.outputs),
+      })),
     };
   }
 
   private save(s: StackState): void {
     const enc: StackState = {
       outputs: this.crypter.encrypt(s.outputs),
-      resources: s.resources.map((r) => ({ ...r, inputs: this.crypter.encrypt(r.inputs), outputs: this.crypter.encrypt(r.outputs) })),
+      resources: s.resources.map((r) => ({
+        ...r,
+        inputs: this.crypter.encrypt(r.inputs),
+        outputs: this.crypter.encrypt(r.outputs),
+      })),
     };
     fs.writeFileSync(this.opts.stateFile, JSON.stringify(enc, null, 2));
   }
@@ -147,7 +157,10 @@ export class EngineStandIn {
     const server = new grpc.Server();
     const errors: string[] = [];
     server.addService(enginerpc.EngineService, {
-      log: (call: ServerUnaryCall<InstanceType<typeof engineproto.LogRequest>, unknown>, cb: Respond<unknown>) => {
+      log: (
+        call: ServerUnaryCall<InstanceType<typeof engineproto.LogRequest>, unknown>,
+        cb: Respond<unknown>,
+      ) => {
         const r = call.request;
         const line = `[engine log ${r.getSeverity()}] ${r.getUrn()} ${r.getMessage()}`;
         this.log(line);
@@ -159,19 +172,26 @@ export class EngineStandIn {
         res.setUrn(this.urn("pulumi:pulumi:Stack", `${this.opts.project}-${this.opts.stack}`));
         cb(null, res);
       },
-      setRootResource: (_c: unknown, cb: Respond<unknown>) => cb(null, new engineproto.SetRootResourceResponse()),
+      setRootResource: (_c: unknown, cb: Respond<unknown>) =>
+        cb(null, new engineproto.SetRootResourceResponse()),
     });
     server.addService(resrpc.ResourceMonitorService, {
-      supportsFeature: (call: ServerUnaryCall<InstanceType<typeof resproto.SupportsFeatureRequest>, unknown>, cb: Respond<unknown>) => {
+      supportsFeature: (
+        call: ServerUnaryCall<InstanceType<typeof resproto.SupportsFeatureRequest>, unknown>,
+        cb: Respond<unknown>,
+      ) => {
         const res = new resproto.SupportsFeatureResponse();
         res.setHassupport(call.request.getId() === "secrets");
         cb(null, res);
       },
-      signalAndWaitForShutdown: (_c: unknown, cb: Respond<unknown>) => cb(null, new emptyproto.Empty()),
+      signalAndWaitForShutdown: (_c: unknown, cb: Respond<unknown>) =>
+        cb(null, new emptyproto.Empty()),
       ...monitor(errors),
     });
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
     );
     const engineAddr = `127.0.0.1:${port}`;
     let provider: Promise<ProviderProcess> | undefined;
@@ -211,21 +231,33 @@ export class EngineStandIn {
     let stackOutputs: JsObject = old.outputs;
     let providerRef: (() => Promise<ProviderProcess>) | undefined;
 
-    const register = async (req: InstanceType<typeof resproto.RegisterResourceRequest>, errors: string[]): Promise<{ urn: string; id: string; object: JsObject }> => {
+    const register = async (
+      req: InstanceType<typeof resproto.RegisterResourceRequest>,
+      errors: string[],
+    ): Promise<{ urn: string; id: string; object: JsObject }> => {
       const type = req.getType();
       const name = req.getName();
       const urn = this.urn(type, name);
       if (type === "pulumi:pulumi:Stack" || !req.getCustom()) return { urn, id: "", object: {} };
       if (!type.startsWith("pulumi-nodejs:dynamic"))
-        throw new Error(`engine stand-in: only dynamic-provider resources are supported, not ${type}`);
+        throw new Error(
+          `engine stand-in: only dynamic-provider resources are supported, not ${type}`,
+        );
       const raw = fromStruct(req.getObject());
       const secrets = [...new Set([...secretKeys(raw), ...req.getAdditionalsecretoutputsList()])];
       const news = unwrap(raw) as JsObject;
       const prior = old.resources.find((r) => r.urn === urn);
       const provider = await (providerRef as () => Promise<ProviderProcess>)();
-      const checked = await provider.check(urn, prior ? (unwrap(prior.inputs) as JsObject) : {}, news);
+      const checked = await provider.check(
+        urn,
+        prior ? (unwrap(prior.inputs) as JsObject) : {},
+        news,
+      );
       if (checked.failures.length) {
-        const text = checked.failures.map((f) => `${type} resource '${name}': property ${f.property} value has a problem: ${f.reason}`);
+        const text = checked.failures.map(
+          (f) =>
+            `${type} resource '${name}': property ${f.property} value has a problem: ${f.reason}`,
+        );
         errors.push(...text);
         throw new Error(text.join("\n"));
       }
@@ -238,7 +270,13 @@ export class EngineStandIn {
         if (dryRun) outputs = inputs;
         else ({ id, outputs } = await provider.create(urn, inputs));
       } else {
-        const d = await provider.diff(urn, prior.id, unwrap(prior.outputs) as JsObject, inputs, unwrap(prior.inputs) as JsObject);
+        const d = await provider.diff(
+          urn,
+          prior.id,
+          unwrap(prior.outputs) as JsObject,
+          inputs,
+          unwrap(prior.inputs) as JsObject,
+        );
         if (d.changes === "none") {
           op = "same";
           outputs = unwrap(prior.outputs) as JsObject;
@@ -246,7 +284,13 @@ export class EngineStandIn {
           op = "replace";
           if (dryRun) outputs = inputs;
           else {
-            if (d.deleteBeforeReplace) await provider.delete(urn, prior.id, unwrap(prior.outputs) as JsObject, unwrap(prior.inputs) as JsObject);
+            if (d.deleteBeforeReplace)
+              await provider.delete(
+                urn,
+                prior.id,
+                unwrap(prior.outputs) as JsObject,
+                unwrap(prior.inputs) as JsObject,
+              );
             else replaced.push(prior);
             ({ id, outputs } = await provider.create(urn, inputs));
           }
@@ -254,7 +298,13 @@ export class EngineStandIn {
           op = "update";
           outputs = dryRun
             ? { ...(unwrap(prior.outputs) as JsObject), ...inputs }
-            : await provider.update(urn, prior.id, unwrap(prior.outputs) as JsObject, inputs, unwrap(prior.inputs) as JsObject);
+            : await provider.update(
+                urn,
+                prior.id,
+                unwrap(prior.outputs) as JsObject,
+                inputs,
+                unwrap(prior.inputs) as JsObject,
+              );
         }
       }
       steps.push({ op, urn });
@@ -283,11 +333,16 @@ export class EngineStandIn {
         if (ok) {
           for (const r of [...gone].reverse()) {
             steps.push({ op: "delete", urn: r.urn });
-            if (!dryRun) await (await provider()).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
+            if (!dryRun)
+              await (
+                await provider()
+              ).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
           }
           if (!dryRun)
             for (const r of replaced.reverse())
-              await (await provider()).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
+              await (
+                await provider()
+              ).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
         }
         if (!dryRun) {
           // A failed run keeps what it did not touch, like the engine's partial update.
@@ -297,7 +352,10 @@ export class EngineStandIn {
         return { ok, steps, calls: await calls(), errors, outputs: stackOutputs };
       },
       (errors) => ({
-        registerResource: (call: ServerUnaryCall<InstanceType<typeof resproto.RegisterResourceRequest>, unknown>, cb: Respond<unknown>) => {
+        registerResource: (
+          call: ServerUnaryCall<InstanceType<typeof resproto.RegisterResourceRequest>, unknown>,
+          cb: Respond<unknown>,
+        ) => {
           register(call.request, errors).then(
             ({ urn, id, object }) => {
               const res = new resproto.RegisterResourceResponse();
@@ -308,17 +366,46 @@ export class EngineStandIn {
             },
             (e: Error) => {
               if (!errors.includes(e.message)) errors.push(e.message);
-              cb({ code: grpc.status.UNKNOWN, details: e.message }, null);
+              this.abandonFailedProgram();
+              cb(
+                { code: grpc.status.UNKNOWN, details: e.message, metadata: new grpc.Metadata() },
+                null,
+              );
             },
           );
         },
-        registerResourceOutputs: (call: ServerUnaryCall<InstanceType<typeof resproto.RegisterResourceOutputsRequest>, unknown>, cb: Respond<unknown>) => {
+        registerResourceOutputs: (
+          call: ServerUnaryCall<
+            InstanceType<typeof resproto.RegisterResourceOutputsRequest>,
+            unknown
+          >,
+          cb: Respond<unknown>,
+        ) => {
           const raw = fromStruct(call.request.getOutputs());
           stackOutputs = markSecrets(unwrap(raw) as JsObject, secretKeys(raw));
           cb(null, new emptyproto.Empty());
         },
       }),
     );
+  }
+
+  /**
+   * After a failed step the program only reports the error and exits. With @pulumi/pulumi 3.276 that
+   * report can take ~40 s and GBs of memory: util.inspect(err, {colors: true}) loops in Node's
+   * markNodeModules on the SDK's source-mapped frame paths (".../node_modules/@pulumi/resource.ts")
+   * until "Invalid string length", then the SDK falls back to a plain inspect. The outcome is already
+   * known here, so the stand-in stops waiting for that after a grace period.
+   */
+  private abandonFailedProgram(): void {
+    const child = this.program;
+    setTimeout(() => {
+      if (child && child.exitCode === null) {
+        this.log(
+          "[stand-in] stopping the failed program (slow SDK error report, see abandonFailedProgram)",
+        );
+        child.kill("SIGKILL");
+      }
+    }, 3000).unref();
   }
 
   private runProgram(engineAddr: string, dryRun: boolean): Promise<number> {
@@ -351,6 +438,7 @@ export class EngineStandIn {
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    this.program = child;
     child.stdout?.on("data", (d: Buffer) => this.log(`[program stdout] ${d.toString()}`));
     child.stderr?.on("data", (d: Buffer) => this.log(`[program stderr] ${d.toString()}`));
     return new Promise<number>((resolve) => {
@@ -371,15 +459,28 @@ export class EngineStandIn {
       try {
         for (const r of s.resources) {
           const p = await provider();
-          const got = await p.read(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
+          const got = await p.read(
+            r.urn,
+            r.id,
+            unwrap(r.outputs) as JsObject,
+            unwrap(r.inputs) as JsObject,
+          );
           if (!got.id) {
             steps.push({ op: "refresh-delete", urn: r.urn });
             continue;
           }
           const before = JSON.stringify(unwrap(r.outputs));
           const outputs = markSecrets(got.outputs, r.secretOutputs);
-          const inputs = got.inputs ? markSecrets(got.inputs, r.secretOutputs.filter((k) => k in r.inputs)) : r.inputs;
-          steps.push({ op: JSON.stringify(got.outputs) === before ? "same" : "refresh", urn: r.urn });
+          const inputs = got.inputs
+            ? markSecrets(
+                got.inputs,
+                r.secretOutputs.filter((k) => k in r.inputs),
+              )
+            : r.inputs;
+          steps.push({
+            op: JSON.stringify(got.outputs) === before ? "same" : "refresh",
+            urn: r.urn,
+          });
           kept.push({ ...r, id: got.id, outputs, inputs });
         }
       } catch (e) {
@@ -398,7 +499,9 @@ export class EngineStandIn {
       const left = [...s.resources];
       try {
         for (const r of [...s.resources].reverse()) {
-          await (await provider()).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
+          await (
+            await provider()
+          ).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
           steps.push({ op: "delete", urn: r.urn });
           left.splice(left.indexOf(r), 1);
         }
