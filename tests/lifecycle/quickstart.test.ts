@@ -10,7 +10,7 @@ import {
   standIn,
   writeOps,
 } from "./helpers";
-import { packRepo, programFrom } from "./program";
+import { REPO, packRepo, programFrom } from "./program";
 
 const PROJECT = "bitrix24-quickstart";
 const QUICKSTART = path.join(EXAMPLES, "quickstart");
@@ -98,6 +98,18 @@ describe("lifecycle through the real Pulumi runtime: examples/quickstart", () =>
       expect((await engine.destroy()).ok).toBe(true);
       expect(emu.state.connectors.size).toBe(0);
     });
+  });
+
+  test("the repository root is a runnable project: Pulumi.yaml's main runs from the checkout", async () => {
+    const yaml = fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8");
+    const main = /^main:\s*(\S+)\s*$/m.exec(yaml)?.[1];
+    const project = /^name:\s*(\S+)\s*$/m.exec(yaml)?.[1] as string;
+    expect(main).toBeDefined();
+    const engine = standIn(path.join(REPO, main as string), project, credentialsConfig(emu, path.join(tempDir("b24-tokens-"), "tokens.json")));
+    const up = await engine.up();
+    expect(up.errors).toEqual([]);
+    expect(emu.state.connectors.size).toBe(1);
+    expect((await engine.destroy()).ok).toBe(true);
   });
 
   test("credentials from the environment instead of stack config", async () => {
