@@ -14,7 +14,10 @@ const ROOT = path.resolve(__dirname, "..");
 function findCli() {
   const candidates = [["pulumi"], ["npx", "--yes", "pulumi"]];
   for (const cmd of candidates) {
-    const r = spawnSync(cmd[0], [...cmd.slice(1), "version"], { encoding: "utf8", timeout: 300_000 });
+    const r = spawnSync(cmd[0], [...cmd.slice(1), "version"], {
+      encoding: "utf8",
+      timeout: 300_000,
+    });
     if (r.status === 0) return cmd;
   }
   return undefined;
@@ -23,9 +26,14 @@ function findCli() {
 function programDir() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bitrix24-demo-"));
   const example = path.join(ROOT, "examples", "quickstart");
-  for (const f of ["Pulumi.yaml", "index.ts", "package.json"]) fs.copyFileSync(path.join(example, f), path.join(dir, f));
+  for (const f of ["Pulumi.yaml", "index.ts", "package.json"])
+    fs.copyFileSync(path.join(example, f), path.join(dir, f));
   fs.mkdirSync(path.join(dir, "node_modules", "@pulumi"), { recursive: true });
-  fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi", "pulumi"), path.join(dir, "node_modules", "@pulumi", "pulumi"), "dir");
+  fs.symlinkSync(
+    path.join(ROOT, "node_modules", "@pulumi", "pulumi"),
+    path.join(dir, "node_modules", "@pulumi", "pulumi"),
+    "dir",
+  );
   fs.symlinkSync(ROOT, path.join(dir, "node_modules", "pulumi-bitrix24-biconnector"), "dir");
   fs.mkdirSync(path.join(dir, "state"));
   return dir;
@@ -34,7 +42,9 @@ function programDir() {
 async function main() {
   const cli = findCli();
   if (!cli) {
-    console.error("demo: no Pulumi CLI here (not on PATH, and `npx pulumi` could not fetch it) — install it from https://www.pulumi.com/docs/install/ and run `npm run demo` again.");
+    console.error(
+      "demo: no Pulumi CLI here (not on PATH, and `npx pulumi` could not fetch it) — install it from https://www.pulumi.com/docs/install/ and run `npm run demo` again.",
+    );
     return 1;
   }
   const { startEmulator } = require(path.join(ROOT, "dist", "provider", "emulator"));
@@ -49,7 +59,11 @@ async function main() {
   };
   const pulumi = (args, label) => {
     if (label) console.log(`\n=== ${label}: pulumi ${args.join(" ")}`);
-    const r = spawnSync(cli[0], [...cli.slice(1), ...args, "--non-interactive"], { cwd: dir, env, stdio: "inherit" });
+    const r = spawnSync(cli[0], [...cli.slice(1), ...args, "--non-interactive"], {
+      cwd: dir,
+      env,
+      stdio: "inherit",
+    });
     if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed (exit ${r.status})`);
   };
   try {

@@ -105,7 +105,11 @@ describe("lifecycle through the real Pulumi runtime: examples/quickstart", () =>
     const main = /^main:\s*(\S+)\s*$/m.exec(yaml)?.[1];
     const project = /^name:\s*(\S+)\s*$/m.exec(yaml)?.[1] as string;
     expect(main).toBeDefined();
-    const engine = standIn(path.join(REPO, main as string), project, credentialsConfig(emu, path.join(tempDir("b24-tokens-"), "tokens.json")));
+    const engine = standIn(
+      path.join(REPO, main as string),
+      project,
+      credentialsConfig(emu, path.join(tempDir("b24-tokens-"), "tokens.json")),
+    );
     const up = await engine.up();
     expect(up.errors).toEqual([]);
     expect(emu.state.connectors.size).toBe(1);
