@@ -1,4 +1,5 @@
 import { backOff } from "exponential-backoff";
+import { Coalescer } from "./batch";
 import { Bitrix24DeadlineError, Bitrix24Error, Bitrix24TransportError, errorCode } from "./errors";
 import { PortalLimiter, limiterFor } from "./limiter";
 import { OAuthSession } from "./oauth";
@@ -10,6 +11,8 @@ import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 export interface CallOptions {
   /** Defaults from the method name: `*.add` is not idempotent. */
   idempotent?: boolean;
+  /** The caller already took a rate-limit token for the first attempt. */
+  tokenHeld?: boolean;
 }
 
 /** Counters a benchmark or a test can read. */
@@ -30,11 +33,29 @@ export class Bitrix24Client {
   readonly stats: ClientStats = { requests: 0, rateLimited: 0, retries: 0, refreshes: 0 };
   private readonly limiter: PortalLimiter;
   private readonly oauth?: OAuthSession;
+  private readonly coalescer = new Coalescer(
+    (method, params, tokenHeld) => this.call(method, params, { tokenHeld }),
+    () => this.limiter.take(),
+  );
 
   constructor(readonly settings: Settings) {
     this.limiter = limiterFor(settings.portal, settings.rateLimitRps, settings.rateLimitBurst);
     if (settings.auth.kind === "oauth")
       this.oauth = new OAuthSession(settings.auth, settings.requestTimeoutMs);
+  }
+
+  /** `batch` requests sent by the coalescer. */
+  get batches(): number {
+    return this.coalescer.batches;
+  }
+
+  /**
+   * An idempotent call that may travel with others in one `batch` request (reads and deletes that
+   * the engine issues together). Its result and errors are its own, exactly as with `call`.
+   */
+  callCoalesced(method: string, params: JsonObject): Promise<JsonValue> {
+    if (!isIdempotent(method)) return this.call(method, params);
+    return this.coalescer.enqueue(method, params);
   }
 
   private url(method: string): string {
@@ -45,9 +66,14 @@ export class Bitrix24Client {
   }
 
   /** One HTTP request through the limiter; on `expired_token` refreshes once and repeats it. */
-  private async send(method: string, params: JsonObject, timeoutMs: number): Promise<JsonValue> {
+  private async send(
+    method: string,
+    params: JsonObject,
+    timeoutMs: number,
+    tokenHeld: boolean,
+  ): Promise<JsonValue> {
     for (let refreshed = false; ; refreshed = true) {
-      await this.limiter.take();
+      if (!tokenHeld || refreshed) await this.limiter.take();
       const token = this.oauth ? await this.oauth.token() : undefined;
       const body = token ? { ...params, auth: token } : params;
       this.stats.requests++;
@@ -86,13 +112,19 @@ export class Bitrix24Client {
             outOfTime = true;
             throw lastError ?? new Bitrix24TransportError(method, "no time left");
           }
-          return this.send(method, params, Math.min(requestTimeoutMs, left));
+          return this.send(
+            method,
+            params,
+            Math.min(requestTimeoutMs, left),
+            attempts === 1 && opts.tokenHeld === true,
+          );
         },
         {
           numOfAttempts: Number.MAX_SAFE_INTEGER,
           startingDelay: retryBaseDelayMs,
           timeMultiple: 2,
-          maxDelay: Math.max(retryBaseDelayMs, 10_000),
+          // A sleep may overrun the deadline by at most one delay: keep delays short next to it.
+          maxDelay: Math.max(retryBaseDelayMs, Math.min(10_000, operationTimeoutMs / 4)),
           jitter: "full",
           retry: (e: unknown) => {
             if (outOfTime) return false;
@@ -115,12 +147,7 @@ export class Bitrix24Client {
       );
     } catch (e) {
       if (outOfTime)
-        throw new Bitrix24DeadlineError(
-          method,
-          attempts,
-          errorCode(lastError),
-          Math.round(operationTimeoutMs / 1000),
-        );
+        throw new Bitrix24DeadlineError(method, attempts, errorCode(lastError), operationTimeoutMs);
       if (!idempotent && e instanceof Bitrix24Error && classify(e) === "retry-if-idempotent")
         throw new Bitrix24TransportError(method, `HTTP ${e.httpStatus} ${e.code}`, e.httpStatus);
       throw e;

@@ -39,11 +39,12 @@ export class Bitrix24DeadlineError extends Error {
     readonly method: string,
     readonly attempts: number,
     readonly lastCode: string,
-    seconds: number,
+    deadlineMs: number,
   ) {
     super(
       redact(
-        `Bitrix24 ${method} did not succeed within ${seconds}s after ${attempts} attempt(s); last error: ${lastCode}`,
+        `Bitrix24 ${method} did not succeed within ${(deadlineMs / 1000).toFixed(1)} s ` +
+          `(bitrix24:operationTimeoutMs) after ${attempts} attempt(s); last error: ${lastCode}`,
       ),
     );
     this.name = "Bitrix24DeadlineError";

@@ -9,6 +9,7 @@ import { ApiError, systemError } from "./apiError";
 import { FaultRule, Faults, RandomFaults } from "./faults";
 import { Handler, CallContext } from "./methods/context";
 import { connectorMethods } from "./methods/connector";
+import { batchHandler } from "./methods/batch";
 import { OAuthApp, OAuthServer, TokenPair } from "./oauthServer";
 import { PortalState } from "./state";
 
@@ -24,12 +25,16 @@ export interface EmulatorOptions {
   app?: OAuthApp;
   webhook?: { userId: number; secret: string };
   randomFaults?: RandomFaults;
+  /** Methods this portal refuses inside `batch` (ERROR_BATCH_METHOD_NOT_ALLOWED); none by default. */
+  batchRefused?: string[];
 }
 
 export interface CallRecord {
   method: string;
   status: number;
   fault?: string;
+  /** For `batch`: the methods of its commands. */
+  commands?: string[];
 }
 
 export interface Emulator {
@@ -85,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (bucket && rate) bucket.content = rate.burst;
   const calls: CallRecord[] = [];
   const methods: Record<string, Handler> = { ...connectorMethods };
+  methods.batch = batchHandler(methods, options.batchRefused ?? []);
 
   const callEndpoint = async (url: string, form: Record<string, string>) => {
     const res = await axios.post(url, new URLSearchParams(form).toString(), {
@@ -196,6 +202,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       } else throw systemError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
       const handler = methods[method];
       if (!handler) throw systemError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+      if (method === "batch" && isJsonObject(params.cmd))
+        record.commands = Object.values(params.cmd).map((line) => String(line).split("?")[0]);
       const ctx: CallContext = { app: appId, params, state, callEndpoint };
       const result = await handler(ctx);
       if (fault?.kind === "commitThenReset") {
@@ -228,7 +236,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     oauth,
     calls,
-    writeCalls: () => calls.filter((c) => WRITE.test(c.method)),
+    writeCalls: () =>
+      calls.filter((c) => WRITE.test(c.method) || (c.commands ?? []).some((m) => WRITE.test(m))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,9 +1,12 @@
-import { JsonObject } from "../schema/spec";
+import { JsonObject, isJsonObject } from "../schema/spec";
 
 /** The dynamic-provider host keeps the serialized provider under this input key. */
 export const PROVIDER_KEY = "__provider";
 
-export function withoutProviderKey(props: JsonObject): JsonObject {
+export function withoutProviderKey(props: JsonObject): JsonObject;
+export function withoutProviderKey(props: unknown): unknown;
+export function withoutProviderKey(props: unknown): unknown {
+  if (!isJsonObject(props)) return props;
   const { [PROVIDER_KEY]: _ignored, ...rest } = props;
   return rest;
 }

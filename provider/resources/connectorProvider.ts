@@ -22,10 +22,10 @@ const M = {
  * looked up from the settings in force (stack config given to configure(), then env) at call time.
  */
 export class ConnectorProvider implements pulumi.dynamic.ResourceProvider {
-  async check(_olds: JsonObject, news: JsonObject): Promise<pulumi.dynamic.CheckResult> {
+  async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
     const inputs = withoutProviderKey(news);
     const failures = validateInputs(connectorSchema, inputs);
-    if (failures.length) return { inputs: news, failures };
+    if (failures.length || !isJsonObject(inputs)) return { inputs: news, failures };
     return { inputs: normalizeInputs(connectorSchema, inputs) };
   }
 
@@ -87,7 +87,7 @@ export class ConnectorProvider implements pulumi.dynamic.ResourceProvider {
 
   async delete(id: string, _props: JsonObject): Promise<void> {
     try {
-      await currentClient().call(M.delete, { id: parseId(id, M.delete) });
+      await currentClient().callCoalesced(M.delete, { id: parseId(id, M.delete) });
     } catch (e) {
       if (e instanceof Bitrix24Error && e.code === "CONNECTOR_NOT_FOUND") return; // already gone
       if (e instanceof Bitrix24Error && e.code === "CONNECTOR_DELETE_RESTRICTED")
@@ -104,7 +104,7 @@ export class ConnectorProvider implements pulumi.dynamic.ResourceProvider {
   /** The connector as the portal has it, or undefined when it no longer exists. */
   private async fetch(id: string): Promise<JsonObject | undefined> {
     try {
-      const r = await currentClient().call(M.get, { id: parseId(id, M.get) });
+      const r = await currentClient().callCoalesced(M.get, { id: parseId(id, M.get) });
       return fromApiItem(connectorSchema, isJsonObject(r) ? r.item : undefined);
     } catch (e) {
       if (e instanceof Bitrix24Error && e.code === "CONNECTOR_NOT_FOUND") return undefined;

@@ -45,7 +45,7 @@ export async function addExactlyOnce(
           e.method,
           attempt,
           e.reason,
-          Math.round(client.settings.operationTimeoutMs / 1000),
+          client.settings.operationTimeoutMs,
         );
       await new Promise((r) => setTimeout(r, Math.random() * delay));
       delay = Math.min(delay * 2, 10_000);

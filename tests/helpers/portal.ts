@@ -23,6 +23,9 @@ export function oauthSettings(
     refreshToken: emu.tokens.refreshToken,
     tokenStore,
     retryBaseDelayMs: "10",
+    // The emulator in these tests has no rate limit; tests of the limiter set their own.
+    rateLimitRps: "1000",
+    rateLimitBurst: "1000",
   };
 }
 

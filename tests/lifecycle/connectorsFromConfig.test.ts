@@ -131,4 +131,21 @@ describe("lifecycle through the real Pulumi runtime: examples/connectors-from-co
       expect(logs).not.toContain(secret);
     }
   });
+
+  test("at scale: refresh of 30 connectors takes at most 30/10 + 2 HTTP calls; destroy is batched too", async () => {
+    const many: Record<string, unknown> = {};
+    for (let i = 0; i < 30; i++) many[`c${i}`] = base(`Connector ${i}`);
+    const engine = standIn(program, PROJECT, withConnectors(many));
+    expect((await engine.up()).errors).toEqual([]);
+    expect(emu.state.connectors.size).toBe(30);
+    const before = emu.calls.length;
+    const refresh = await engine.refresh();
+    expect(refresh.steps.filter((s) => s.op === "same")).toHaveLength(30);
+    const refreshCalls = emu.calls.length - before;
+    expect(refreshCalls).toBeLessThanOrEqual(30 / 10 + 2);
+    const beforeDestroy = emu.calls.length;
+    expect((await engine.destroy()).ok).toBe(true);
+    expect(emu.state.connectors.size).toBe(0);
+    expect(emu.calls.length - beforeDestroy).toBeLessThanOrEqual(30 / 10 + 2);
+  });
 });

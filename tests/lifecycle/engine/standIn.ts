@@ -330,26 +330,32 @@ export class EngineStandIn {
         const ok = exit === 0 && errors.length === 0;
         const registered = new Set(done.map((r) => r.urn));
         const gone = old.resources.filter((r) => !registered.has(r.urn));
+        let kept: ResourceState[] = gone;
         if (ok) {
-          for (const r of [...gone].reverse()) {
-            steps.push({ op: "delete", urn: r.urn });
-            if (!dryRun)
-              await (
-                await provider()
-              ).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
+          for (const r of gone) steps.push({ op: "delete", urn: r.urn });
+          if (!dryRun) {
+            const del = async (r: ResourceState) =>
+              (await provider()).delete(
+                r.urn,
+                r.id,
+                unwrap(r.outputs) as JsObject,
+                unwrap(r.inputs) as JsObject,
+              );
+            kept = await deleteInDependencyOrder(gone, del, errors);
+            await deleteInDependencyOrder(replaced, del, errors);
           }
-          if (!dryRun)
-            for (const r of replaced.reverse())
-              await (
-                await provider()
-              ).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
         }
         if (!dryRun) {
           // A failed run keeps what it did not touch, like the engine's partial update.
-          const kept = ok ? [] : gone;
           this.save({ resources: [...kept, ...done], outputs: ok ? stackOutputs : old.outputs });
         }
-        return { ok, steps, calls: await calls(), errors, outputs: stackOutputs };
+        return {
+          ok: ok && errors.length === 0,
+          steps,
+          calls: await calls(),
+          errors,
+          outputs: stackOutputs,
+        };
       },
       (errors) => ({
         registerResource: (
@@ -453,40 +459,45 @@ export class EngineStandIn {
   // ---- refresh / destroy ------------------------------------------------------------------------
   async refresh(): Promise<RunResult> {
     const s = this.load();
-    const steps: Step[] = [];
     return this.session(async ({ provider, errors, calls }) => {
-      const kept: ResourceState[] = [];
-      try {
-        for (const r of s.resources) {
-          const p = await provider();
-          const got = await p.read(
+      // The CLI's default parallelism is unbounded: every read is in flight at once.
+      const results = await Promise.allSettled(
+        s.resources.map(async (r) =>
+          (await provider()).read(
             r.urn,
             r.id,
             unwrap(r.outputs) as JsObject,
             unwrap(r.inputs) as JsObject,
-          );
-          if (!got.id) {
-            steps.push({ op: "refresh-delete", urn: r.urn });
-            continue;
-          }
-          const before = JSON.stringify(unwrap(r.outputs));
-          const outputs = markSecrets(got.outputs, r.secretOutputs);
-          const inputs = got.inputs
-            ? markSecrets(
-                got.inputs,
-                r.secretOutputs.filter((k) => k in r.inputs),
-              )
-            : r.inputs;
-          steps.push({
-            op: JSON.stringify(got.outputs) === before ? "same" : "refresh",
-            urn: r.urn,
-          });
-          kept.push({ ...r, id: got.id, outputs, inputs });
+          ),
+        ),
+      );
+      const steps: Step[] = [];
+      const kept: ResourceState[] = [];
+      results.forEach((res, i) => {
+        const r = s.resources[i];
+        if (res.status === "rejected") {
+          errors.push((res.reason as Error).message);
+          kept.push(r);
+          return;
         }
-      } catch (e) {
-        errors.push((e as Error).message);
+        const got = res.value;
+        if (!got.id) {
+          steps.push({ op: "refresh-delete", urn: r.urn });
+          return;
+        }
+        const changed = JSON.stringify(got.outputs) !== JSON.stringify(unwrap(r.outputs));
+        steps.push({ op: changed ? "refresh" : "same", urn: r.urn });
+        const outputs = markSecrets(got.outputs, r.secretOutputs);
+        const inputs = got.inputs
+          ? markSecrets(
+              got.inputs,
+              r.secretOutputs.filter((k) => k in r.inputs),
+            )
+          : r.inputs;
+        kept.push({ ...r, id: got.id, outputs, inputs });
+      });
+      if (errors.length)
         return { ok: false, steps, calls: await calls(), errors, outputs: s.outputs };
-      }
       this.save({ resources: kept, outputs: s.outputs });
       return { ok: true, steps, calls: await calls(), errors, outputs: s.outputs };
     });
@@ -494,22 +505,58 @@ export class EngineStandIn {
 
   async destroy(): Promise<RunResult> {
     const s = this.load();
-    const steps: Step[] = [];
     return this.session(async ({ provider, errors, calls }) => {
-      const left = [...s.resources];
-      try {
-        for (const r of [...s.resources].reverse()) {
+      const steps: Step[] = [];
+      const left = await deleteInDependencyOrder(
+        s.resources,
+        async (r) => {
           await (
             await provider()
           ).delete(r.urn, r.id, unwrap(r.outputs) as JsObject, unwrap(r.inputs) as JsObject);
           steps.push({ op: "delete", urn: r.urn });
-          left.splice(left.indexOf(r), 1);
-        }
-      } catch (e) {
-        errors.push((e as Error).message);
-      }
+        },
+        errors,
+      );
       this.save({ resources: left, outputs: left.length ? s.outputs : {} });
       return { ok: errors.length === 0, steps, calls: await calls(), errors, outputs: {} };
     });
   }
+}
+
+/**
+ * Deletes concurrently, each resource only after everything that depends on it is gone (the
+ * engine's order); returns the resources that could not be deleted.
+ */
+async function deleteInDependencyOrder(
+  resources: ResourceState[],
+  del: (r: ResourceState) => Promise<void>,
+  errors: string[],
+): Promise<ResourceState[]> {
+  const running = new Map<string, Promise<boolean>>();
+  const failed = new Set<string>();
+  const run = (r: ResourceState): Promise<boolean> => {
+    let p = running.get(r.urn);
+    if (!p) {
+      p = (async () => {
+        const dependents = resources.filter((d) => d.dependencies.includes(r.urn));
+        const ready = (await Promise.all(dependents.map(run))).every(Boolean);
+        try {
+          if (!ready)
+            throw new Error(
+              `${r.urn} not deleted: a resource that depends on it could not be deleted`,
+            );
+          await del(r);
+          return true;
+        } catch (e) {
+          if (ready) errors.push((e as Error).message);
+          failed.add(r.urn);
+          return false;
+        }
+      })();
+      running.set(r.urn, p);
+    }
+    return p;
+  };
+  await Promise.all(resources.map(run));
+  return resources.filter((r) => failed.has(r.urn));
 }

@@ -1,0 +1,118 @@
+import { ConnectorProvider } from "../../provider/resources/connectorProvider";
+import { Bitrix24Client } from "../../provider/client/client";
+import { Bitrix24DeadlineError, Bitrix24Error } from "../../provider/client/errors";
+import { layeredSource, resolveSettings } from "../../provider/client/settings";
+import { Emulator } from "../../provider/emulator";
+import { JsonObject } from "../../provider/schema/spec";
+import { oauthSettings, portal, seedConnector, useSettings } from "../helpers/portal";
+
+const p = new ConnectorProvider();
+const declared = (i: number, version = 1): JsonObject => ({
+  ...seedConnector,
+  title: `Connector ${i}`,
+  description: `v${version}`,
+});
+
+async function check(news: JsonObject): Promise<JsonObject> {
+  const r = await p.check({}, news);
+  expect(r.failures).toBeUndefined();
+  return r.inputs as JsonObject;
+}
+
+describe("fault injection: nothing lost, nothing duplicated, nothing failed", () => {
+  let emu: Emulator;
+  afterEach(() => emu.close());
+
+  test("create, update and delete of 40 connectors while 15% of calls fail in every way", async () => {
+    ({ emu } = await portal({
+      randomFaults: {
+        seed: 20261127,
+        rate: 0.15,
+        kinds: ["rateLimit", "serverError", "reset", "commitThenReset"],
+      },
+    }));
+    const N = 40;
+    // create: all at once, as the engine does
+    const created = await Promise.all(
+      Array.from({ length: N }, async (_, i) => {
+        const inputs = await check(declared(i));
+        const { id, outs } = await p.create(inputs);
+        return { id, outs: outs as JsObject, i };
+      }),
+    );
+    // update half, delete a quarter, at once
+    const updates = created.filter((c) => c.i % 2 === 0);
+    const deletes = created.filter((c) => c.i % 4 === 1);
+    await Promise.all([
+      ...updates.map(async (c) => p.update(c.id, c.outs, await check(declared(c.i, 2)))),
+      ...deletes.map((c) => p.delete(c.id, c.outs)),
+    ]);
+    // refresh everything that remains, at once
+    const remaining = created.filter((c) => c.i % 4 !== 1);
+    const reads = await Promise.all(remaining.map((c) => p.read(c.id, c.outs)));
+
+    const portalTitles = [...emu.state.connectors.values()]
+      .map((c) => `${c.fields.title}|${c.fields.description}`)
+      .sort();
+    const expected = remaining.map((c) => `Connector ${c.i}|v${c.i % 2 === 0 ? 2 : 1}`).sort();
+    expect(portalTitles).toEqual(expected); // 0 lost, 0 duplicated, every update applied
+    expect(new Set(created.map((c) => c.id)).size).toBe(N);
+    expect(reads.every((r) => r.id)).toBe(true);
+
+    const injected = Object.values(emu.faults.injected).reduce((a, b) => a + b, 0);
+    expect(injected / emu.calls.length).toBeGreaterThanOrEqual(0.1);
+    for (const kind of ["rateLimit", "serverError", "reset", "commitThenReset"] as const)
+      expect(emu.faults.injected[kind]).toBeGreaterThan(0);
+  }, 120_000);
+
+  test("a storm of 503 QUERY_LIMIT_EXCEEDED is absorbed", async () => {
+    ({ emu } = await portal());
+    emu.faults.inject({ kind: "rateLimit", times: 40 });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => p.create(await check(declared(i)))),
+    );
+    expect(results).toHaveLength(10);
+    expect(emu.state.connectors.size).toBe(10);
+    expect(emu.calls.filter((c) => c.status === 503)).toHaveLength(40);
+  });
+
+  test("when the deadline passes, the error names the method, the attempts and the last code", async () => {
+    ({ emu } = await portal());
+    const settings = {
+      ...oauthSettings(emu, "/tmp/unused-token-store.json"),
+      operationTimeoutMs: "400",
+      retryBaseDelayMs: "20",
+    };
+    const client = new Bitrix24Client(resolveSettings(layeredSource((k) => settings[k], {})));
+    emu.faults.inject({ kind: "rateLimit", times: 1000 });
+    const err = await client.call("biconnector.connector.list").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Bitrix24DeadlineError);
+    expect((err as Error).message).toMatch(
+      /^Bitrix24 biconnector\.connector\.list did not succeed within 0\.4 s \(bitrix24:operationTimeoutMs\) after \d+ attempt\(s\); last error: QUERY_LIMIT_EXCEEDED$/,
+    );
+  });
+
+  test("no retry on validation errors or ACCESS_DENIED", async () => {
+    ({ emu } = await portal());
+    emu.faults.inject({ kind: "error", code: "ACCESS_DENIED", description: "Access denied." });
+    await expect(p.read("1")).rejects.toBeInstanceOf(Bitrix24Error);
+    emu.faults.inject({ kind: "error", code: "VALIDATION_INVALID_FIELD_TYPE", description: "x" });
+    await expect(p.create(await check(declared(1)))).rejects.toThrow(
+      /VALIDATION_INVALID_FIELD_TYPE/,
+    );
+    expect(emu.calls).toHaveLength(2);
+  });
+
+  test("an expired token in the middle of a busy deployment is refreshed once", async () => {
+    ({ emu } = await portal());
+    useSettings(oauthSettings(emu, `/tmp/b24-faults-${process.pid}-tokens.json`));
+    emu.oauth.expireAll();
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => p.create(await check(declared(i)))),
+    );
+    expect(emu.oauth.refreshes).toBe(1);
+    expect(emu.state.connectors.size).toBe(10);
+  });
+});
+
+type JsObject = JsonObject;
