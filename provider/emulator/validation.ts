@@ -1,4 +1,11 @@
-import { FieldSpec, JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
+import {
+  FieldSpec,
+  JsonObject,
+  JsonValue,
+  ResourceSchema,
+  apiFields,
+  isJsonObject,
+} from "../schema/spec";
 import { ApiError } from "./apiError";
 
 /** PHP is_numeric, the portal's integer check. */
@@ -15,6 +22,8 @@ function hasType(f: FieldSpec, v: unknown): boolean {
       return typeof v === "boolean"; // strict is_bool: form-encoded "true" fails
     case "array":
       return Array.isArray(v);
+    case "map":
+      return isJsonObject(v); // a PHP array with string keys
     case "string":
       return typeof v === "string";
   }
@@ -24,6 +33,7 @@ const TYPE_WORD: Record<FieldSpec["type"], string> = {
   integer: "integer",
   boolean: "boolean",
   array: "array",
+  map: "array",
   string: "string",
 };
 
@@ -75,7 +85,7 @@ export function validateFields(
 
 /** Storage limits the portal enforces only when it writes (an undocumented ORM error). */
 export function checkStorageLimits(schema: ResourceSchema, fields: JsonObject): void {
-  for (const f of schema.fields) {
+  for (const f of apiFields(schema)) {
     const v = fields[f.name];
     if (typeof v === "string" && f.maxLength !== undefined && v.length > f.maxLength)
       throw new ApiError("BX_INVALID_VALUE", `The value of "${f.name}" is too long.`);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectorInputName, connectorSchema } from "../schema/connector";
+import { apiFields } from "../schema/spec";
 import { providerShim } from "./shim";
 
 export type ConnectorSettingType = "STRING" | "INT";
@@ -35,6 +36,12 @@ export interface ConnectorArgs {
   supportMapping?: pulumi.Input<boolean>;
   /** `mysql`/`pgsql` hide the built-in DBMS tile (newer portals; ≤ 64, default ""). */
   sourceCode?: pulumi.Input<string>;
+  /**
+   * Take over an existing connector of this application instead of creating one: it is read,
+   * updated to the declared state and keeps its id (`pulumi import` does not work for dynamic
+   * providers). Only used on create.
+   */
+  adoptId?: pulumi.Input<number>;
 }
 
 // Compile-time guard: the typed args and the schema name the same fields, no more, no less.
@@ -61,7 +68,7 @@ export class Connector extends pulumi.dynamic.Resource {
   constructor(name: string, args: ConnectorArgs, opts?: pulumi.CustomResourceOptions) {
     // Every output is declared (as undefined) so the program can read it.
     const props: Record<string, unknown> = {};
-    for (const f of connectorSchema.fields) if (f.name !== "id") props[f.name] = undefined;
+    for (const f of apiFields(connectorSchema)) if (f.name !== "id") props[f.name] = undefined;
     super(providerShim("connector"), name, { ...props, ...args }, opts, "bitrix24", "Connector");
   }
 }

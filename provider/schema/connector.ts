@@ -35,7 +35,7 @@ export const connectorSchema = {
       name: "settings",
       type: "array",
       required: true,
-      uniqueItemKey: "code",
+      uniqueItemKeys: ["code"],
       items: [
         // The portal's message says "less than 512 characters"; its check lets 512 itself pass.
         { name: "name", type: "string", required: true, minLength: 1, maxLength: 512 },
@@ -45,6 +45,12 @@ export const connectorSchema = {
     },
     { name: "supportMapping", type: "boolean", default: false, sendOnlyIfSet: true },
     { name: "sourceCode", type: "string", maxLength: 64, default: "", sendOnlyIfSet: true },
+    {
+      name: "adoptId",
+      type: "integer",
+      providerOnly: true,
+      doc: "take over this existing connector",
+    },
     { name: "dateCreate", type: "string", readOnly: true },
   ],
 } as const satisfies ResourceSchema;

@@ -1,4 +1,4 @@
-import { JsonObject, JsonValue, ResourceSchema, inputFields } from "./spec";
+import { JsonObject, JsonValue, ResourceSchema, isJsonObject, writableApiFields } from "./spec";
 import { isUnknown, containsUnknown } from "./unknown";
 import { normalizeValue } from "./validate";
 
@@ -30,9 +30,13 @@ function effective(
  */
 export function diffFields(schema: ResourceSchema, olds: JsonObject, news: JsonObject): FieldDiff {
   const changed: string[] = [];
-  for (const f of inputFields(schema)) {
+  for (const f of writableApiFields(schema)) {
     const n = news[f.name];
-    if (containsUnknown(n) || canonical(effective(f, olds[f.name])) !== canonical(effective(f, n)))
+    let o = olds[f.name];
+    // A merged map cannot lose keys: only the declared ones are compared.
+    if (f.mergedByKey && isJsonObject(o) && isJsonObject(n))
+      o = Object.fromEntries(Object.keys(n).map((k) => [k, (o as JsonObject)[k] ?? null]));
+    if (containsUnknown(n) || canonical(effective(f, o)) !== canonical(effective(f, n)))
       changed.push(f.name);
   }
   const replaces = changed.filter((name) => schema.fields.find((f) => f.name === name)?.immutable);

@@ -1,9 +1,9 @@
-import { JsonObject, ResourceSchema, inputFields, isJsonObject } from "./spec";
+import { JsonObject, ResourceSchema, inputFields, isJsonObject, writableApiFields } from "./spec";
 import { normalizeValue } from "./validate";
 
 function wanted(schema: ResourceSchema, inputs: JsonObject, names: readonly string[]): JsonObject {
   const out: JsonObject = {};
-  for (const f of inputFields(schema)) {
+  for (const f of writableApiFields(schema)) {
     if (!names.includes(f.name)) continue;
     const v = inputs[f.name];
     if (v === undefined || v === null) continue;
@@ -14,7 +14,7 @@ function wanted(schema: ResourceSchema, inputs: JsonObject, names: readonly stri
 
 /** `fields` for `add`: every declared field, leaving out newer-portal fields left at their default. */
 export function toAddFields(schema: ResourceSchema, inputs: JsonObject): JsonObject {
-  const names = inputFields(schema)
+  const names = writableApiFields(schema)
     .filter((f) => {
       const v = inputs[f.name];
       if (v === undefined || v === null) return false;
@@ -38,7 +38,7 @@ export function fromApiItem(schema: ResourceSchema, item: unknown): JsonObject {
   const out: JsonObject = {};
   if (!isJsonObject(item)) return out;
   for (const f of schema.fields) {
-    if (f.name === "id") continue;
+    if (f.name === "id" || f.providerOnly) continue;
     const v = item[f.name];
     if (v === undefined || v === null) {
       if (f.default !== undefined) out[f.name] = f.default;

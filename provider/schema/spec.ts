@@ -3,7 +3,7 @@
  * diff, the mapping to and from API payloads, and the emulator's server-side validation.
  * A field is named the same in Pulumi inputs/outputs and in the biconnector API.
  */
-export type FieldType = "string" | "integer" | "boolean" | "array";
+export type FieldType = "string" | "integer" | "boolean" | "array" | "map";
 
 export interface FieldSpec {
   readonly name: string;
@@ -22,6 +22,8 @@ export interface FieldSpec {
   readonly maxLength?: number;
   readonly enum?: readonly string[];
   readonly format?: "url" | "image";
+  /** A regular expression the whole string must match (`pattern.source` is shown to users). */
+  readonly pattern?: RegExp;
   /** The value the API stores when the field is omitted on add. */
   readonly default?: string | number | boolean;
   /**
@@ -31,8 +33,15 @@ export interface FieldSpec {
   readonly sendOnlyIfSet?: boolean;
   /** For arrays of objects: the item fields. */
   readonly items?: readonly FieldSpec[];
-  /** For arrays of objects: an item field whose values must differ between items. */
-  readonly uniqueItemKey?: string;
+  /** For arrays of objects: item fields whose values must differ between items. */
+  readonly uniqueItemKeys?: readonly string[];
+  /**
+   * For maps: the API merges updates by key, so a key can be added or changed but not removed;
+   * only the declared keys are compared.
+   */
+  readonly mergedByKey?: boolean;
+  /** Read by the provider only (e.g. adoptId): never sent to the API, never a change. */
+  readonly providerOnly?: boolean;
   /** Documentation shown in error messages and the README. */
   readonly doc?: string;
 }
@@ -47,9 +56,19 @@ export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-/** Fields a user declares (everything the API lets a client write). */
+/** Fields a user declares (everything the API lets a client write, plus provider-only ones). */
 export function inputFields(schema: ResourceSchema): FieldSpec[] {
   return schema.fields.filter((f) => !f.readOnly);
+}
+
+/** Fields that exist in the Bitrix24 API (what the portal validates). */
+export function apiFields(schema: ResourceSchema): FieldSpec[] {
+  return schema.fields.filter((f) => !f.providerOnly);
+}
+
+/** Fields that are sent to the API and compared by diff. */
+export function writableApiFields(schema: ResourceSchema): FieldSpec[] {
+  return schema.fields.filter((f) => !f.readOnly && !f.providerOnly);
 }
 
 /** Fields only the server sets. */

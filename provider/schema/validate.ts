@@ -21,11 +21,14 @@ export function describeAllowed(f: FieldSpec): string {
       return "an integer";
     case "boolean":
       return "true or false";
+    case "map":
+      return "an object of string or number values";
     case "array":
       return f.items ? `a list of objects with ${f.items.map((i) => i.name).join(", ")}` : "a list";
     case "string": {
       if (f.enum) return `one of ${f.enum.join(", ")} (case-sensitive)`;
       const len = f.maxLength ? ` of at most ${f.maxLength} characters` : "";
+      if (f.pattern) return `a string matching ${f.pattern.source}${len}`;
       if (f.format === "url") return `an http(s) URL${len}`;
       if (f.format === "image")
         return `an http(s) image URL or a data URI "data:image/<type>;base64,<data>"${len}`;
@@ -52,6 +55,8 @@ function zodFor(f: FieldSpec): z.ZodType {
       return z.union([z.int(), z.string().regex(/^-?\d+$/)]);
     case "boolean":
       return z.boolean();
+    case "map":
+      return z.record(z.string(), z.union([z.string(), z.number()]));
     case "array":
       return f.items ? z.array(z.strictObject(shape(f.items))) : z.array(z.unknown());
     case "string": {
@@ -59,6 +64,7 @@ function zodFor(f: FieldSpec): z.ZodType {
       let s = z.string();
       if (f.minLength) s = s.min(f.minLength);
       if (f.maxLength) s = s.max(f.maxLength);
+      if (f.pattern) s = s.regex(f.pattern);
       if (f.format === "url") return s.refine(httpUrl);
       if (f.format === "image") return s.refine((v) => httpUrl(v) || dataImage.test(v));
       return s;
@@ -113,19 +119,21 @@ function uniqueItemFailures(input: JsonObject, fields: readonly FieldSpec[]): Ch
   const failures: CheckFailure[] = [];
   for (const f of fields) {
     const list = input[f.name];
-    if (!f.uniqueItemKey || !Array.isArray(list)) continue;
-    const seen = new Map<string, number>();
-    list.forEach((item, i) => {
-      const key = isJsonObject(item) ? item[f.uniqueItemKey as string] : undefined;
-      if (typeof key !== "string" || isUnknown(key)) return;
-      const first = seen.get(key);
-      if (first === undefined) seen.set(key, i);
-      else
-        failures.push({
-          property: `${f.name}[${i}].${f.uniqueItemKey}`,
-          reason: `duplicates ${f.name}[${first}].${f.uniqueItemKey} (${JSON.stringify(key)}); each ${f.uniqueItemKey} must be unique`,
-        });
-    });
+    if (!Array.isArray(list)) continue;
+    for (const k of f.uniqueItemKeys ?? []) {
+      const seen = new Map<string, number>();
+      list.forEach((item, i) => {
+        const key = isJsonObject(item) ? item[k] : undefined;
+        if (typeof key !== "string" || isUnknown(key)) return;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, i);
+        else
+          failures.push({
+            property: `${f.name}[${i}].${k}`,
+            reason: `duplicates ${f.name}[${first}].${k} (${JSON.stringify(key)}); each ${k} must be unique`,
+          });
+      });
+    }
   }
   return failures;
 }
@@ -192,6 +200,13 @@ export function normalizeInputs(schema: ResourceSchema, input: JsonObject): Json
 export function normalizeValue(f: FieldSpec, v: JsonValue): JsonValue {
   if (isUnknown(v)) return v;
   if (f.type === "integer" && typeof v === "string" && /^-?\d+$/.test(v)) return Number(v);
+  if (f.type === "map" && isJsonObject(v)) {
+    // The API stores and returns setting values as strings; keys in a stable order.
+    const o: JsonObject = {};
+    for (const k of Object.keys(v).sort())
+      o[k] = isUnknown(v[k]) || v[k] === null ? v[k] : String(v[k]);
+    return o;
+  }
   if (f.type === "array" && f.items && Array.isArray(v)) {
     const items = f.items;
     return v.map((item) => {

@@ -1,5 +1,5 @@
 import { connectorSchema } from "../../schema/connector";
-import { FieldSpec, JsonObject, fieldByName, isJsonObject } from "../../schema/spec";
+import { FieldSpec, JsonObject, apiFields, fieldByName, isJsonObject } from "../../schema/spec";
 import { ApiError } from "../apiError";
 import { runList } from "../listQuery";
 import { PortalState } from "../state";
@@ -75,7 +75,7 @@ export const connectorMethods: Record<string, Handler> = {
     const fields = storable(validateFields(connectorSchema, ctx.params.fields, "add"));
     const id = ctx.state.newId();
     const defaults: JsonObject = {};
-    for (const f of connectorSchema.fields) if ("default" in f) defaults[f.name] = f.default;
+    for (const f of apiFields(connectorSchema)) if (f.default !== undefined) defaults[f.name] = f.default;
     ctx.state.connectors.set(id, {
       id,
       owner: app,
@@ -104,7 +104,7 @@ export const connectorMethods: Record<string, Handler> = {
     return runList(
       rows,
       ctx.params,
-      connectorSchema.fields.map((f) => f.name),
+      apiFields(connectorSchema).map((f) => f.name),
     );
   },
   "biconnector.connector.delete": (ctx) => {

@@ -1,4 +1,4 @@
-import { JsonObject, JsonValue, ResourceSchema } from "../../schema/spec";
+import { JsonObject, JsonValue, ResourceSchema, apiFields } from "../../schema/spec";
 import { ApiError } from "../apiError";
 import { Owned, PortalState } from "../state";
 
@@ -37,7 +37,7 @@ export function findOwned(
 /** `*.fields`: the static schema description, open to webhooks. */
 export function describeFields(schema: ResourceSchema): JsonValue {
   return {
-    fields: schema.fields.map((f) => ({
+    fields: apiFields(schema).map((f) => ({
       name: f.name,
       title: f.name,
       type: f.name.startsWith("date") ? "datetime" : f.type,

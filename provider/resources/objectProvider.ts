@@ -1,0 +1,234 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { Bitrix24Client } from "../client/client";
+import { Bitrix24Error } from "../client/errors";
+import { currentClient } from "../client/registry";
+import { diffFields } from "../schema/diff";
+import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
+import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
+import { isUnknown } from "../schema/unknown";
+import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validate";
+import { parseId, withoutProviderKey } from "./common";
+import { addExactlyOnce, claim, isClaimed } from "./reconcile";
+
+export interface ObjectMethods {
+  add: string;
+  get: string;
+  list: string;
+  update: string;
+  delete: string;
+}
+
+/** What differs between biconnector objects; everything else is the same lifecycle. */
+export interface ObjectAdapter {
+  readonly schema: ResourceSchema;
+  /** "Connector", "Source", "Dataset": used in messages. */
+  readonly label: string;
+  methods(client: Bitrix24Client): Promise<ObjectMethods> | ObjectMethods;
+  /** The error code for "no such object (of this application)". */
+  readonly notFound: string;
+  /** The object from a `get` result as a flat API item (default: `result.item`). */
+  itemFromGet?(result: JsonValue, old?: JsonObject): JsonObject | undefined;
+  /** Checks against the portal, when they can run (e.g. settings keys against the connector). */
+  checkAgainstPortal?(inputs: JsonObject): Promise<CheckFailure[]>;
+  /** `fields` for add (default: every declared API field). */
+  addFields?(inputs: JsonObject): JsonObject;
+  /** Applies an in-place update of the changed fields (default: `update {id, fields}`). */
+  update?(
+    client: Bitrix24Client,
+    m: ObjectMethods,
+    id: number,
+    inputs: JsonObject,
+    olds: JsonObject,
+    changed: string[],
+  ): Promise<void>;
+  /** The list filter that finds an object whose `add` answer was lost. */
+  reconcileFilter(inputs: JsonObject): JsonObject;
+  /** Extra words for errors of `delete` (e.g. CONNECTOR_DELETE_RESTRICTED). */
+  explainDelete?(e: Bitrix24Error, id: string): string | undefined;
+  /** Server-set fields change on update (dates, column ids): read the object back after one. */
+  readonly refetchAfterUpdate?: boolean;
+  /** Before adopting: why this existing object cannot become the declared one, if it cannot. */
+  adoptionConflict?(existing: JsonObject, inputs: JsonObject): string | undefined;
+}
+
+/**
+ * The Pulumi lifecycle of one biconnector object kind, driven by its schema. Holds no credential:
+ * the client is looked up from the settings in force (stack config given to configure(), then env)
+ * at call time.
+ */
+export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
+  constructor(protected readonly adapter: ObjectAdapter) {}
+
+  private get schema(): ResourceSchema {
+    return this.adapter.schema;
+  }
+
+  async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
+    const inputs = withoutProviderKey(news);
+    const failures = validateInputs(this.schema, inputs);
+    if (failures.length || !isJsonObject(inputs)) return { inputs: news, failures };
+    const normalized = normalizeInputs(this.schema, inputs);
+    const remote = (await this.adapter.checkAgainstPortal?.(normalized)) ?? [];
+    if (remote.length) return { inputs: news, failures: remote };
+    return { inputs: normalized };
+  }
+
+  async diff(_id: string, olds: JsonObject, news: JsonObject): Promise<pulumi.dynamic.DiffResult> {
+    const d = diffFields(this.schema, olds, withoutProviderKey(news));
+    return {
+      changes: d.changed.length > 0,
+      replaces: d.replaces,
+      deleteBeforeReplace: d.deleteBeforeReplace,
+    };
+  }
+
+  async create(news: JsonObject): Promise<pulumi.dynamic.CreateResult> {
+    const client = currentClient();
+    const m = await this.adapter.methods(client);
+    const inputs = normalizeInputs(this.schema, withoutProviderKey(news));
+    if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId))
+      return this.adopt(client, m, inputs);
+    const fields = this.adapter.addFields?.(inputs) ?? toAddFields(this.schema, inputs);
+    const id = await addExactlyOnce(
+      client,
+      this.schema.object,
+      async () => {
+        const r = await client.call(m.add, { fields });
+        return parseId(isJsonObject(r) ? r.id : undefined, m.add);
+      },
+      () => this.findCommitted(client, m, inputs),
+    );
+    const outs = await this.fetch(client, m, String(id));
+    return { id: String(id), outs: { ...(outs ?? inputs), ...this.providerOnly(inputs) } };
+  }
+
+  /** Takes over an existing object: read it, update it to the declared state, keep its id. */
+  private async adopt(
+    client: Bitrix24Client,
+    m: ObjectMethods,
+    inputs: JsonObject,
+  ): Promise<pulumi.dynamic.CreateResult> {
+    const id = String(parseId(inputs.adoptId, `${this.adapter.label} adoptId`));
+    const existing = await this.fetch(client, m, id);
+    if (!existing)
+      throw new Error(
+        `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${this.adapter.notFound} (it does not exist, or belongs to another application).`,
+      );
+    const conflict = this.adapter.adoptionConflict?.(existing, inputs);
+    if (conflict)
+      throw new Error(`Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${conflict}`);
+    claim(client.settings.portal, this.schema.object, id);
+    const { outs } = await this.update(id, existing, inputs);
+    return { id, outs };
+  }
+
+  async read(id: string, props?: JsonObject): Promise<pulumi.dynamic.ReadResult> {
+    const client = currentClient();
+    const outs = await this.fetch(client, await this.adapter.methods(client), id, props);
+    if (!outs) return {}; // deleted out of band: refresh drops it from state
+    const kept = { ...outs, ...this.providerOnly(props ?? {}) };
+    return { id, props: kept, inputs: inputsFromOutputs(this.schema, kept) };
+  }
+
+  async update(
+    id: string,
+    olds: JsonObject,
+    news: JsonObject,
+  ): Promise<pulumi.dynamic.UpdateResult> {
+    const client = currentClient();
+    const m = await this.adapter.methods(client);
+    const inputs = normalizeInputs(this.schema, withoutProviderKey(news));
+    const { changed } = diffFields(this.schema, olds, inputs);
+    const numericId = parseId(id, m.update);
+    try {
+      if (changed.length) {
+        if (this.adapter.update)
+          await this.adapter.update(client, m, numericId, inputs, olds, changed);
+        else
+          await client.call(m.update, {
+            id: numericId,
+            fields: toUpdateFields(this.schema, inputs, changed),
+          });
+      }
+    } catch (e) {
+      if (e instanceof Bitrix24Error && e.code === this.adapter.notFound)
+        throw new Error(
+          `${e.message}. ${this.adapter.label} ${id} was deleted outside Pulumi: run \`pulumi refresh\`, then \`pulumi up\` re-creates it.`,
+          { cause: e },
+        );
+      throw e;
+    }
+    // `update` answers `true` only: the stored values are what was sent, unless the server also
+    // moves fields of its own (dates, column ids) — then the object is read back once.
+    const outs =
+      changed.length && this.adapter.refetchAfterUpdate
+        ? await this.fetch(client, m, id, olds)
+        : undefined;
+    return { outs: { ...(outs ?? { ...olds, ...inputs }), ...this.providerOnly(inputs) } };
+  }
+
+  async delete(id: string, _props: JsonObject): Promise<void> {
+    const client = currentClient();
+    const m = await this.adapter.methods(client);
+    try {
+      await client.callCoalesced(m.delete, { id: parseId(id, m.delete) });
+    } catch (e) {
+      if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return; // already gone
+      const why = e instanceof Bitrix24Error ? this.adapter.explainDelete?.(e, id) : undefined;
+      if (why) throw new Error(`${(e as Error).message}. ${why}`, { cause: e });
+      throw e;
+    }
+  }
+
+  /** Provider-only inputs (adoptId) carried in outputs so that diff sees them. */
+  private providerOnly(from: JsonObject): JsonObject {
+    const out: JsonObject = {};
+    for (const f of this.schema.fields)
+      if (f.providerOnly && from[f.name] !== undefined) out[f.name] = from[f.name];
+    return out;
+  }
+
+  /** The object as the portal has it, or undefined when it no longer exists. */
+  protected async fetch(
+    client: Bitrix24Client,
+    m: ObjectMethods,
+    id: string,
+    old?: JsonObject,
+  ): Promise<JsonObject | undefined> {
+    try {
+      const r = await client.callCoalesced(m.get, { id: parseId(id, m.get) });
+      const item = this.adapter.itemFromGet
+        ? this.adapter.itemFromGet(r, old)
+        : isJsonObject(r)
+          ? r.item
+          : undefined;
+      return fromApiItem(this.schema, item);
+    } catch (e) {
+      if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return undefined;
+      throw e;
+    }
+  }
+
+  /** After a lost `add` answer: the newest unclaimed object with exactly these fields, if any. */
+  private async findCommitted(
+    client: Bitrix24Client,
+    m: ObjectMethods,
+    inputs: JsonObject,
+  ): Promise<number | undefined> {
+    const items = await client.listAll(m.list, {
+      filter: this.adapter.reconcileFilter(inputs),
+      order: { id: "DESC" },
+    });
+    for (const item of items) {
+      const id = Number(item.id);
+      if (!Number.isInteger(id) || isClaimed(client.settings.portal, this.schema.object, id))
+        continue;
+      // List items may lack fields `get` has (e.g. dataset columns): compare what they carry.
+      const found = fromApiItem(this.schema, item);
+      const comparable = Object.fromEntries(Object.entries(inputs).filter(([k]) => k in item));
+      if (diffFields(this.schema, { ...comparable, ...found }, comparable).changed.length === 0)
+        return id;
+    }
+    return undefined;
+  }
+}
