@@ -5,6 +5,9 @@ export {
   ConnectorSettingType,
 } from "./resources/connector";
 export { ConnectorProvider } from "./resources/connectorProvider";
+export { Source, SourceArgs } from "./resources/source";
+export { SourceProvider } from "./resources/sourceProvider";
+export { sourceSchema } from "./schema/source";
 export { connectorSchema } from "./schema/connector";
 export {
   Bitrix24Client,

@@ -2,10 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { setStackConfig } from "./client/registry";
 import { SETTINGS } from "./client/settings";
 import { ConnectorProvider } from "./resources/connectorProvider";
+import { SourceProvider } from "./resources/sourceProvider";
 import type { ProviderRuntime } from "./resources/shim";
 
 const factories: Record<string, () => pulumi.dynamic.ResourceProvider> = {
   connector: () => new ConnectorProvider(),
+  source: () => new SourceProvider(),
 };
 const instances = new Map<string, pulumi.dynamic.ResourceProvider>();
 

@@ -3,7 +3,7 @@ import { Coalescer } from "./batch";
 import { Bitrix24DeadlineError, Bitrix24Error, Bitrix24TransportError, errorCode } from "./errors";
 import { PortalLimiter, limiterFor } from "./limiter";
 import { OAuthSession } from "./oauth";
-import { classify, isIdempotent } from "./retryPolicy";
+import { FEW_ATTEMPTS, classify, isIdempotent } from "./retryPolicy";
 import { Settings } from "./settings";
 import { postJson, readEnvelope } from "./transport";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
@@ -134,7 +134,10 @@ export class Bitrix24Client {
               this.stats.rateLimited++;
               this.limiter.penalize();
             }
-            const again = verdict === "retry" || (verdict === "retry-if-idempotent" && idempotent);
+            const again =
+              verdict === "retry" ||
+              (verdict === "retry-if-idempotent" && idempotent) ||
+              (verdict === "retry-few" && attempts < FEW_ATTEMPTS);
             if (!again) return false;
             if (Date.now() >= deadline) {
               outOfTime = true;

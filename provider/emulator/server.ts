@@ -10,6 +10,8 @@ import { FaultRule, Faults, RandomFaults } from "./faults";
 import { Handler, CallContext } from "./methods/context";
 import { connectorMethods } from "./methods/connector";
 import { batchHandler } from "./methods/batch";
+import { sourceMethods } from "./methods/source";
+import { SampleConnectorOptions, sampleConnector } from "./sampleConnector";
 import { OAuthApp, OAuthServer, TokenPair } from "./oauthServer";
 import { PortalState } from "./state";
 
@@ -27,6 +29,8 @@ export interface EmulatorOptions {
   randomFaults?: RandomFaults;
   /** Methods this portal refuses inside `batch` (ERROR_BATCH_METHOD_NOT_ALLOWED); none by default. */
   batchRefused?: string[];
+  /** Credentials the built-in sample connector endpoint (under /sample-connector/) accepts. */
+  sampleConnector?: SampleConnectorOptions;
 }
 
 export interface CallRecord {
@@ -45,6 +49,9 @@ export interface Emulator {
   readonly oauthUrl: string;
   /** Incoming webhook URL (only `*.fields` answer to it, as on a real portal). */
   readonly webhookUrl: string;
+  /** Base URL of the built-in sample connector endpoint: `${url}/check`, `/table_list`, … */
+  readonly sampleConnectorUrl: string;
+  readonly sampleConnectorCredentials: SampleConnectorOptions;
   readonly app: OAuthApp;
   /** The token pair issued to the app at start (what its install callback received). */
   readonly tokens: TokenPair;
@@ -89,7 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     : undefined;
   if (bucket && rate) bucket.content = rate.burst;
   const calls: CallRecord[] = [];
-  const methods: Record<string, Handler> = { ...connectorMethods };
+  const methods: Record<string, Handler> = { ...connectorMethods, ...sourceMethods() };
   methods.batch = batchHandler(methods, options.batchRefused ?? []);
 
   const callEndpoint = async (url: string, form: Record<string, string>) => {
@@ -105,6 +112,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const web = express();
   web.use(express.json({ limit: "10mb" }));
   web.use(express.urlencoded({ extended: true, limit: "10mb" }));
+
+  const sampleCredentials = options.sampleConnector ?? { login: "demo", password: "demo-password" };
+  web.use("/sample-connector", sampleConnector(sampleCredentials));
 
   web.all("/oauth/token/", (req: Request, res: Response) => {
     const { status, body } = oauth.grant({
@@ -230,6 +240,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     portalUrl: url,
     oauthUrl: url,
     webhookUrl: `${url}rest/${webhook.userId}/${webhook.secret}/`,
+    sampleConnectorUrl: `${url}sample-connector`,
+    sampleConnectorCredentials: sampleCredentials,
     app,
     tokens,
     state,

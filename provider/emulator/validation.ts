@@ -70,6 +70,10 @@ export function validateFields(
     if (op === "add" && f.required && !f.readOnly && !present)
       throw new ApiError("VALIDATION_REQUIRED_FIELD_MISSING", `Field "${f.name}" is required.`);
     if (!present) continue;
+    if (f.readOnly && f.ignoredOnWrite) {
+      delete raw[f.name];
+      continue;
+    }
     if (f.readOnly)
       throw new ApiError("VALIDATION_READ_ONLY_FIELD", `Field "${f.name}" is read only.`);
     if (op === "update" && f.immutable)

@@ -13,8 +13,8 @@ export const connectorAdapter: ObjectAdapter = {
     delete: "biconnector.connector.delete",
   }),
   reconcileFilter: (inputs) => ({ title: inputs.title ?? "" }),
-  explainDelete: (e, id) =>
-    e.code === "CONNECTOR_DELETE_RESTRICTED"
+  explain: (e, op, id) =>
+    op === "delete" && e.code === "CONNECTOR_DELETE_RESTRICTED"
       ? `Connector ${id} still has sources (BI Builder connections) using it: delete those first. ` +
         "Sources managed in this stack are deleted first automatically when they take the connector's " +
         "id as their connectorId."

@@ -28,6 +28,8 @@ export interface ObjectAdapter {
   readonly notFound: string;
   /** The object from a `get` result as a flat API item (default: `result.item`). */
   itemFromGet?(result: JsonValue, old?: JsonObject): JsonObject | undefined;
+  /** A `list` item in the shape `get` items have after itemFromGet (default: as is). */
+  itemFromList?(item: JsonObject): JsonObject;
   /** Checks against the portal, when they can run (e.g. settings keys against the connector). */
   checkAgainstPortal?(inputs: JsonObject): Promise<CheckFailure[]>;
   /** `fields` for add (default: every declared API field). */
@@ -43,8 +45,8 @@ export interface ObjectAdapter {
   ): Promise<void>;
   /** The list filter that finds an object whose `add` answer was lost. */
   reconcileFilter(inputs: JsonObject): JsonObject;
-  /** Extra words for errors of `delete` (e.g. CONNECTOR_DELETE_RESTRICTED). */
-  explainDelete?(e: Bitrix24Error, id: string): string | undefined;
+  /** Extra words for an error of an operation (e.g. CONNECTOR_DELETE_RESTRICTED on delete). */
+  explain?(e: Bitrix24Error, op: "create" | "update" | "delete", id?: string): string | undefined;
   /** Server-set fields change on update (dates, column ids): read the object back after one. */
   readonly refetchAfterUpdate?: boolean;
   /** Before adopting: why this existing object cannot become the declared one, if it cannot. */
@@ -89,14 +91,16 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId))
       return this.adopt(client, m, inputs);
     const fields = this.adapter.addFields?.(inputs) ?? toAddFields(this.schema, inputs);
-    const id = await addExactlyOnce(
-      client,
-      this.schema.object,
-      async () => {
-        const r = await client.call(m.add, { fields });
-        return parseId(isJsonObject(r) ? r.id : undefined, m.add);
-      },
-      () => this.findCommitted(client, m, inputs),
+    const id = await this.explained("create", undefined, () =>
+      addExactlyOnce(
+        client,
+        this.schema.object,
+        async () => {
+          const r = await client.call(m.add, { fields });
+          return parseId(isJsonObject(r) ? r.id : undefined, m.add);
+        },
+        () => this.findCommitted(client, m, inputs),
+      ),
     );
     const outs = await this.fetch(client, m, String(id));
     return { id: String(id), outs: { ...(outs ?? inputs), ...this.providerOnly(inputs) } };
@@ -140,24 +144,16 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     const inputs = normalizeInputs(this.schema, withoutProviderKey(news));
     const { changed } = diffFields(this.schema, olds, inputs);
     const numericId = parseId(id, m.update);
-    try {
-      if (changed.length) {
-        if (this.adapter.update)
-          await this.adapter.update(client, m, numericId, inputs, olds, changed);
-        else
-          await client.call(m.update, {
-            id: numericId,
-            fields: toUpdateFields(this.schema, inputs, changed),
-          });
-      }
-    } catch (e) {
-      if (e instanceof Bitrix24Error && e.code === this.adapter.notFound)
-        throw new Error(
-          `${e.message}. ${this.adapter.label} ${id} was deleted outside Pulumi: run \`pulumi refresh\`, then \`pulumi up\` re-creates it.`,
-          { cause: e },
-        );
-      throw e;
-    }
+    await this.explained("update", id, async () => {
+      if (!changed.length) return;
+      if (this.adapter.update)
+        await this.adapter.update(client, m, numericId, inputs, olds, changed);
+      else
+        await client.call(m.update, {
+          id: numericId,
+          fields: toUpdateFields(this.schema, inputs, changed),
+        });
+    });
     // `update` answers `true` only: the stored values are what was sent, unless the server also
     // moves fields of its own (dates, column ids) — then the object is read back once.
     const outs =
@@ -170,12 +166,31 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
   async delete(id: string, _props: JsonObject): Promise<void> {
     const client = currentClient();
     const m = await this.adapter.methods(client);
+    await this.explained("delete", id, async () => {
+      try {
+        await client.callCoalesced(m.delete, { id: parseId(id, m.delete) });
+      } catch (e) {
+        if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return; // already gone
+        throw e;
+      }
+    });
+  }
+
+  /** Runs an operation; a Bitrix24 error gets the words that say what to do about it. */
+  private async explained<T>(
+    op: "create" | "update" | "delete",
+    id: string | undefined,
+    run: () => Promise<T>,
+  ): Promise<T> {
     try {
-      await client.callCoalesced(m.delete, { id: parseId(id, m.delete) });
+      return await run();
     } catch (e) {
-      if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return; // already gone
-      const why = e instanceof Bitrix24Error ? this.adapter.explainDelete?.(e, id) : undefined;
-      if (why) throw new Error(`${(e as Error).message}. ${why}`, { cause: e });
+      if (!(e instanceof Bitrix24Error)) throw e;
+      const why =
+        op === "update" && e.code === this.adapter.notFound
+          ? `${this.adapter.label} ${id} was deleted outside Pulumi: run \`pulumi refresh\`, then \`pulumi up\` re-creates it.`
+          : this.adapter.explain?.(e, op, id);
+      if (why) throw new Error(`${e.message}. ${why}`, { cause: e });
       throw e;
     }
   }
@@ -219,7 +234,8 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
       filter: this.adapter.reconcileFilter(inputs),
       order: { id: "DESC" },
     });
-    for (const item of items) {
+    for (const raw of items) {
+      const item = this.adapter.itemFromList?.(raw) ?? raw;
       const id = Number(item.id);
       if (!Number.isInteger(id) || isClaimed(client.settings.portal, this.schema.object, id))
         continue;

@@ -40,6 +40,8 @@ export interface FieldSpec {
    * only the declared keys are compared.
    */
   readonly mergedByKey?: boolean;
+  /** With readOnly: the portal accepts the key in `fields` and ignores it (source `active`). */
+  readonly ignoredOnWrite?: boolean;
   /** Read by the provider only (e.g. adoptId): never sent to the API, never a change. */
   readonly providerOnly?: boolean;
   /** Documentation shown in error messages and the README. */

@@ -99,6 +99,7 @@ function specAt(fields: readonly FieldSpec[], path: readonly PropertyKey[]): Fie
   let spec: FieldSpec | undefined;
   for (const p of path) {
     if (typeof p === "number") continue;
+    if (spec?.type === "map") return spec; // keys below a map are its own
     spec = list?.find((f) => f.name === p);
     list = spec?.items;
   }
@@ -170,10 +171,14 @@ export function validateInputs(schema: ResourceSchema, input: unknown): CheckFai
       const property = formatPath(path);
       if (failures.some((f) => f.property === property)) continue;
       const allowed = spec ? describeAllowed(spec) : "a valid value";
+      // A credential's value is never echoed, not even a wrong one.
+      const secret = fields.find((f) => f.name === path[0])?.secret;
       const reason =
         value === undefined
           ? `is required: must be ${allowed}`
-          : `must be ${allowed}, got ${describeValue(value)}`;
+          : secret
+            ? `must be ${allowed}`
+            : `must be ${allowed}, got ${describeValue(value)}`;
       failures.push({ property, reason });
     }
   }

@@ -56,3 +56,16 @@ export const seedConnector = {
     { name: "Password", code: "password", type: "STRING" },
   ],
 };
+
+/** A connector whose endpoints are the emulator's built-in sample connector. */
+export function sampleConnector(emu: Emulator, title = "Sample DB") {
+  const base = emu.sampleConnectorUrl;
+  return {
+    ...seedConnector,
+    title,
+    urlCheck: `${base}/check`,
+    urlTableList: `${base}/table_list`,
+    urlTableDescription: `${base}/table_description`,
+    urlData: `${base}/data`,
+  };
+}

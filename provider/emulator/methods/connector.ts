@@ -75,7 +75,8 @@ export const connectorMethods: Record<string, Handler> = {
     const fields = storable(validateFields(connectorSchema, ctx.params.fields, "add"));
     const id = ctx.state.newId();
     const defaults: JsonObject = {};
-    for (const f of apiFields(connectorSchema)) if (f.default !== undefined) defaults[f.name] = f.default;
+    for (const f of apiFields(connectorSchema))
+      if (f.default !== undefined) defaults[f.name] = f.default;
     ctx.state.connectors.set(id, {
       id,
       owner: app,

@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import { SourceInputName, sourceSchema } from "../schema/source";
+import { apiFields } from "../schema/spec";
+import { providerShim } from "./shim";
+
+export interface SourceArgs {
+  /** The connector this source connects through (usually `connector.id`); changing it replaces the source. */
+  connectorId: pulumi.Input<number | string>;
+  /** Name of the connection in BI Builder. */
+  title: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+  /**
+   * Values for the connector's setting codes, e.g. `{ login: "bi", password: cfg.requireSecret("pw") }`.
+   * Always stored as a secret, even when not wrapped in `pulumi.secret`. Bitrix24 merges updates by
+   * key: a key can be changed, not removed.
+   */
+  settings: pulumi.Input<Record<string, pulumi.Input<string | number>>>;
+  /** Take over this existing source of the application instead of creating one (create only). */
+  adoptId?: pulumi.Input<number>;
+}
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const argsMatchSchema: Same<keyof SourceArgs, SourceInputName> = true;
+void argsMatchSchema;
+
+/** A Bitrix24 BI Builder source (connection) of a connector (biconnector.source.*). */
+export class Source extends pulumi.dynamic.Resource {
+  declare public readonly connectorId: pulumi.Output<number>;
+  declare public readonly title: pulumi.Output<string>;
+  declare public readonly description: pulumi.Output<string>;
+  declare public readonly settings: pulumi.Output<Record<string, string>>;
+  /** Always true: the API creates sources active and ignores writes of this field. */
+  declare public readonly active: pulumi.Output<boolean>;
+  /** `rest`. */
+  declare public readonly type: pulumi.Output<string>;
+  /** `rest_<connectorId>`. */
+  declare public readonly code: pulumi.Output<string>;
+  declare public readonly dateCreate: pulumi.Output<string>;
+  declare public readonly dateUpdate: pulumi.Output<string | null>;
+  declare public readonly createdById: pulumi.Output<number>;
+  declare public readonly updatedById: pulumi.Output<number>;
+
+  constructor(name: string, args: SourceArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = {};
+    for (const f of apiFields(sourceSchema)) if (f.name !== "id") props[f.name] = undefined;
+    super(
+      providerShim("source"),
+      name,
+      // Credentials: secret in state even if the program forgot pulumi.secret.
+      { ...props, ...args, settings: pulumi.secret(args.settings) },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "settings"] },
+      "bitrix24",
+      "Source",
+    );
+  }
+}

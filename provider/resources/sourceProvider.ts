@@ -1,0 +1,94 @@
+import { Bitrix24Error } from "../client/errors";
+import { currentClient } from "../client/registry";
+import { sourceSchema } from "../schema/source";
+import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
+import { isUnknown } from "../schema/unknown";
+import { CheckFailure } from "../schema/validate";
+import { toUpdateFields } from "../schema/mapping";
+import { ObjectAdapter, ObjectProvider } from "./objectProvider";
+
+/** get/list return settings as [{code, name, type, value, id}]; inputs and outputs use {code: value}. */
+function settingsMap(v: JsonValue | undefined): JsonObject {
+  if (isJsonObject(v)) return v;
+  const out: JsonObject = {};
+  for (const s of Array.isArray(v) ? v : [])
+    if (isJsonObject(s) && typeof s.code === "string") out[s.code] = s.value ?? "";
+  return out;
+}
+
+/** The setting codes a connector declares, or undefined when they cannot be read now. */
+async function connectorCodes(connectorId: number): Promise<string[] | undefined> {
+  try {
+    const r = await currentClient().callCoalesced("biconnector.connector.get", { id: connectorId });
+    const settings = isJsonObject(r) && isJsonObject(r.item) ? r.item.settings : undefined;
+    return Array.isArray(settings)
+      ? settings.filter(isJsonObject).map((s) => String(s.code))
+      : undefined;
+  } catch {
+    return undefined; // no credentials yet, or the connector is not created yet: create will tell
+  }
+}
+
+export const sourceAdapter: ObjectAdapter = {
+  schema: sourceSchema,
+  label: "Source",
+  notFound: "SOURCE_NOT_FOUND",
+  refetchAfterUpdate: true,
+  methods: () => ({
+    add: "biconnector.source.add",
+    get: "biconnector.source.get",
+    list: "biconnector.source.list",
+    update: "biconnector.source.update",
+    delete: "biconnector.source.delete",
+  }),
+  // get nests the source under `connection` (§3.2).
+  itemFromGet: (r) => {
+    const item = isJsonObject(r) && isJsonObject(r.item) ? r.item : undefined;
+    if (!item) return undefined;
+    const conn = isJsonObject(item.connection) ? item.connection : {};
+    return { ...conn, connectorId: item.connectorId ?? null, settings: settingsMap(item.settings) };
+  },
+  itemFromList: (item) => ({ ...item, settings: settingsMap(item.settings) }),
+  async checkAgainstPortal(inputs): Promise<CheckFailure[]> {
+    const connectorId = inputs.connectorId;
+    if (typeof connectorId !== "number" || !isJsonObject(inputs.settings)) return [];
+    const codes = await connectorCodes(connectorId);
+    if (!codes) return [];
+    // The portal drops unknown keys silently: a typo would lose a credential without a word.
+    return Object.keys(inputs.settings)
+      .filter((k) => !codes.includes(k))
+      .map((k) => ({
+        property: `settings.${k}`,
+        reason: `connector ${connectorId} has no setting with code ${JSON.stringify(k)}; its codes: ${codes.join(", ") || "(none)"}`,
+      }));
+  },
+  // update requires title every time; settings merge by key.
+  update: async (client, m, id, inputs, _olds, changed) => {
+    await client.call(m.update, {
+      id,
+      fields: { ...toUpdateFields(sourceSchema, inputs, changed), title: inputs.title ?? "" },
+    });
+  },
+  reconcileFilter: (inputs) => ({
+    title: inputs.title ?? "",
+    connectorId: inputs.connectorId ?? 0,
+  }),
+  adoptionConflict: (existing, inputs) =>
+    Number(existing.connectorId) !== Number(inputs.connectorId) && !isUnknown(inputs.connectorId)
+      ? `it belongs to connector ${existing.connectorId}, not ${inputs.connectorId} (a source cannot move to another connector)`
+      : undefined,
+  explain: (e: Bitrix24Error, op, id) => {
+    if (e.code === "SOURCE_CREATE_CONNECTION_ERROR" || e.code === "SOURCE_UPDATE_CONNECTION_ERROR")
+      return "Bitrix24 checks every source against its connector's urlCheck endpoint: the endpoint is unreachable, or it refused these settings (only HTTP 200 with a non-empty body passes).";
+    if (op === "delete" && e.code === "BX_ERROR")
+      return `Source ${id} still has datasets (tables): delete them first. Datasets managed in this stack are deleted first automatically when they take the source's id as their sourceId.`;
+    return undefined;
+  },
+};
+
+/** The Source's lifecycle against biconnector.source.* (`new SourceProvider()` needs no arguments). */
+export class SourceProvider extends ObjectProvider {
+  constructor() {
+    super(sourceAdapter);
+  }
+}

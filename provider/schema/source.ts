@@ -1,0 +1,29 @@
+import { ResourceSchema } from "./spec";
+
+/**
+ * biconnector.source (shared/bitrix24-api.md §3.2): a working connection of a connector, holding
+ * the values of its settings — credentials, so secret. Fields in the API's schema order.
+ */
+export const sourceSchema = {
+  object: "source",
+  fields: [
+    { name: "id", type: "integer", readOnly: true },
+    { name: "title", type: "string", required: true, minLength: 1 },
+    { name: "type", type: "string", readOnly: true },
+    { name: "code", type: "string", readOnly: true },
+    { name: "description", type: "string", default: "" },
+    // Writable in the schema, ignored by add and update: always created active (§5.10).
+    { name: "active", type: "boolean", readOnly: true, ignoredOnWrite: true },
+    { name: "dateCreate", type: "string", readOnly: true },
+    { name: "dateUpdate", type: "string", readOnly: true },
+    { name: "createdById", type: "integer", readOnly: true },
+    { name: "updatedById", type: "integer", readOnly: true },
+    { name: "connectorId", type: "integer", required: true, immutable: true },
+    // Values per connector setting code; updates merge by key (a key cannot be removed).
+    { name: "settings", type: "map", required: true, secret: true, mergedByKey: true },
+    { name: "adoptId", type: "integer", providerOnly: true },
+  ],
+} as const satisfies ResourceSchema;
+
+type SourceField = (typeof sourceSchema.fields)[number];
+export type SourceInputName = Exclude<SourceField, { readOnly: true }>["name"];
