@@ -8,6 +8,9 @@ export { ConnectorProvider } from "./resources/connectorProvider";
 export { Source, SourceArgs } from "./resources/source";
 export { SourceProvider } from "./resources/sourceProvider";
 export { sourceSchema } from "./schema/source";
+export { Dataset, DatasetArgs, DatasetColumn, DatasetColumnType } from "./resources/dataset";
+export { DatasetProvider } from "./resources/datasetProvider";
+export { datasetSchema } from "./schema/dataset";
 export { connectorSchema } from "./schema/connector";
 export {
   Bitrix24Client,

@@ -3,11 +3,13 @@ import { setStackConfig } from "./client/registry";
 import { SETTINGS } from "./client/settings";
 import { ConnectorProvider } from "./resources/connectorProvider";
 import { SourceProvider } from "./resources/sourceProvider";
+import { DatasetProvider } from "./resources/datasetProvider";
 import type { ProviderRuntime } from "./resources/shim";
 
 const factories: Record<string, () => pulumi.dynamic.ResourceProvider> = {
   connector: () => new ConnectorProvider(),
   source: () => new SourceProvider(),
+  dataset: () => new DatasetProvider(),
 };
 const instances = new Map<string, pulumi.dynamic.ResourceProvider>();
 

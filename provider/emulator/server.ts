@@ -11,6 +11,7 @@ import { Handler, CallContext } from "./methods/context";
 import { connectorMethods } from "./methods/connector";
 import { batchHandler } from "./methods/batch";
 import { sourceMethods } from "./methods/source";
+import { datasetMethods } from "./methods/dataset";
 import { SampleConnectorOptions, sampleConnector } from "./sampleConnector";
 import { OAuthApp, OAuthServer, TokenPair } from "./oauthServer";
 import { PortalState } from "./state";
@@ -29,6 +30,8 @@ export interface EmulatorOptions {
   randomFaults?: RandomFaults;
   /** Methods this portal refuses inside `batch` (ERROR_BATCH_METHOD_NOT_ALLOWED); none by default. */
   batchRefused?: string[];
+  /** Portals before biconnector.table.* have only biconnector.dataset.* (default: both). */
+  tableMethods?: boolean;
   /** Credentials the built-in sample connector endpoint (under /sample-connector/) accepts. */
   sampleConnector?: SampleConnectorOptions;
 }
@@ -96,7 +99,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     : undefined;
   if (bucket && rate) bucket.content = rate.burst;
   const calls: CallRecord[] = [];
-  const methods: Record<string, Handler> = { ...connectorMethods, ...sourceMethods() };
+  const methods: Record<string, Handler> = {
+    ...connectorMethods,
+    ...sourceMethods(),
+    ...datasetMethods({ tableMethods: options.tableMethods ?? true }),
+  };
   methods.batch = batchHandler(methods, options.batchRefused ?? []);
 
   const callEndpoint = async (url: string, form: Record<string, string>) => {

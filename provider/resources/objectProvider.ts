@@ -27,7 +27,20 @@ export interface ObjectAdapter {
   /** The error code for "no such object (of this application)". */
   readonly notFound: string;
   /** The object from a `get` result as a flat API item (default: `result.item`). */
-  itemFromGet?(result: JsonValue, old?: JsonObject): JsonObject | undefined;
+  itemFromGet?(
+    result: JsonValue,
+    old: JsonObject | undefined,
+    client: Bitrix24Client,
+    m: ObjectMethods,
+  ): JsonObject | undefined | Promise<JsonObject | undefined>;
+  /** After add: what add cannot set (e.g. hidden columns); returns true when it changed something. */
+  afterCreate?(
+    client: Bitrix24Client,
+    m: ObjectMethods,
+    id: number,
+    inputs: JsonObject,
+    outs: JsonObject,
+  ): Promise<boolean>;
   /** A `list` item in the shape `get` items have after itemFromGet (default: as is). */
   itemFromList?(item: JsonObject): JsonObject;
   /** Checks against the portal, when they can run (e.g. settings keys against the connector). */
@@ -102,7 +115,10 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
         () => this.findCommitted(client, m, inputs),
       ),
     );
-    const outs = await this.fetch(client, m, String(id));
+    // What the program declared stands in for what `get` does not return (dataset sourceId).
+    let outs = await this.fetch(client, m, String(id), inputs);
+    if (outs && (await this.adapter.afterCreate?.(client, m, id, inputs, outs)))
+      outs = await this.fetch(client, m, String(id), inputs);
     return { id: String(id), outs: { ...(outs ?? inputs), ...this.providerOnly(inputs) } };
   }
 
@@ -213,7 +229,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     try {
       const r = await client.callCoalesced(m.get, { id: parseId(id, m.get) });
       const item = this.adapter.itemFromGet
-        ? this.adapter.itemFromGet(r, old)
+        ? await this.adapter.itemFromGet(r, old, client, m)
         : isJsonObject(r)
           ? r.item
           : undefined;

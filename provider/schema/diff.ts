@@ -21,7 +21,20 @@ function effective(
   v: JsonValue | undefined,
 ): JsonValue | undefined {
   if (v === undefined || v === null) return f.default;
-  return normalizeValue(f, v);
+  const n = normalizeValue(f, v);
+  if (!f.items || !Array.isArray(n)) return n;
+  // Items compare on what users declare (not server-set ids), as a set when the schema says so.
+  const serverSet = f.items.filter((i) => i.readOnly).map((i) => i.name);
+  const items = n.map((item) =>
+    isJsonObject(item)
+      ? Object.fromEntries(Object.entries(item).filter(([k]) => !serverSet.includes(k)))
+      : item,
+  );
+  const key = f.itemKey;
+  if (!key) return items;
+  return [...items].sort((a, b) =>
+    String(isJsonObject(a) ? a[key] : a).localeCompare(String(isJsonObject(b) ? b[key] : b)),
+  );
 }
 
 /**

@@ -74,7 +74,10 @@ function zodFor(f: FieldSpec): z.ZodType {
 
 function shape(fields: readonly FieldSpec[]): Record<string, z.ZodType> {
   const out: Record<string, z.ZodType> = {};
-  for (const f of fields) out[f.name] = f.required ? zodFor(f) : zodFor(f).optional();
+  for (const f of fields) {
+    if (f.readOnly) continue; // server-set item fields (column ids) are not for users to write
+    out[f.name] = f.required ? zodFor(f) : zodFor(f).optional();
+  }
   return out;
 }
 
@@ -218,8 +221,11 @@ export function normalizeValue(f: FieldSpec, v: JsonValue): JsonValue {
       if (!isJsonObject(item)) return item;
       const o: JsonObject = {};
       // Fixed key order, so equal items serialize equally.
-      for (const i of items)
-        if (item[i.name] !== undefined) o[i.name] = normalizeValue(i, item[i.name]);
+      for (const i of items) {
+        if (item[i.name] !== undefined && item[i.name] !== null)
+          o[i.name] = normalizeValue(i, item[i.name]);
+        else if (i.default !== undefined) o[i.name] = i.default;
+      }
       return o;
     });
   }
