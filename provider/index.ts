@@ -22,5 +22,14 @@ export {
   resolveSettings,
 } from "./client";
 export type { Settings, CallOptions, ClientStats } from "./client";
+export {
+  getConnector,
+  listConnectors,
+  getSource,
+  listSources,
+  getDataset,
+  listDatasets,
+} from "./lookups";
+export type { ConnectorInfo, SourceInfo, DatasetInfo, ListFilter } from "./lookups";
 /** Used by the serialized provider shim; not for direct use. */
 export { providerRuntime } from "./runtime";

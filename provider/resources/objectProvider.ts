@@ -263,4 +263,20 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     }
     return undefined;
   }
+
+  /** One object as plain data (with its id), or undefined when it does not exist. */
+  async lookup(client: Bitrix24Client, id: number | string): Promise<JsonObject | undefined> {
+    const outs = await this.fetch(client, await this.adapter.methods(client), String(id));
+    return outs ? { id: Number(id), ...outs } : undefined;
+  }
+
+  /** Every object of this application matching a biconnector list filter, as plain data. */
+  async lookupAll(client: Bitrix24Client, filter: JsonObject = {}): Promise<JsonObject[]> {
+    const m = await this.adapter.methods(client);
+    const items = await client.listAll(m.list, { filter, order: { id: "ASC" } });
+    return items.map((raw) => {
+      const item = this.adapter.itemFromList?.(raw) ?? raw;
+      return { id: Number(item.id), ...fromApiItem(this.schema, item) };
+    });
+  }
 }

@@ -28,8 +28,20 @@ describe("Dataset provider against the emulator", () => {
   async function pipeline(options: EmulatorOptions = {}) {
     ({ emu } = await portal(options));
     const c = await connectors.create(await checked(connectors, sampleConnector(emu)));
-    const s = await sources.create(await checked(sources, { connectorId: c.id, title: "Warehouse", settings: { ...emu.sampleConnectorCredentials } }));
-    declared = { sourceId: s.id, name: "deals", externalCode: "deals", externalName: "Deals", fields: columns };
+    const s = await sources.create(
+      await checked(sources, {
+        connectorId: c.id,
+        title: "Warehouse",
+        settings: { ...emu.sampleConnectorCredentials },
+      }),
+    );
+    declared = {
+      sourceId: s.id,
+      name: "deals",
+      externalCode: "deals",
+      externalName: "Deals",
+      fields: columns,
+    };
     emu.calls.length = 0;
     return { connectorId: c.id, sourceId: s.id };
   }
@@ -39,8 +51,17 @@ describe("Dataset provider against the emulator", () => {
     await pipeline();
     const inputs = await checked(datasets, declared);
     const { id, outs } = await datasets.create(inputs);
-    expect(emu.calls.map((c) => c.method)).toEqual(["biconnector.table.fields", "biconnector.table.add", "biconnector.table.get"]);
-    expect(outs).toMatchObject({ name: "deals", sourceId: Number(declared.sourceId), externalId: 0, description: "" });
+    expect(emu.calls.map((c) => c.method)).toEqual([
+      "biconnector.table.fields",
+      "biconnector.table.add",
+      "biconnector.table.get",
+    ]);
+    expect(outs).toMatchObject({
+      name: "deals",
+      sourceId: Number(declared.sourceId),
+      externalId: 0,
+      description: "",
+    });
     expect((outs as { fields: { id: number }[] }).fields.every((c) => c.id > 0)).toBe(true);
     const read = await datasets.read(id, outs);
     expect(read.props).toEqual(outs);
@@ -62,7 +83,11 @@ describe("Dataset provider against the emulator", () => {
         { name: "CLOSED_AT", type: "datetime", externalCode: "closed_at" },
       ],
     });
-    expect(await datasets.diff(id, outs as JsonObject, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await datasets.diff(id, outs as JsonObject, news)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     emu.calls.length = 0;
     const up = await datasets.update(id, outs as JsonObject, news);
     expect(emu.calls.map((c) => c.method)).toEqual([
@@ -73,17 +98,20 @@ describe("Dataset provider against the emulator", () => {
     ]);
     const stored = emu.state.datasets.get(Number(id))!.fields;
     expect(stored.description).toBe("closed deals");
-    expect((stored.columns as JsonObject[]).map((c) => `${c.name}:${c.type}:${c.visible}`).sort()).toEqual([
-      "AMOUNT:double:false",
-      "CLOSED_AT:datetime:true",
-      "DEAL_ID:string:true",
-    ]);
+    expect(
+      (stored.columns as JsonObject[]).map((c) => `${c.name}:${c.type}:${c.visible}`).sort(),
+    ).toEqual(["AMOUNT:double:false", "CLOSED_AT:datetime:true", "DEAL_ID:string:true"]);
     expect((await datasets.diff(id, up.outs as JsonObject, news)).changes).toBe(false);
   });
 
   test("hidden columns declared at create are hidden right after the add", async () => {
     await pipeline();
-    const { id } = await datasets.create(await checked(datasets, { ...declared, fields: [columns[0], { ...columns[1], visible: false }] }));
+    const { id } = await datasets.create(
+      await checked(datasets, {
+        ...declared,
+        fields: [columns[0], { ...columns[1], visible: false }],
+      }),
+    );
     const stored = emu.state.datasets.get(Number(id))!.fields.columns as JsonObject[];
     expect(stored.find((c) => c.name === "AMOUNT")?.visible).toBe(false);
   });
@@ -91,13 +119,31 @@ describe("Dataset provider against the emulator", () => {
   test("replacement: a new sourceId with the same (portal-unique) name deletes first; a new name does not", async () => {
     const { connectorId } = await pipeline();
     const { id, outs } = await datasets.create(await checked(datasets, declared));
-    const other = await sources.create(await checked(sources, { connectorId, title: "Other", settings: { ...emu.sampleConnectorCredentials } }));
-    expect(await datasets.diff(id, outs as JsonObject, await checked(datasets, { ...declared, sourceId: other.id }))).toEqual({
+    const other = await sources.create(
+      await checked(sources, {
+        connectorId,
+        title: "Other",
+        settings: { ...emu.sampleConnectorCredentials },
+      }),
+    );
+    expect(
+      await datasets.diff(
+        id,
+        outs as JsonObject,
+        await checked(datasets, { ...declared, sourceId: other.id }),
+      ),
+    ).toEqual({
       changes: true,
       replaces: ["sourceId"],
       deleteBeforeReplace: true,
     });
-    expect(await datasets.diff(id, outs as JsonObject, await checked(datasets, { ...declared, name: "deals_v2" }))).toEqual({
+    expect(
+      await datasets.diff(
+        id,
+        outs as JsonObject,
+        await checked(datasets, { ...declared, name: "deals_v2" }),
+      ),
+    ).toEqual({
       changes: true,
       replaces: ["name"],
       deleteBeforeReplace: false,
@@ -106,19 +152,31 @@ describe("Dataset provider against the emulator", () => {
 
   test("check: name and column formats, unique column names and codes, column types", async () => {
     await pipeline();
-    const r = await datasets.check({}, {
-      ...declared,
-      name: "Deals",
-      fields: [
-        { name: "deal_id", type: "int", externalCode: "a" },
-        { name: "X", type: "integer", externalCode: "a" },
-        { name: "X", type: "int", externalCode: "b", id: 5 },
-      ],
-    });
-    expect(r.failures?.map((f) => f.property).sort()).toEqual(
-      ["name", "fields[0].name", "fields[1].type", "fields[2].id", "fields[2].name", "fields[1].externalCode"].sort(),
+    const r = await datasets.check(
+      {},
+      {
+        ...declared,
+        name: "Deals",
+        fields: [
+          { name: "deal_id", type: "int", externalCode: "a" },
+          { name: "X", type: "integer", externalCode: "a" },
+          { name: "X", type: "int", externalCode: "b", id: 5 },
+        ],
+      },
     );
-    expect(r.failures?.find((f) => f.property === "name")?.reason).toMatch(/matching \^\[a-z\]\[a-z0-9_\]\*\$/);
+    expect(r.failures?.map((f) => f.property).sort()).toEqual(
+      [
+        "name",
+        "fields[0].name",
+        "fields[1].type",
+        "fields[2].id",
+        "fields[2].name",
+        "fields[1].externalCode",
+      ].sort(),
+    );
+    expect(r.failures?.find((f) => f.property === "name")?.reason).toMatch(
+      /matching \^\[a-z\]\[a-z0-9_\]\*\$/,
+    );
   });
 
   test("a source with a dataset cannot be deleted: explained", async () => {
@@ -130,7 +188,9 @@ describe("Dataset provider against the emulator", () => {
   test("NAME_EXISTS is explained (names are unique on the whole portal)", async () => {
     await pipeline();
     await datasets.create(await checked(datasets, declared));
-    await expect(datasets.create(await checked(datasets, declared))).rejects.toThrow(/NAME_EXISTS.*adoptId/);
+    await expect(datasets.create(await checked(datasets, declared))).rejects.toThrow(
+      /NAME_EXISTS.*adoptId/,
+    );
   });
 
   test("adopt: matching table taken over (description and columns updated); a conflicting one refused", async () => {
@@ -138,13 +198,21 @@ describe("Dataset provider against the emulator", () => {
     const existing = (await currentClient().call("biconnector.table.add", {
       fields: { ...declared, fields: [columns[0]] },
     })) as JsonObject;
-    const { id, outs } = await datasets.create(await checked(datasets, { ...declared, description: "adopted", adoptId: existing.id }));
+    const { id, outs } = await datasets.create(
+      await checked(datasets, { ...declared, description: "adopted", adoptId: existing.id }),
+    );
     expect(id).toBe(String(existing.id));
     expect(outs).toMatchObject({ description: "adopted", sourceId: Number(declared.sourceId) });
-    expect((emu.state.datasets.get(Number(id))!.fields.columns as JsonObject[]).map((c) => c.name).sort()).toEqual(["AMOUNT", "DEAL_ID"]);
-    await expect(datasets.create(await checked(datasets, { ...declared, externalCode: "other", adoptId: existing.id }))).rejects.toThrow(
-      /Cannot adopt dataset .*externalCode is "deals", declared "other"/,
-    );
+    expect(
+      (emu.state.datasets.get(Number(id))!.fields.columns as JsonObject[])
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(["AMOUNT", "DEAL_ID"]);
+    await expect(
+      datasets.create(
+        await checked(datasets, { ...declared, externalCode: "other", adoptId: existing.id }),
+      ),
+    ).rejects.toThrow(/Cannot adopt dataset .*externalCode is "deals", declared "other"/);
   });
 
   test("an older portal without table.*: dataset.* is used, delete included", async () => {

@@ -1,3 +1,4 @@
+import axios from "axios";
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator } from "../../provider/emulator";
@@ -147,5 +148,28 @@ describe("lifecycle through the real Pulumi runtime: examples/connectors-from-co
     expect((await engine.destroy()).ok).toBe(true);
     expect(emu.state.connectors.size).toBe(0);
     expect(emu.calls.length - beforeDestroy).toBeLessThanOrEqual(30 / 10 + 2);
+  });
+
+  test("adopt: a connector made by hand is taken over by adoptId (no pulumi import for dynamic providers)", async () => {
+    // made "by hand" by the same application, e.g. with a one-off script
+    const { id } = (
+      await axios.post(`${emu.portalUrl}rest/biconnector.connector.add`, {
+        auth: emu.tokens.accessToken,
+        fields: base("Hand-made"),
+      })
+    ).data.result as { id: number };
+    const engine = standIn(
+      program,
+      PROJECT,
+      withConnectors({ legacy: { ...base("Legacy, now managed"), adoptId: id } }),
+    );
+    const up = await engine.up();
+    expect(up.errors).toEqual([]);
+    expect((up.outputs.connectorIds as Record<string, string>).legacy).toBe(String(id));
+    expect(emu.state.connectors.get(id)?.fields.title).toBe("Legacy, now managed");
+    expect(emu.state.connectors.size).toBe(1);
+    expect((await engine.up()).steps.map((s) => s.op)).toEqual(["same"]);
+    expect((await engine.destroy()).ok).toBe(true);
+    expect(emu.state.connectors.size).toBe(0);
   });
 });

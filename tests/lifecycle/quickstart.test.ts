@@ -76,12 +76,12 @@ describe("lifecycle through the real Pulumi runtime: examples/quickstart", () =>
         "dist",
         "provider",
         "resources",
-        "connectorProvider.js",
+        "objectProvider.js",
       );
       const good = fs.readFileSync(file, "utf8");
       const broken = good.replace(
-        /async read\(id, _props\) \{/,
-        'async read(id, _props) { throw new Error("BUG-IN-RELEASE-N");',
+        /async read\(id, props\) \{/,
+        'async read(id, props) { throw new Error("BUG-IN-RELEASE-N");',
       );
       expect(broken).not.toBe(good);
       fs.writeFileSync(file, broken);

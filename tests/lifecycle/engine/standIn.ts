@@ -81,8 +81,13 @@ export interface StandInOptions {
 type Respond<T> = sendUnaryData<T>;
 
 export class EngineStandIn {
-  /** Everything printed or logged by the program, the provider and the engine, for searching. */
+  /** What a user sees: program and provider output, and engine logs above debug level. */
   readonly logs: string[] = [];
+  /**
+   * Debug-level engine logs (shown by the CLI only with --debug / -v). The SDK writes whole
+   * RegisterResource responses there, secret output values included: an upstream behaviour.
+   */
+  readonly debugLogs: string[] = [];
   private readonly crypter = new StateCrypter();
   private program?: ChildProcess;
 
@@ -163,7 +168,8 @@ export class EngineStandIn {
       ) => {
         const r = call.request;
         const line = `[engine log ${r.getSeverity()}] ${r.getUrn()} ${r.getMessage()}`;
-        this.log(line);
+        if (r.getSeverity() === engineproto.LogSeverity.DEBUG) this.debugLogs.push(line);
+        else this.log(line);
         if (r.getSeverity() === engineproto.LogSeverity.ERROR) errors.push(r.getMessage());
         cb(null, new emptyproto.Empty());
       },
