@@ -92,6 +92,25 @@ describe("fault injection: nothing lost, nothing duplicated, nothing failed", ()
     );
   });
 
+  test("every request has its own timeout: a portal that hangs is retried, then the deadline error says so", async () => {
+    ({ emu } = await portal({ latencyMs: 400 }));
+    const settings = {
+      ...oauthSettings(emu, "/tmp/unused-token-store.json"),
+      requestTimeoutMs: "100",
+      operationTimeoutMs: "700",
+      retryBaseDelayMs: "20",
+    };
+    const client = new Bitrix24Client(resolveSettings(layeredSource((k) => settings[k], {})));
+    const started = Date.now();
+    const err = await client.call("biconnector.connector.list").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Bitrix24DeadlineError);
+    expect((err as Error).message).toMatch(
+      /connector\.list did not succeed within 0\.7 s .* last error: timeout after \d+ ms$/,
+    ); // the last try gets only the time left
+    expect(emu.calls.length).toBeGreaterThan(2);
+    expect(Date.now() - started).toBeLessThan(700 + 400);
+  });
+
   test("no retry on validation errors or ACCESS_DENIED", async () => {
     ({ emu } = await portal());
     emu.faults.inject({ kind: "error", code: "ACCESS_DENIED", description: "Access denied." });
