@@ -64,15 +64,7 @@ const drain = () => new Promise((r) => setTimeout(r, (BURST / RPS) * 1000 + 500)
 async function providerRun(n: number, latencyMs: number): Promise<PhaseResult[]> {
   const emu = await startEmulator({ rateLimit: { rps: RPS, burst: BURST }, latencyMs });
   const store = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "b24-bench-")), "tokens.json");
-  const values: Record<string, string> = {
-    portalUrl: emu.portalUrl,
-    oauthUrl: emu.oauthUrl,
-    clientId: emu.app.clientId,
-    clientSecret: emu.app.clientSecret,
-    accessToken: emu.tokens.accessToken,
-    refreshToken: emu.tokens.refreshToken,
-    tokenStore: store,
-  };
+  const values = emu.providerSettings(store);
   setStackConfig((k) => values[k]);
   const p = new ConnectorProvider();
   const results: PhaseResult[] = [];

@@ -63,6 +63,16 @@ export interface Settings {
   retryBaseDelayMs: number;
 }
 
+/** The same settings as environment variables (BITRIX24_*), e.g. for another process. */
+export function settingsAsEnv(values: Partial<Record<SettingKey, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const s of SETTINGS) {
+    const v = values[s.key];
+    if (v !== undefined) env[s.env] = v;
+  }
+  return env;
+}
+
 export const DEFAULT_OAUTH_URL = "https://oauth.bitrix.info";
 
 export function defaultTokenStore(): string {

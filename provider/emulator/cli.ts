@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { startEmulator } from "./server";
+import { settingsAsEnv } from "../client/settings";
 
 /** `npm run emulator -- [--port 8787] [--rps 2 --burst 50] [--latency 0] [--fault-rate 0 --seed 1] [--credentials-file F]` */
 async function main(): Promise<void> {
@@ -43,14 +44,7 @@ async function main(): Promise<void> {
     latencyMs: num("latency", values.latency),
     randomFaults: faultRate > 0 ? { seed: num("seed", values.seed), rate: faultRate } : undefined,
   });
-  const settings = {
-    BITRIX24_PORTAL_URL: emu.portalUrl,
-    BITRIX24_OAUTH_URL: emu.oauthUrl,
-    BITRIX24_CLIENT_ID: emu.app.clientId,
-    BITRIX24_CLIENT_SECRET: emu.app.clientSecret,
-    BITRIX24_ACCESS_TOKEN: emu.tokens.accessToken,
-    BITRIX24_REFRESH_TOKEN: emu.tokens.refreshToken,
-  };
+  const settings = settingsAsEnv(emu.providerSettings());
   if (values["credentials-file"])
     fs.writeFileSync(values["credentials-file"], JSON.stringify(settings, null, 2), {
       mode: 0o600,

@@ -15,6 +15,7 @@ import { datasetMethods } from "./methods/dataset";
 import { SampleConnectorOptions, sampleConnector } from "./sampleConnector";
 import { OAuthApp, OAuthServer, TokenPair } from "./oauthServer";
 import { PortalState } from "./state";
+import type { SettingKey } from "../client/settings";
 
 export interface EmulatorOptions {
   /** Port on 127.0.0.1 (0 = any free port). */
@@ -63,6 +64,8 @@ export interface Emulator {
   readonly oauth: OAuthServer;
   /** Every REST call received, in order. */
   readonly calls: CallRecord[];
+  /** The provider settings (bitrix24:* keys) that reach this portal as its OAuth application. */
+  providerSettings(tokenStore?: string): Partial<Record<SettingKey, string>>;
   /** Calls of methods that change data (add/update/delete…). */
   writeCalls(): CallRecord[];
   close(): Promise<void>;
@@ -255,6 +258,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     oauth,
     calls,
+    providerSettings: (tokenStore) => ({
+      portalUrl: url,
+      oauthUrl: url,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      ...(tokenStore ? { tokenStore } : {}),
+    }),
     writeCalls: () =>
       calls.filter((c) => WRITE.test(c.method) || (c.commands ?? []).some((m) => WRITE.test(m))),
     close: () =>

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectorInputName, connectorSchema } from "../schema/connector";
-import { apiFields } from "../schema/spec";
+import { SameNames, resourceProps } from "./resourceProps";
 import { providerShim } from "./shim";
 
 export type ConnectorSettingType = "STRING" | "INT";
@@ -45,8 +45,7 @@ export interface ConnectorArgs {
 }
 
 // Compile-time guard: the typed args and the schema name the same fields, no more, no less.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const argsMatchSchema: Same<keyof ConnectorArgs, ConnectorInputName> = true;
+const argsMatchSchema: SameNames<keyof ConnectorArgs, ConnectorInputName> = true;
 void argsMatchSchema;
 
 /** A Bitrix24 BI Builder connector (biconnector.connector.*); its id is the connector id. */
@@ -66,9 +65,13 @@ export class Connector extends pulumi.dynamic.Resource {
   declare public readonly dateCreate: pulumi.Output<string>;
 
   constructor(name: string, args: ConnectorArgs, opts?: pulumi.CustomResourceOptions) {
-    // Every output is declared (as undefined) so the program can read it.
-    const props: Record<string, unknown> = {};
-    for (const f of apiFields(connectorSchema)) if (f.name !== "id") props[f.name] = undefined;
-    super(providerShim("connector"), name, { ...props, ...args }, opts, "bitrix24", "Connector");
+    super(
+      providerShim("connector"),
+      name,
+      resourceProps(connectorSchema, args),
+      opts,
+      "bitrix24",
+      "Connector",
+    );
   }
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { COLUMN_TYPES, DatasetInputName, datasetSchema } from "../schema/dataset";
-import { apiFields } from "../schema/spec";
+import { SameNames, resourceProps } from "./resourceProps";
 import { providerShim } from "./shim";
 
 export type DatasetColumnType = (typeof COLUMN_TYPES)[number];
@@ -32,8 +32,7 @@ export interface DatasetArgs {
   adoptId?: pulumi.Input<number>;
 }
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const argsMatchSchema: Same<keyof DatasetArgs, DatasetInputName> = true;
+const argsMatchSchema: SameNames<keyof DatasetArgs, DatasetInputName> = true;
 void argsMatchSchema;
 
 /** A Bitrix24 BI Builder dataset (table) of a source, with its columns (biconnector.table.*). */
@@ -54,8 +53,13 @@ export class Dataset extends pulumi.dynamic.Resource {
   declare public readonly updatedById: pulumi.Output<number>;
 
   constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = {};
-    for (const f of apiFields(datasetSchema)) if (f.name !== "id") props[f.name] = undefined;
-    super(providerShim("dataset"), name, { ...props, ...args }, opts, "bitrix24", "Dataset");
+    super(
+      providerShim("dataset"),
+      name,
+      resourceProps(datasetSchema, args),
+      opts,
+      "bitrix24",
+      "Dataset",
+    );
   }
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SourceInputName, sourceSchema } from "../schema/source";
-import { apiFields } from "../schema/spec";
+import { SameNames, resourceProps } from "./resourceProps";
 import { providerShim } from "./shim";
 
 export interface SourceArgs {
@@ -19,8 +19,7 @@ export interface SourceArgs {
   adoptId?: pulumi.Input<number>;
 }
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const argsMatchSchema: Same<keyof SourceArgs, SourceInputName> = true;
+const argsMatchSchema: SameNames<keyof SourceArgs, SourceInputName> = true;
 void argsMatchSchema;
 
 /** A Bitrix24 BI Builder source (connection) of a connector (biconnector.source.*). */
@@ -41,13 +40,11 @@ export class Source extends pulumi.dynamic.Resource {
   declare public readonly updatedById: pulumi.Output<number>;
 
   constructor(name: string, args: SourceArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = {};
-    for (const f of apiFields(sourceSchema)) if (f.name !== "id") props[f.name] = undefined;
     super(
       providerShim("source"),
       name,
       // Credentials: secret in state even if the program forgot pulumi.secret.
-      { ...props, ...args, settings: pulumi.secret(args.settings) },
+      resourceProps(sourceSchema, { ...args, settings: pulumi.secret(args.settings) }),
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "settings"] },
       "bitrix24",
       "Source",

@@ -1,10 +1,8 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { Bitrix24Client } from "../../provider/client/client";
 import { Bitrix24DeadlineError, Bitrix24Error } from "../../provider/client/errors";
-import { layeredSource, resolveSettings } from "../../provider/client/settings";
 import { Emulator } from "../../provider/emulator";
 import { JsonObject } from "../../provider/schema/spec";
-import { oauthSettings, portal, seedConnector, useSettings } from "../helpers/portal";
+import { oauthSettings, portal, seedConnector, useSettings, clientWith } from "../helpers/portal";
 
 const p = new ConnectorProvider();
 const declared = (i: number, version = 1): JsonObject => ({
@@ -83,7 +81,7 @@ describe("fault injection: nothing lost, nothing duplicated, nothing failed", ()
       operationTimeoutMs: "400",
       retryBaseDelayMs: "20",
     };
-    const client = new Bitrix24Client(resolveSettings(layeredSource((k) => settings[k], {})));
+    const client = clientWith(settings);
     emu.faults.inject({ kind: "rateLimit", times: 1000 });
     const err = await client.call("biconnector.connector.list").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Bitrix24DeadlineError);
@@ -100,7 +98,7 @@ describe("fault injection: nothing lost, nothing duplicated, nothing failed", ()
       operationTimeoutMs: "700",
       retryBaseDelayMs: "20",
     };
-    const client = new Bitrix24Client(resolveSettings(layeredSource((k) => settings[k], {})));
+    const client = clientWith(settings);
     const started = Date.now();
     const err = await client.call("biconnector.connector.list").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Bitrix24DeadlineError);

@@ -1,15 +1,10 @@
 import * as fs from "fs";
-import { Bitrix24Client } from "../../provider/client/client";
-import { layeredSource, resolveSettings, SettingKey } from "../../provider/client/settings";
 import { Emulator } from "../../provider/emulator";
-import { oauthSettings, portal } from "../helpers/portal";
+import { oauthSettings, portal, clientWith } from "../helpers/portal";
 
 const LIST = "biconnector.connector.list";
 
-function client(values: Partial<Record<SettingKey, string>>): Bitrix24Client {
-  // A new client is what a new provider process builds: nothing shared but the token store file.
-  return new Bitrix24Client(resolveSettings(layeredSource((k) => values[k], {})));
-}
+const client = clientWith;
 
 describe("OAuth refresh and rotation", () => {
   let emu: Emulator;

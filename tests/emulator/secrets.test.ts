@@ -1,12 +1,9 @@
 import * as fs from "fs";
-import { Bitrix24Client } from "../../provider/client/client";
-import { layeredSource, resolveSettings, SettingKey } from "../../provider/client/settings";
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { Emulator } from "../../provider/emulator";
-import { oauthSettings, portal, seedConnector, useSettings } from "../helpers/portal";
+import { oauthSettings, portal, seedConnector, useSettings, clientWith } from "../helpers/portal";
 
-const client = (values: Partial<Record<SettingKey, string>>) =>
-  new Bitrix24Client(resolveSettings(layeredSource((k) => values[k], {})));
+const client = clientWith;
 
 async function message(p: Promise<unknown>): Promise<string> {
   const e = await p.then(

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { setStackConfig } from "../../provider/client/registry";
-import { SettingKey } from "../../provider/client/settings";
+import { Bitrix24Client } from "../../provider/client/client";
+import { SettingKey, layeredSource, resolveSettings } from "../../provider/client/settings";
 import { Emulator, EmulatorOptions, startEmulator } from "../../provider/emulator";
 
 export function tempDir(prefix: string): string {
@@ -15,13 +16,7 @@ export function oauthSettings(
   tokenStore: string,
 ): Partial<Record<SettingKey, string>> {
   return {
-    portalUrl: emu.portalUrl,
-    oauthUrl: emu.oauthUrl,
-    clientId: emu.app.clientId,
-    clientSecret: emu.app.clientSecret,
-    accessToken: emu.tokens.accessToken,
-    refreshToken: emu.tokens.refreshToken,
-    tokenStore,
+    ...emu.providerSettings(tokenStore),
     retryBaseDelayMs: "10",
     // The emulator in these tests has no rate limit; tests of the limiter set their own.
     rateLimitRps: "1000",
@@ -68,4 +63,12 @@ export function sampleConnector(emu: Emulator, title = "Sample DB") {
     urlTableDescription: `${base}/table_description`,
     urlData: `${base}/data`,
   };
+}
+
+/**
+ * A client from these settings alone (no env): what a new provider process builds — nothing shared
+ * with other clients but the token store file.
+ */
+export function clientWith(values: Partial<Record<SettingKey, string>>): Bitrix24Client {
+  return new Bitrix24Client(resolveSettings(layeredSource((k) => values[k], {})));
 }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator } from "../../provider/emulator";
+import { settingsAsEnv } from "../../provider/client/settings";
 import { tempDir } from "../helpers/portal";
 import {
   EXAMPLES,
@@ -118,15 +119,9 @@ describe("lifecycle through the real Pulumi runtime: examples/quickstart", () =>
 
   test("credentials from the environment instead of stack config", async () => {
     const program = programFrom(QUICKSTART);
-    const env = {
-      BITRIX24_PORTAL_URL: emu.portalUrl,
-      BITRIX24_OAUTH_URL: emu.oauthUrl,
-      BITRIX24_CLIENT_ID: emu.app.clientId,
-      BITRIX24_CLIENT_SECRET: emu.app.clientSecret,
-      BITRIX24_ACCESS_TOKEN: emu.tokens.accessToken,
-      BITRIX24_REFRESH_TOKEN: emu.tokens.refreshToken,
-      BITRIX24_TOKEN_STORE: path.join(tempDir("b24-tokens-"), "tokens.json"),
-    };
+    const env = settingsAsEnv(
+      emu.providerSettings(path.join(tempDir("b24-tokens-"), "tokens.json")),
+    );
     const engine = standIn(program, PROJECT, {}, env);
     const up = await engine.up();
     expect(up.errors).toEqual([]);
