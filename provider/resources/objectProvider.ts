@@ -9,6 +9,19 @@ import { isUnknown } from "../schema/unknown";
 import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validate";
 import { parseId, withoutProviderKey } from "./common";
 import { addExactlyOnce, claim, isClaimed } from "./reconcile";
+import { registerSecret } from "../client/redact";
+
+/** Values of secret fields (source settings) join the credentials that never appear in messages. */
+function registerSecretValues(schema: ResourceSchema, values: unknown): void {
+  if (!isJsonObject(values)) return;
+  for (const f of schema.fields) {
+    if (!f.secret) continue;
+    const v = values[f.name];
+    if (typeof v === "string") registerSecret(v);
+    else if (isJsonObject(v))
+      for (const x of Object.values(v)) if (typeof x === "string") registerSecret(x);
+  }
+}
 
 export interface ObjectMethods {
   add: string;
@@ -80,6 +93,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
 
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
     const inputs = withoutProviderKey(news);
+    registerSecretValues(this.schema, inputs);
     const failures = validateInputs(this.schema, inputs);
     if (failures.length || !isJsonObject(inputs)) return { inputs: news, failures };
     const normalized = normalizeInputs(this.schema, inputs);
@@ -98,6 +112,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async create(news: JsonObject): Promise<pulumi.dynamic.CreateResult> {
+    registerSecretValues(this.schema, news);
     const client = currentClient();
     const m = await this.adapter.methods(client);
     const inputs = normalizeInputs(this.schema, withoutProviderKey(news));
@@ -143,6 +158,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async read(id: string, props?: JsonObject): Promise<pulumi.dynamic.ReadResult> {
+    registerSecretValues(this.schema, props);
     const client = currentClient();
     const outs = await this.fetch(client, await this.adapter.methods(client), id, props);
     if (!outs) return {}; // deleted out of band: refresh drops it from state
@@ -155,6 +171,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     olds: JsonObject,
     news: JsonObject,
   ): Promise<pulumi.dynamic.UpdateResult> {
+    registerSecretValues(this.schema, news);
     const client = currentClient();
     const m = await this.adapter.methods(client);
     const inputs = normalizeInputs(this.schema, withoutProviderKey(news));

@@ -89,6 +89,21 @@ describe("Source provider against the emulator", () => {
     expect(emu.state.sources.size).toBe(0);
   });
 
+  test("a portal error that echoes a setting value is redacted", async () => {
+    const inputs = await checked(sources, {
+      ...good,
+      settings: { login: "demo", password: "pa55-w0rd-echoed" },
+    });
+    emu.faults.inject({
+      kind: "error",
+      method: "biconnector.source.add",
+      code: "BX_ERROR",
+      description: "bad password pa55-w0rd-echoed",
+    });
+    const err = (await sources.create(inputs).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/BX_ERROR: bad password \*\*\*/);
+  });
+
   test("update sends the title every time, merges settings by key, reads back the server fields", async () => {
     const inputs = await checked(sources, good);
     const { id, outs } = await sources.create(inputs);
