@@ -172,4 +172,31 @@ describe("lifecycle through the real Pulumi runtime: examples/connectors-from-co
     expect((await engine.destroy()).ok).toBe(true);
     expect(emu.state.connectors.size).toBe(0);
   });
+
+  test("a failed up keeps what it created; the next up finishes the job without duplicates", async () => {
+    const five: Record<string, unknown> = {};
+    for (let i = 0; i < 5; i++) five[`p${i}`] = base(`Partial ${i}`);
+    const engine = standIn(program, PROJECT, withConnectors(five));
+    emu.faults.inject({
+      kind: "error",
+      method: "biconnector.connector.add",
+      code: "BX_ERROR",
+      description: "Portal hiccup",
+    });
+    const failed = await engine.up();
+    expect(failed.ok).toBe(false);
+    expect(failed.errors.join("\n")).toMatch(
+      /biconnector\.connector\.add failed with BX_ERROR: Portal hiccup/,
+    );
+    const kept = engine.state().resources.length;
+    expect(kept).toBe(emu.state.connectors.size);
+    expect(kept).toBeLessThan(5);
+    const retry = await engine.up();
+    expect(retry.errors).toEqual([]);
+    expect(retry.steps.filter((s) => s.op === "create")).toHaveLength(5 - kept);
+    expect([...emu.state.connectors.values()].map((c) => c.fields.title).sort()).toEqual(
+      Object.keys(five).map((_, i) => `Partial ${i}`),
+    );
+    expect((await engine.destroy()).ok).toBe(true);
+  });
 });
