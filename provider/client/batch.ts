@@ -1,9 +1,7 @@
 import * as qs from "qs";
+import { MAX_BATCH_COMMANDS } from "./apiLimits";
 import { Bitrix24Error } from "./errors";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
-
-/** Bitrix24 takes at most 50 commands in one `batch` (ERROR_BATCH_LENGTH_EXCEEDED above that). */
-export const MAX_BATCH = 50;
 
 interface Pending {
   method: string;
@@ -54,7 +52,7 @@ export class Coalescer {
       await new Promise((r) => setTimeout(r, this.windowMs));
       while (this.queue.length) {
         await this.acquire();
-        void this.send(this.queue.splice(0, MAX_BATCH));
+        void this.send(this.queue.splice(0, MAX_BATCH_COMMANDS));
       }
     } finally {
       this.flushing = false;

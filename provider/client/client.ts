@@ -1,4 +1,5 @@
 import { backOff } from "exponential-backoff";
+import { LIST_PAGE_SIZE } from "./apiLimits";
 import { Coalescer } from "./batch";
 import { Bitrix24DeadlineError, Bitrix24Error, Bitrix24TransportError, errorCode } from "./errors";
 import { PortalLimiter, limiterFor } from "./limiter";
@@ -22,8 +23,6 @@ export interface ClientStats {
   retries: number;
   refreshes: number;
 }
-
-export const LIST_PAGE_SIZE = 50;
 
 /**
  * A Bitrix24 REST client for one portal and one set of credentials: auth, the shared rate limiter,

@@ -1,7 +1,6 @@
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 import { ApiError, systemError } from "./apiError";
-
-export const PAGE_SIZE = 50;
+import { LIST_PAGE_SIZE } from "../client/apiLimits";
 
 const OPS = [">=", "<=", "!@", "!=", "=%", "%=", ">", "<", "@", "%", "=", "!"] as const;
 
@@ -135,7 +134,7 @@ export function runList(
     });
   }
   const page = Math.max(1, Math.floor(Number(params.page)) || 1);
-  return rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((row) => {
+  return rows.slice((page - 1) * LIST_PAGE_SIZE, page * LIST_PAGE_SIZE).map((row) => {
     const out: JsonObject = {};
     for (const f of fields) if (row[f] !== undefined) out[f] = row[f];
     return out;

@@ -5,6 +5,7 @@ import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 import { isUnknown } from "../schema/unknown";
 import { CheckFailure } from "../schema/validate";
 import { toUpdateFields } from "../schema/mapping";
+import { ConnectorProvider } from "./connectorProvider";
 import { ObjectAdapter, ObjectProvider } from "./objectProvider";
 
 /** get/list return settings as [{code, name, type, value, id}]; inputs and outputs use {code: value}. */
@@ -19,8 +20,8 @@ function settingsMap(v: JsonValue | undefined): JsonObject {
 /** The setting codes a connector declares, or undefined when they cannot be read now. */
 async function connectorCodes(connectorId: number): Promise<string[] | undefined> {
   try {
-    const r = await currentClient().callCoalesced("biconnector.connector.get", { id: connectorId });
-    const settings = isJsonObject(r) && isJsonObject(r.item) ? r.item.settings : undefined;
+    const connector = await new ConnectorProvider().lookup(currentClient(), connectorId);
+    const settings = connector?.settings;
     return Array.isArray(settings)
       ? settings.filter(isJsonObject).map((s) => String(s.code))
       : undefined;

@@ -75,11 +75,6 @@ export function writableApiFields(schema: ResourceSchema): FieldSpec[] {
   return schema.fields.filter((f) => !f.readOnly && !f.providerOnly);
 }
 
-/** Fields only the server sets. */
-export function outputOnlyFields(schema: ResourceSchema): FieldSpec[] {
-  return schema.fields.filter((f) => f.readOnly && f.name !== "id");
-}
-
 export function fieldByName(fields: readonly FieldSpec[], name: string): FieldSpec | undefined {
   return fields.find((f) => f.name === name);
 }

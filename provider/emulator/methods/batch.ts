@@ -2,8 +2,7 @@ import * as qs from "qs";
 import { JsonObject, JsonValue, isJsonObject } from "../../schema/spec";
 import { ApiError, systemError } from "../apiError";
 import { CallContext, Handler } from "./context";
-
-export const MAX_BATCH_COMMANDS = 50;
+import { MAX_BATCH_COMMANDS } from "../../client/apiLimits";
 
 /**
  * `batch`: `{halt, cmd: {key: "method?query"}}`, up to 50 commands, one request against the rate

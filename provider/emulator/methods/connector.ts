@@ -6,7 +6,8 @@ import { PortalState } from "../state";
 import { checkStorageLimits, requireId, validateFields } from "../validation";
 import { CallContext, Handler, describeFields, findOwned, requireApp } from "./context";
 
-const notFound = () => new ApiError("CONNECTOR_NOT_FOUND", "Connector was not found.");
+export const connectorNotFound = () =>
+  new ApiError("CONNECTOR_NOT_FOUND", "Connector was not found.");
 const settingItems: readonly FieldSpec[] =
   fieldByName(connectorSchema.fields, "settings")?.items ?? [];
 const nameLimit = fieldByName(settingItems, "name")?.maxLength ?? 512;
@@ -88,13 +89,13 @@ export const connectorMethods: Record<string, Handler> = {
     const app = requireApp(ctx);
     const id = requireId(ctx.params);
     const fields = validateFields(connectorSchema, ctx.params.fields, "update");
-    const c = findOwned(ctx.state.connectors, id, app, notFound());
+    const c = findOwned(ctx.state.connectors, id, app, connectorNotFound());
     c.fields = { ...c.fields, ...storable(fields) }; // partial; settings replace the whole array
     return true;
   },
   "biconnector.connector.get": (ctx) => {
     const app = requireApp(ctx);
-    const c = findOwned(ctx.state.connectors, requireId(ctx.params), app, notFound());
+    const c = findOwned(ctx.state.connectors, requireId(ctx.params), app, connectorNotFound());
     return { item: item(c.id, c.fields) };
   },
   "biconnector.connector.list": (ctx) => {
@@ -111,7 +112,7 @@ export const connectorMethods: Record<string, Handler> = {
   "biconnector.connector.delete": (ctx) => {
     const app = requireApp(ctx);
     const id = requireId(ctx.params);
-    findOwned(ctx.state.connectors, id, app, notFound());
+    findOwned(ctx.state.connectors, id, app, connectorNotFound());
     if ([...ctx.state.sources.values()].some((s) => Number(s.fields.connectorId) === id))
       throw new ApiError(
         "CONNECTOR_DELETE_RESTRICTED",

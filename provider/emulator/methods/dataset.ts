@@ -12,6 +12,7 @@ import { runList } from "../listQuery";
 import { Owned, PortalState } from "../state";
 import { requireId, validateFields } from "../validation";
 import { CallContext, Handler, describeFields, findOwned, requireApp } from "./context";
+import { sourceNotFound } from "./source";
 
 const notFound = () => new ApiError("DATASET_NOT_FOUND", "Dataset was not found.");
 const columnItems: readonly FieldSpec[] = fieldByName(datasetSchema.fields, "fields")?.items ?? [];
@@ -102,12 +103,7 @@ export function datasetMethods(opts: { tableMethods: boolean }): Record<string, 
     (ctx: CallContext) => {
       const app = requireApp(ctx);
       const fields = validateFields(datasetSchema, ctx.params.fields, "add");
-      findOwned(
-        ctx.state.sources,
-        Number(fields.sourceId),
-        app,
-        new ApiError("SOURCE_NOT_FOUND", "Source was not found."),
-      );
+      findOwned(ctx.state.sources, Number(fields.sourceId), app, sourceNotFound());
       const name = String(fields.name);
       if (!namePattern.test(name))
         throw new ApiError("VALIDATION_DATASET_NAME_INVALID", "Invalid dataset name.");

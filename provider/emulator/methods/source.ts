@@ -5,9 +5,9 @@ import { runList } from "../listQuery";
 import { Owned, PortalState } from "../state";
 import { requireId, validateFields } from "../validation";
 import { CallContext, Handler, describeFields, findOwned, requireApp } from "./context";
+import { connectorNotFound } from "./connector";
 
-const notFound = () => new ApiError("SOURCE_NOT_FOUND", "Source was not found.");
-const connectorNotFound = () => new ApiError("CONNECTOR_NOT_FOUND", "Connector was not found.");
+export const sourceNotFound = () => new ApiError("SOURCE_NOT_FOUND", "Source was not found.");
 
 type Declared = { code: string; name: string; type: string };
 
@@ -117,7 +117,7 @@ export function sourceMethods(): Record<string, Handler> {
       const id = requireId(ctx.params);
       const fields = validateFields(sourceSchema, ctx.params.fields, "update");
       if (fields.title === undefined) throw new ApiError("", "All the fields are required.");
-      const source = findOwned(ctx.state.sources, id, app, notFound());
+      const source = findOwned(ctx.state.sources, id, app, sourceNotFound());
       const connector = findOwned(
         ctx.state.connectors,
         Number(source.fields.connectorId),
@@ -148,7 +148,7 @@ export function sourceMethods(): Record<string, Handler> {
     },
     "biconnector.source.get": (ctx) => {
       const app = requireApp(ctx);
-      const source = findOwned(ctx.state.sources, requireId(ctx.params), app, notFound());
+      const source = findOwned(ctx.state.sources, requireId(ctx.params), app, sourceNotFound());
       const connector = ctx.state.connectors.get(Number(source.fields.connectorId));
       if (!connector) throw connectorNotFound();
       return {
@@ -177,7 +177,7 @@ export function sourceMethods(): Record<string, Handler> {
     "biconnector.source.delete": (ctx) => {
       const app = requireApp(ctx);
       const id = requireId(ctx.params);
-      findOwned(ctx.state.sources, id, app, notFound());
+      findOwned(ctx.state.sources, id, app, sourceNotFound());
       if ([...ctx.state.datasets.values()].some((d) => Number(d.fields.sourceId) === id))
         throw new ApiError(
           "BX_ERROR",

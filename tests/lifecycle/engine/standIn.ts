@@ -16,7 +16,7 @@
  */
 import * as fs from "fs";
 import { ChildProcess, spawn } from "child_process";
-import type { Server, ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
+import type { ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
 import { ProviderProcess } from "./providerProcess";
 import {
   JsObject,
@@ -154,7 +154,6 @@ export class EngineStandIn {
       provider: () => Promise<ProviderProcess>;
       /** Provider RPCs made so far (none when the provider was never needed). */
       calls: () => Promise<{ op: string; urn: string }[]>;
-      server: Server;
       errors: string[];
     }) => Promise<T>,
     monitor: (errors: string[]) => Record<string, unknown> = () => ({}),
@@ -213,7 +212,7 @@ export class EngineStandIn {
       }));
     try {
       const calls = async () => (provider ? [...(await provider).calls] : []);
-      return await body({ engineAddr, provider: getProvider, calls, server, errors });
+      return await body({ engineAddr, provider: getProvider, calls, errors });
     } finally {
       if (provider) await (await provider).stop();
       server.forceShutdown();
