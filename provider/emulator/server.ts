@@ -71,6 +71,11 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+// The same answers whether the portal produced them or a test injected them.
+const tooManyRequests = () => systemError(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+const expiredToken = () =>
+  systemError(401, "expired_token", "The access token provided has expired.");
+
 const WRITE = /\.(add|update|delete)$|\.fields\.update$/;
 const secret = (): string => randomBytes(12).toString("hex");
 
@@ -183,17 +188,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     try {
       if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-      if (bucket && !bucket.tryRemoveTokens(1))
-        throw systemError(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+      if (bucket && !bucket.tryRemoveTokens(1)) throw tooManyRequests();
       const fault = faults.take(method);
       record.fault = fault?.kind;
       switch (fault?.kind) {
         case "rateLimit":
-          throw systemError(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+          throw tooManyRequests();
         case "serverError":
           throw systemError(500, "INTERNAL_SERVER_ERROR", "Internal server error");
         case "expiredToken":
-          throw systemError(401, "expired_token", "The access token provided has expired.");
+          throw expiredToken();
         case "error":
           throw new ApiError(
             fault.code ?? "BX_ERROR",
@@ -214,8 +218,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       } else if (segments.length === 1) {
         const auth = typeof params.auth === "string" ? params.auth : "";
         const who = oauth.resolve(auth);
-        if (who === "expired")
-          throw systemError(401, "expired_token", "The access token provided has expired.");
+        if (who === "expired") throw expiredToken();
         if (!who) throw systemError(401, "NO_AUTH_FOUND", "Wrong authorization data");
         appId = who;
         delete params.auth;
