@@ -1,14 +1,16 @@
 import { AuthStrategy, authLayer, oauthAuth, webhookAuth } from "./auth";
-import { Batcher } from "./batcher";
+import { Batcher, ReadBack, isCommandError, isWrite } from "./batcher";
 import { Call, chain } from "./call";
 import { httpCall } from "./http";
 import { PortalLimiter, limiterLayer } from "./limiter";
 import { OAuthSession } from "./oauth";
 import { Operation, OperationHost } from "./operation";
-import { retryLayer } from "./retry";
+import { PageCache } from "./pageCache";
+import { retryLayer, retryOptions, retrying, verdictAllowsRetry } from "./retry";
 import { Settings } from "./settings";
 import { Claims } from "./claims";
 import { Transport } from "./transport";
+import { isIdempotent } from "./verdicts";
 import { JsonObject, JsonValue } from "../schema/spec";
 
 /** Counters a benchmark or a test can read. */
@@ -35,10 +37,15 @@ export interface ClientParts {
  * handed to the providers. Calls go down a chain of small layers:
  *
  *   batcher (optional) → retry (deadline, verdicts) → auth (sign, refresh once) → limiter → HTTP
+ *
+ * A coalesced call runs under its own retry policy too: each attempt is one command of some
+ * batch, and a command's own error is judged by the same verdicts as a single call's.
  */
 export class Bitrix24Client implements OperationHost {
   readonly stats: ClientStats = { requests: 0, rateLimited: 0, retries: 0, refreshes: 0 };
   readonly claims: Claims;
+  /** List pages that serve reads for a few seconds; dropped on any write (see pageCache.ts). */
+  readonly pages = new PageCache();
   private readonly chain: Call;
   private readonly batcher: Batcher;
 
@@ -55,10 +62,12 @@ export class Bitrix24Client implements OperationHost {
       ],
       httpCall(parts.transport, settings.requestTimeoutMs),
     );
-    this.batcher = new Batcher(
-      (method, params, deadline) => this.send(method, params, deadline, true),
-      () => parts.limiter.ready(),
-    );
+    this.batcher = new Batcher({
+      send: (method, params, deadline, idempotent) =>
+        this.send(method, params, deadline, idempotent),
+      ready: () => parts.limiter.ready(),
+      onWrite: () => this.pages.invalidate(),
+    });
   }
 
   /** `batch` requests sent by the batcher. */
@@ -82,11 +91,35 @@ export class Bitrix24Client implements OperationHost {
     deadline: number,
     idempotent: boolean,
   ): Promise<JsonValue> {
-    return this.chain({ method, params, deadline, idempotent });
+    if (!isWrite(method)) return this.chain({ method, params, deadline, idempotent });
+    this.pages.invalidate();
+    const done = this.chain({ method, params, deadline, idempotent });
+    const drop = () => this.pages.invalidate();
+    done.then(drop, drop);
+    return done;
   }
 
-  sendCoalesced(method: string, params: JsonObject, deadline: number): Promise<JsonValue> {
-    return this.batcher.enqueue(method, params, deadline);
+  sendCoalesced(
+    method: string,
+    params: JsonObject,
+    deadline: number,
+    readBack?: ReadBack,
+  ): Promise<JsonValue> {
+    const idempotent = isIdempotent(method);
+    if (!this.batcher.accepts(method, params))
+      return this.send(method, params, deadline, idempotent);
+    let attempts = 0;
+    return retrying(
+      () => {
+        if (attempts++ > 0) this.stats.retries++;
+        return this.batcher.enqueue(method, params, deadline, idempotent, readBack);
+      },
+      {
+        ...retryOptions(this.settings, method, deadline, idempotent),
+        // The batch request itself was already retried below; here only the command's own error.
+        retryOn: (e) => isCommandError(e) && verdictAllowsRetry(e, idempotent, attempts),
+      },
+    );
   }
 }
 

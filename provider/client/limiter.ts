@@ -8,15 +8,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Client-side image of the portal's leaky bucket (docs/bitrix24-api.md: `burst` requests at once,
  * then `rps` per second; above that the portal answers 503 QUERY_LIMIT_EXCEEDED). One per portal
  * per process (see shared.ts), because the portal counts every request of every resource alike.
+ *
+ * The portal's bucket is shared by every application and integration on the portal, so a
+ * deployment takes only `share` of it (bitrix24:rateLimitShare): a bucket of `share × burst` that
+ * refills at `share × rps`. Since it never sends faster than the portal drains, the portal's
+ * bucket never holds more than `share × burst` of its requests; the rest stays free for others.
  */
 export class PortalLimiter {
   private readonly bucket: TokenBucket;
-  constructor(
-    readonly rps: number,
-    readonly burst: number,
-  ) {
-    this.bucket = new TokenBucket({ bucketSize: burst, tokensPerInterval: rps, interval: 1000 });
-    this.bucket.content = burst; // the portal's counter starts empty: the whole burst is available
+  /** Requests per second this deployment may send (its share of the portal's rate). */
+  readonly rps: number;
+  /** Requests this deployment may send at once (its share of the portal's burst, at least 1). */
+  readonly burst: number;
+  constructor(portalRps: number, portalBurst: number, share = 1) {
+    this.rps = portalRps * share;
+    this.burst = Math.max(1, Math.floor(portalBurst * share));
+    this.bucket = new TokenBucket({
+      bucketSize: this.burst,
+      tokensPerInterval: this.rps,
+      interval: 1000,
+    });
+    this.bucket.content = this.burst; // the portal's counter starts empty: our share is available
   }
 
   /** Takes one request's worth; waits while the bucket is empty. */

@@ -1,4 +1,6 @@
 import { LIST_PAGE_SIZE } from "./apiLimits";
+import { ReadBack, isWrite } from "./batcher";
+import { Page, PageCache, pageOf, pageParams } from "./pageCache";
 import { Bitrix24TransportError } from "./errors";
 import { RetrySettings, retrying, retryOptions } from "./retry";
 import { isIdempotent } from "./verdicts";
@@ -12,8 +14,14 @@ export interface OperationHost {
     deadline: number,
     idempotent: boolean,
   ): Promise<JsonValue>;
-  sendCoalesced(method: string, params: JsonObject, deadline: number): Promise<JsonValue>;
+  sendCoalesced(
+    method: string,
+    params: JsonObject,
+    deadline: number,
+    readBack?: ReadBack,
+  ): Promise<JsonValue>;
   readonly settings: RetrySettings;
+  readonly pages: PageCache;
 }
 
 /**
@@ -21,29 +29,50 @@ export interface OperationHost {
  * with all their retries, shares one deadline (bitrix24:operationTimeoutMs).
  */
 export class Operation {
+  /** Pages read back with this operation's own writes: they serve its own reads only. */
+  private readonly readBacks: { list: string; page: Page }[] = [];
+
   constructor(
     private readonly host: OperationHost,
     readonly deadline: number,
   ) {}
 
   call(method: string, params: JsonObject = {}): Promise<JsonValue> {
+    if (isWrite(method)) this.readBacks.length = 0;
     return this.host.send(method, params, this.deadline, isIdempotent(method));
   }
 
   /**
-   * An idempotent call that may travel with others in one `batch` request (reads and deletes that
-   * the engine issues together). Its result and errors are its own, exactly as with `call`.
+   * A call that may travel with others in one `batch` request (the reads and writes that the
+   * engine issues together). Its result and errors are its own, exactly as with `call`. A write
+   * may ask for a list page to be read back in the same request (`readBack`), which then serves
+   * the read that follows it (see pageCache.ts).
    */
-  callCoalesced(method: string, params: JsonObject = {}): Promise<JsonValue> {
-    if (!isIdempotent(method)) return this.call(method, params);
-    return this.host.sendCoalesced(method, params, this.deadline);
+  callCoalesced(method: string, params: JsonObject = {}, readBack?: ReadBack): Promise<JsonValue> {
+    if (isWrite(method)) this.readBacks.length = 0; // read back before this write: stale now
+    const mine = readBack && {
+      ...readBack,
+      deliver: (r: JsonValue) =>
+        this.readBacks.push({ list: readBack.list, page: pageOf(readBack.query, r) }),
+    };
+    return this.host.sendCoalesced(method, params, this.deadline, mine);
+  }
+
+  /**
+   * One object read through short-lived list pages (50 objects a request) instead of a `get`:
+   * the object, `null` when it does not exist, or undefined when the pages cannot tell (then `get`).
+   */
+  async readThroughPages(list: string, id: number): Promise<JsonObject | null | undefined> {
+    const own = [...this.readBacks].reverse().find((r) => r.list === list && r.page.covers(id));
+    if (own) return own.page.items.get(id) ?? null;
+    return this.host.pages.read(list, id, (q) => this.callCoalesced(list, pageParams(q)));
   }
 
   /** Every page of a biconnector list (50 a page, no `total`: a shorter page is the last one). */
   async listAll(method: string, params: JsonObject = {}): Promise<JsonObject[]> {
     const items: JsonObject[] = [];
     for (let page = 1; ; page++) {
-      const result = await this.call(method, { ...params, page });
+      const result = await this.callCoalesced(method, { ...params, page });
       const batch = Array.isArray(result) ? result.filter(isJsonObject) : [];
       items.push(...batch);
       if (batch.length < LIST_PAGE_SIZE) return items;

@@ -60,6 +60,20 @@ function jittered(o: RetryOptions, attempt: number): number {
   return Math.random() * cap;
 }
 
+/** Whether the verdict on `e` allows another attempt after `attempts` made so far. */
+export function verdictAllowsRetry(e: unknown, idempotent: boolean, attempts: number): boolean {
+  switch (classify(e)) {
+    case "retry":
+      return true;
+    case "retry-if-idempotent":
+      return idempotent;
+    case "retry-few":
+      return attempts < FEW_ATTEMPTS;
+    default:
+      return false;
+  }
+}
+
 /**
  * Runs `attempt` until it succeeds, the error's verdict says stop, or the operation's deadline
  * passes (then Bitrix24DeadlineError with the last error's code). The retry loop and the deadline
@@ -75,17 +89,7 @@ export async function retrying<T>(
   let last: unknown;
   const mayRetry = (e: Error): boolean => {
     last = e;
-    if (o.retryOn) return o.retryOn(e);
-    switch (classify(e)) {
-      case "retry":
-        return true;
-      case "retry-if-idempotent":
-        return o.idempotent;
-      case "retry-few":
-        return attempts < FEW_ATTEMPTS;
-      default:
-        return false;
-    }
+    return o.retryOn ? o.retryOn(e) : verdictAllowsRetry(e, o.idempotent, attempts);
   };
   const left = o.deadline - Date.now();
   if (left <= 0) throw new Bitrix24DeadlineError(o.label, 0, "no time left", o.operationTimeoutMs);

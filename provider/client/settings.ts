@@ -20,6 +20,11 @@ export const SETTINGS = [
   },
   { key: "rateLimitBurst", env: "BITRIX24_RATE_LIMIT_BURST", doc: "the portal's burst" },
   {
+    key: "rateLimitShare",
+    env: "BITRIX24_RATE_LIMIT_SHARE",
+    doc: "share of the portal's burst and rate this deployment may use (0 < share ≤ 1)",
+  },
+  {
     key: "requestTimeoutMs",
     env: "BITRIX24_REQUEST_TIMEOUT_MS",
     doc: "timeout of one HTTP request",
@@ -58,6 +63,11 @@ export interface Settings {
   portal: string;
   rateLimitRps: number;
   rateLimitBurst: number;
+  /**
+   * The share of the portal's budget (burst and rate) this deployment may use: the portal's bucket
+   * is shared by every application on it, so the rest is left to them (default 0.5).
+   */
+  rateLimitShare: number;
   requestTimeoutMs: number;
   operationTimeoutMs: number;
   retryBaseDelayMs: number;
@@ -104,6 +114,16 @@ function positive(get: SettingSource, key: SettingKey, fallback: number): number
   return n;
 }
 
+/** A fraction in (0, 1]. */
+function share(get: SettingSource, key: SettingKey, fallback: number): number {
+  const n = positive(get, key, fallback);
+  if (n > 1)
+    throw new Bitrix24ConfigError(
+      `bitrix24:${key} must be a number above 0 and at most 1, got ${JSON.stringify(get(key))}`,
+    );
+  return n;
+}
+
 function httpBase(key: SettingKey, raw: string): string {
   let u: URL;
   try {
@@ -142,6 +162,7 @@ export function resolveSettings(get: SettingSource): Settings {
   const limits = {
     rateLimitRps: positive(get, "rateLimitRps", 2),
     rateLimitBurst: positive(get, "rateLimitBurst", 50),
+    rateLimitShare: share(get, "rateLimitShare", 0.5),
     requestTimeoutMs: positive(get, "requestTimeoutMs", 60_000),
     operationTimeoutMs: positive(get, "operationTimeoutMs", 300_000),
     retryBaseDelayMs: positive(get, "retryBaseDelayMs", 500),

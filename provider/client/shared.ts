@@ -56,7 +56,8 @@ function build(
       new OAuthSession(auth, { transport, requestTimeoutMs: settings.requestTimeoutMs });
     return shareSession ? memo(sessions, hash(auth), make) : make();
   };
-  const newLimiter = () => new PortalLimiter(settings.rateLimitRps, settings.rateLimitBurst);
+  const newLimiter = () =>
+    new PortalLimiter(settings.rateLimitRps, settings.rateLimitBurst, settings.rateLimitShare);
   return new Bitrix24Client(settings, {
     transport,
     // The first settings seen for a portal set its limits for the process.

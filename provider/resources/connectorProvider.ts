@@ -6,6 +6,7 @@ export const connectorAdapter: ObjectAdapter = {
   schema: connectorSchema,
   label: "Connector",
   notFound: "CONNECTOR_NOT_FOUND",
+  listHasAll: true,
   methods: () => ({
     add: "biconnector.connector.add",
     get: "biconnector.connector.get",

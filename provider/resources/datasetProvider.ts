@@ -77,10 +77,10 @@ async function updateColumns(
   const recreated = add.some((a) => byName.has(String(a.name)));
   const method = fieldsUpdate(m);
   if (recreated) {
-    await op.call(method, { id, update: visibility, delete: del });
-    await op.call(method, { id, add });
+    await op.callCoalesced(method, { id, update: visibility, delete: del });
+    await op.callCoalesced(method, { id, add });
   } else if (add.length || del.length || visibility.length) {
-    await op.call(method, { id, update: visibility, add, delete: del });
+    await op.callCoalesced(method, { id, update: visibility, add, delete: del });
   }
 }
 
@@ -113,12 +113,12 @@ export const datasetAdapter: ObjectAdapter = {
     const update = columns(outs.fields)
       .filter((c) => hidden.includes(c.name))
       .map((c) => ({ id: Number(c.id), visible: false }));
-    await op.call(fieldsUpdate(m), { id, update });
+    await op.callCoalesced(fieldsUpdate(m), { id, update });
     return true;
   },
   update: async (op, m, id, inputs, olds, changed) => {
     if (changed.includes("description"))
-      await op.call(m.update, { id, fields: { description: inputs.description ?? "" } });
+      await op.callCoalesced(m.update, { id, fields: { description: inputs.description ?? "" } });
     if (changed.includes("fields")) await updateColumns(op, m, id, olds, inputs);
   },
   addFields: (inputs) => ({

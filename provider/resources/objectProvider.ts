@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Bitrix24Client } from "../client/client";
 import { Bitrix24Error } from "../client/errors";
+import { ReadBack } from "../client/batcher";
 import { Operation } from "../client/operation";
 import { diffFields } from "../schema/diff";
 import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
@@ -75,6 +76,12 @@ export interface ObjectAdapter {
   explain?(e: Bitrix24Error, op: "create" | "update" | "delete", id?: string): string | undefined;
   /** Server-set fields change on update (dates, column ids): read the object back after one. */
   readonly refetchAfterUpdate?: boolean;
+  /**
+   * `list` items carry everything `get` gives (connectors, sources; not datasets, whose columns
+   * only `get` has): reads may then be served from list pages, and a create reads its new object
+   * back in the same batch request as its `add`.
+   */
+  readonly listHasAll?: boolean;
   /** Before adopting: why this existing object cannot become the declared one, if it cannot. */
   adoptionConflict?(existing: JsonObject, inputs: JsonObject): string | undefined;
 }
@@ -128,7 +135,11 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
       op.addOnce(
         m.add,
         async () => {
-          const r = await op.call(m.add, { fields });
+          // The new object comes back on a list page read in the same request (when lists have all).
+          const readBack = this.adapter.listHasAll
+            ? { list: m.list, query: { newest: true as const } }
+            : undefined;
+          const r = await op.callCoalesced(m.add, { fields }, readBack);
           return parseId(isJsonObject(r) ? r.id : undefined, m.add);
         },
         () => this.findCommitted(client, op, m, inputs),
@@ -189,10 +200,11 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
       if (!changed.length) return;
       if (this.adapter.update) await this.adapter.update(op, m, numericId, inputs, olds, changed);
       else
-        await op.call(m.update, {
-          id: numericId,
-          fields: toUpdateFields(this.schema, inputs, changed),
-        });
+        await op.callCoalesced(
+          m.update,
+          { id: numericId, fields: toUpdateFields(this.schema, inputs, changed) },
+          this.readBackAfterUpdate(m, numericId),
+        );
     });
     // `update` answers `true` only: the stored values are what was sent, unless the server also
     // moves fields of its own (dates, column ids) — then the object is read back once.
@@ -215,6 +227,13 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
         throw e;
       }
     });
+  }
+
+  /** The page to read back with an update whose object is read again after it, if lists have all. */
+  protected readBackAfterUpdate(m: ObjectMethods, id: number): ReadBack | undefined {
+    return this.adapter.refetchAfterUpdate && this.adapter.listHasAll
+      ? { list: m.list, query: { ids: [id] } }
+      : undefined;
   }
 
   /** Runs an operation; a Bitrix24 error gets the words that say what to do about it. */
@@ -251,8 +270,14 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     id: string,
     old?: JsonObject,
   ): Promise<JsonObject | undefined> {
+    const numericId = parseId(id, m.get);
+    if (this.adapter.listHasAll) {
+      const listed = await op.readThroughPages(m.list, numericId);
+      if (listed === null) return undefined;
+      if (listed) return fromApiItem(this.schema, this.adapter.itemFromList?.(listed) ?? listed);
+    }
     try {
-      const r = await op.callCoalesced(m.get, { id: parseId(id, m.get) });
+      const r = await op.callCoalesced(m.get, { id: numericId });
       const item = this.adapter.itemFromGet
         ? await this.adapter.itemFromGet(r, old, op, m)
         : isJsonObject(r)
@@ -283,8 +308,11 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
       // List items may lack fields `get` has (e.g. dataset columns): compare what they carry.
       const found = fromApiItem(this.schema, item);
       const comparable = Object.fromEntries(Object.entries(inputs).filter(([k]) => k in item));
-      if (diffFields(this.schema, { ...comparable, ...found }, comparable).changed.length === 0)
+      if (diffFields(this.schema, { ...comparable, ...found }, comparable).changed.length === 0) {
+        // Claimed at once: another create reconciling at the same moment must not take it too.
+        client.claims.claim(this.schema.object, id);
         return id;
+      }
     }
     return undefined;
   }

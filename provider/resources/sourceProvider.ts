@@ -38,6 +38,7 @@ export const sourceAdapter: ObjectAdapter = {
   label: "Source",
   notFound: "SOURCE_NOT_FOUND",
   refetchAfterUpdate: true,
+  listHasAll: true,
   methods: () => ({
     add: "biconnector.source.add",
     get: "biconnector.source.get",
@@ -68,10 +69,12 @@ export const sourceAdapter: ObjectAdapter = {
   },
   // update requires title every time; settings merge by key.
   update: async (op, m, id, inputs, _olds, changed) => {
-    await op.call(m.update, {
-      id,
-      fields: { ...toUpdateFields(sourceSchema, inputs, changed), title: inputs.title ?? "" },
-    });
+    await op.callCoalesced(
+      m.update,
+      { id, fields: { ...toUpdateFields(sourceSchema, inputs, changed), title: inputs.title ?? "" } },
+      // read back in the same request: the update moves dateUpdate (lists carry all of a source)
+      { list: m.list, query: { ids: [id] } },
+    );
   },
   reconcileFilter: (inputs) => ({
     title: inputs.title ?? "",

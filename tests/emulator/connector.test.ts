@@ -36,10 +36,10 @@ describe("Connector provider against the emulator", () => {
       sourceCode: "",
     });
     expect(outs.dateCreate).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
-    // add + one get; supportMapping/sourceCode left at their defaults are not sent (older portals).
-    expect(emu.calls.map((c) => c.method)).toEqual([
-      "biconnector.connector.add",
-      "biconnector.connector.get",
+    // One request: the add and, right after it in the same batch, the list page that reads the
+    // new connector back (server fields such as dateCreate).
+    expect(emu.calls.map((c) => [c.method, c.commands])).toEqual([
+      ["batch", ["biconnector.connector.add", "biconnector.connector.list"]],
     ]);
   });
 
@@ -112,46 +112,56 @@ describe("Connector provider against the emulator", () => {
   test("a Bitrix24 error names its code and the method", async () => {
     emu.faults.inject({
       kind: "error",
-      method: "biconnector.connector.add",
-      code: "VALIDATION_SETTINGS_INVALID_TYPE",
-      description: 'Parameter "type" is not correct.',
+      method: "biconnector.connector.list",
+      code: "ACCESS_DENIED",
+      description: "Access denied.",
     });
+    const err = await p.read("1").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Bitrix24Error);
+    expect((err as Error).message).toMatch(/biconnector\.connector\.list.*ACCESS_DENIED/);
+  });
+
+  test("the portal's own validation runs too (provider check skipped); its error names the add", async () => {
     const err = await p
-      .create((await p.check({}, seedConnector)).inputs as JsonObject)
+      .create({ ...seedConnector, settings: [{ name: "x", code: "y", type: "string" }] })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Bitrix24Error);
+    expect((err as Bitrix24Error).code).toBe("VALIDATION_SETTINGS_INVALID_TYPE");
+    // the add travelled in a batch: its error is still its own
+    expect(emu.calls.map((c) => c.method)).toEqual(["batch"]);
     expect((err as Error).message).toMatch(
       /biconnector\.connector\.add.*VALIDATION_SETTINGS_INVALID_TYPE/,
     );
   });
 
-  test("the portal's own validation runs too (provider check skipped)", async () => {
-    const err = await p
-      .create({ ...seedConnector, settings: [{ name: "x", code: "y", type: "string" }] })
-      .catch((e: unknown) => e);
-    expect((err as Bitrix24Error).code).toBe("VALIDATION_SETTINGS_INVALID_TYPE");
-  });
-
-  test("503 QUERY_LIMIT_EXCEEDED and 500 on get are retried", async () => {
-    emu.faults.inject({ kind: "rateLimit", method: "biconnector.connector.add", times: 2 });
-    emu.faults.inject({ kind: "serverError", method: "biconnector.connector.get", times: 2 });
+  test("503 QUERY_LIMIT_EXCEEDED on a batch with an add and 500 on a read are retried", async () => {
+    emu.faults.inject({ kind: "rateLimit", method: "batch", times: 2 });
+    emu.faults.inject({ kind: "serverError", method: "biconnector.connector.list", times: 2 });
     const { id } = await createChecked(p, seedConnector);
     expect(emu.state.connectors.size).toBe(1);
-    expect(emu.calls.filter((c) => c.method.endsWith(".add")).map((c) => c.status)).toEqual([
-      503, 503, 200,
+    expect(emu.calls.map((c) => `${c.method}:${c.status}`)).toEqual([
+      "batch:503",
+      "batch:503",
+      "batch:200",
     ]);
     expect(await p.read(id)).toMatchObject({ id });
+    expect(emu.calls.slice(3).map((c) => `${c.method}:${c.status}`)).toEqual([
+      "biconnector.connector.list:500",
+      "biconnector.connector.list:500",
+      "biconnector.connector.list:200",
+    ]);
   });
 
-  test("a lost add answer (committed, then reset) adopts the committed connector: no duplicate", async () => {
-    emu.faults.inject({ kind: "commitThenReset", method: "biconnector.connector.add" });
+  test("a lost batch answer (committed, then reset) adopts the committed connector: no duplicate", async () => {
+    emu.faults.inject({ kind: "commitThenReset", method: "batch" });
     const { id } = await createChecked(p, seedConnector);
     expect(emu.state.connectors.size).toBe(1);
     expect([...emu.state.connectors.keys()]).toEqual([Number(id)]);
+    expect(emu.calls[0]).toMatchObject({ method: "batch", fault: "commitThenReset" });
   });
 
-  test("a reset before the add reached the portal adds again: nothing lost", async () => {
-    emu.faults.inject({ kind: "reset", method: "biconnector.connector.add" });
+  test("a reset before the batch reached the portal adds again: nothing lost", async () => {
+    emu.faults.inject({ kind: "reset", method: "batch" });
     await createChecked(p, seedConnector);
     expect(emu.state.connectors.size).toBe(1);
   });

@@ -84,7 +84,9 @@ describe("Source provider against the emulator", () => {
       /biconnector\.source\.add failed with SOURCE_CREATE_CONNECTION_ERROR.*urlCheck endpoint/,
     );
     expect(err.message).not.toContain("wrong-secret-value");
-    expect(emu.calls.filter((c) => c.method === "biconnector.source.add")).toHaveLength(3);
+    // retried like a single call: three batches, each with this one add (and its read-back)
+    const adds = emu.calls.filter((c) => c.commands?.includes("biconnector.source.add"));
+    expect(adds).toHaveLength(3);
     expect(emu.state.sources.size).toBe(0);
   });
 
@@ -95,7 +97,7 @@ describe("Source provider against the emulator", () => {
     });
     emu.faults.inject({
       kind: "error",
-      method: "biconnector.source.add",
+      method: "batch", // the add travels in a batch (with its read-back)
       code: "BX_ERROR",
       description: "bad password pa55-w0rd-echoed",
     });
@@ -176,8 +178,8 @@ describe("Source provider against the emulator", () => {
     ).rejects.toThrow(/cannot move to another connector/);
   });
 
-  test("a lost add answer is reconciled: one source, not two", async () => {
-    emu.faults.inject({ kind: "commitThenReset", method: "biconnector.source.add" });
+  test("a lost add answer (of its batch) is reconciled: one source, not two", async () => {
+    emu.faults.inject({ kind: "commitThenReset", method: "batch" });
     await sources.create(await checked(sources, good));
     expect(emu.state.sources.size).toBe(1);
   });

@@ -179,7 +179,7 @@ describe("lifecycle through the real Pulumi runtime: examples/connectors-from-co
     const engine = standIn(program, PROJECT, withConnectors(five));
     emu.faults.inject({
       kind: "error",
-      method: "biconnector.connector.add",
+      method: "batch", // the adds travel in batch requests
       code: "BX_ERROR",
       description: "Portal hiccup",
     });

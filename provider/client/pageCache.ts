@@ -1,0 +1,162 @@
+import { LIST_PAGE_SIZE } from "./apiLimits";
+import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
+
+/**
+ * How long a list page may serve reads. Long enough for the engine's next waves of the same
+ * operation (at parallelism 16 it reads 16 objects at a time, one wave right after the other),
+ * short enough to never outlive it by much. A page never crosses processes: every `pulumi`
+ * command starts a new provider process, so each refresh sees the portal as it is.
+ */
+export const PAGE_TTL_MS = 5_000;
+
+/** The part of a biconnector list one page answer covers, by object id. */
+export type PageQuery =
+  /** `filter[>=id]`, ascending: the (up to) 50 objects from this id upward. */
+  | { readonly from: number }
+  /** Descending by id, no filter: the 50 newest objects (those an `add` just made). */
+  | { readonly newest: true }
+  /** `filter[@id]`: exactly these objects (at most 50). */
+  | { readonly ids: readonly number[] };
+
+/** The list params for a page query (lists have no default order: always give one). */
+export function pageParams(q: PageQuery): JsonObject {
+  if ("from" in q) return { filter: { ">=id": q.from }, order: { id: "ASC" } };
+  if ("newest" in q) return { order: { id: "DESC" } };
+  return { filter: { "@id": [...q.ids] }, order: { id: "ASC" } };
+}
+
+/** One page answer: its objects by id and the ids it speaks for (present or known absent). */
+export interface Page {
+  readonly items: ReadonlyMap<number, JsonObject>;
+  covers(id: number): boolean;
+}
+
+const NOTHING: Page = { items: new Map(), covers: () => false };
+
+/**
+ * What a page answer proves. A full page (50) proves only the id range it spans; a shorter one
+ * is the end of the list. A page that contradicts its own query (an item outside the filter: a
+ * portal that ignored it) proves nothing, so reads fall back to `get`.
+ */
+export function pageOf(q: PageQuery, result: JsonValue): Page {
+  if (!Array.isArray(result)) return NOTHING;
+  const items = new Map<number, JsonObject>();
+  for (const raw of result) {
+    const id = isJsonObject(raw) ? Number(raw.id) : NaN;
+    if (!Number.isInteger(id) || !isJsonObject(raw)) return NOTHING;
+    items.set(id, raw);
+  }
+  const ids = [...items.keys()];
+  const full = result.length >= LIST_PAGE_SIZE;
+  if ("ids" in q) {
+    const asked = new Set(q.ids);
+    if (ids.some((id) => !asked.has(id))) return NOTHING;
+    return { items, covers: (id) => asked.has(id) };
+  }
+  if ("from" in q) {
+    if (ids.some((id) => id < q.from)) return NOTHING;
+    const hi = full ? Math.max(...ids) : Infinity;
+    return { items, covers: (id) => id >= q.from && id <= hi };
+  }
+  const lo = full ? Math.min(...ids) : -Infinity;
+  return { items, covers: (id) => id >= lo };
+}
+
+interface Stored {
+  readonly list: string;
+  readonly page: Page;
+  readonly until: number;
+}
+
+interface InFlight {
+  readonly list: string;
+  /** Ids the answer is sure to speak for, whatever it holds (a `from` page spans ≥ 50 ids). */
+  readonly sure: (id: number) => boolean;
+  readonly answer: Promise<Page>;
+  /** The write generation it was sent in: after a write, a read waits for no older answer. */
+  readonly generation: number;
+}
+
+/**
+ * A short-lived cache of list pages, per client: refresh reads served from pages of 50 objects
+ * instead of one `get` each. Any write (add, update, delete, fields.update — started or finished)
+ * drops every page, and a page whose request overlapped a write is handed to its waiting reads
+ * but never kept.
+ */
+export class PageCache {
+  private generation = 0;
+  private stored: Stored[] = [];
+  private inFlight: InFlight[] = [];
+
+  constructor(
+    private readonly ttlMs = PAGE_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A write started or ended: nothing read before it may serve a read after it. */
+  invalidate(): void {
+    this.generation++;
+    this.stored = [];
+  }
+
+  /** The object as a page has it (`null`: known absent), or undefined when no page speaks for it. */
+  lookup(list: string, id: number): JsonObject | null | undefined {
+    const t = this.now();
+    this.stored = this.stored.filter((s) => s.until > t);
+    for (const s of this.stored)
+      if (s.list === list && s.page.covers(id)) return s.page.items.get(id) ?? null;
+    return undefined;
+  }
+
+  /** Keeps a page answered without a write since `generation` was read. */
+  keep(list: string, q: PageQuery, result: JsonValue, generation: number): Page {
+    const page = pageOf(q, result);
+    if (generation === this.generation && page !== NOTHING)
+      this.stored.push({ list, page, until: this.now() + this.ttlMs });
+    return page;
+  }
+
+  /** The current write generation (for a page request about to be sent). */
+  get writes(): number {
+    return this.generation;
+  }
+
+  /**
+   * Reads one object through list pages: from a kept page, from a page already on its way that
+   * surely covers it, or from a new page starting at its id (the engine's next reads are usually
+   * its neighbours). `null`: the object does not exist; undefined: the page could not tell.
+   */
+  async read(
+    list: string,
+    id: number,
+    fetchPage: (q: PageQuery) => Promise<JsonValue>,
+  ): Promise<JsonObject | null | undefined> {
+    const kept = this.lookup(list, id);
+    if (kept !== undefined) return kept;
+    const pending = this.inFlight.find(
+      (f) => f.list === list && f.generation === this.generation && f.sure(id),
+    );
+    const page = await (pending?.answer ?? this.request(list, { from: id }, fetchPage));
+    if (!page.covers(id)) return undefined;
+    return page.items.get(id) ?? null;
+  }
+
+  private request(
+    list: string,
+    q: { from: number },
+    fetchPage: (q: PageQuery) => Promise<JsonValue>,
+  ): Promise<Page> {
+    const generation = this.generation;
+    const answer = fetchPage(q).then((r) => this.keep(list, q, r, generation));
+    const entry: InFlight = {
+      list,
+      sure: (id) => id >= q.from && id < q.from + LIST_PAGE_SIZE,
+      answer,
+      generation,
+    };
+    this.inFlight.push(entry);
+    const done = () => (this.inFlight = this.inFlight.filter((f) => f !== entry));
+    answer.then(done, done);
+    return answer;
+  }
+}
