@@ -11,8 +11,9 @@ import * as path from "path";
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { setStackConfig } from "../provider/client/registry";
+import type { SettingKey } from "../provider/client/settings";
 import { ConnectorProvider } from "../provider/resources/connectorProvider";
-import { Emulator, startEmulator } from "../provider/emulator";
+import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../provider/schema/spec";
 
 const RPS = 2;
@@ -64,7 +65,7 @@ const drain = () => new Promise((r) => setTimeout(r, (BURST / RPS) * 1000 + 500)
 async function providerRun(n: number, latencyMs: number): Promise<PhaseResult[]> {
   const emu = await startEmulator({ rateLimit: { rps: RPS, burst: BURST }, latencyMs });
   const store = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "b24-bench-")), "tokens.json");
-  const values = emu.providerSettings(store);
+  const values: Partial<Record<SettingKey, string>> = emu.providerSettings(store);
   setStackConfig((k) => values[k]);
   const p = new ConnectorProvider();
   const results: PhaseResult[] = [];

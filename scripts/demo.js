@@ -47,7 +47,7 @@ async function main() {
     );
     return 1;
   }
-  const { startEmulator } = require(path.join(ROOT, "dist", "provider", "emulator"));
+  const { startEmulator } = require("bitrix24-biconnector-emulator");
   const emu = await startEmulator();
   const dir = programDir();
   const env = {

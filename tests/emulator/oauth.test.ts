@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { oauthSettings, portal, clientWith } from "../helpers/portal";
 
 const LIST = "biconnector.connector.list";

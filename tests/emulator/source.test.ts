@@ -1,7 +1,7 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
 import { currentClient } from "../../provider/client/registry";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../../provider/schema/spec";
 import { portal, sampleConnector } from "../helpers/portal";
 

@@ -4,7 +4,7 @@ import * as path from "path";
 import { setStackConfig } from "../../provider/client/registry";
 import { Bitrix24Client } from "../../provider/client/client";
 import { SettingKey, layeredSource, resolveSettings } from "../../provider/client/settings";
-import { Emulator, EmulatorOptions, startEmulator } from "../../provider/emulator";
+import { Emulator, EmulatorOptions, startEmulator } from "bitrix24-biconnector-emulator";
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { Emulator, startEmulator } from "../../provider/emulator";
+import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { tempDir } from "../helpers/portal";
 import { EngineStandIn, StackConfig } from "./engine/standIn";
 import { REPO } from "./program";

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { startEmulator } from "./server";
-import { settingsAsEnv } from "../client/settings";
+import { settingsAsEnv } from "./providerSettings";
 
 /** `npm run emulator -- [--port 8787] [--rps 2 --burst 50] [--latency 0] [--fault-rate 0 --seed 1] [--credentials-file F]` */
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@ import { randomBytes } from "crypto";
 import { AddressInfo } from "net";
 import { Server } from "http";
 import { TokenBucket } from "limiter";
-import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
+import { JsonObject, JsonValue, isJsonObject } from "./json";
 import { ApiError, systemError } from "./apiError";
 import { FaultRule, Faults, RandomFaults } from "./faults";
 import { Handler, CallContext } from "./methods/context";
@@ -15,7 +15,7 @@ import { datasetMethods } from "./methods/dataset";
 import { SampleConnectorOptions, sampleConnector } from "./sampleConnector";
 import { OAuthApp, OAuthServer, TokenPair } from "./oauthServer";
 import { PortalState } from "./state";
-import type { SettingKey } from "../client/settings";
+import { ProviderSettings } from "./providerSettings";
 
 export interface EmulatorOptions {
   /** Port on 127.0.0.1 (0 = any free port). */
@@ -65,7 +65,7 @@ export interface Emulator {
   /** Every REST call received, in order. */
   readonly calls: CallRecord[];
   /** The provider settings (bitrix24:* keys) that reach this portal as its OAuth application. */
-  providerSettings(tokenStore?: string): Partial<Record<SettingKey, string>>;
+  providerSettings(tokenStore?: string): ProviderSettings;
   /** Calls of methods that change data (add/update/delete…). */
   writeCalls(): CallRecord[];
   close(): Promise<void>;

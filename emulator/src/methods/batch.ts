@@ -1,12 +1,12 @@
 import * as qs from "qs";
-import { JsonObject, JsonValue, isJsonObject } from "../../schema/spec";
+import { JsonObject, JsonValue, isJsonObject } from "../json";
 import { ApiError, systemError } from "../apiError";
 import { CallContext, Handler } from "./context";
-import { MAX_BATCH_COMMANDS } from "../../client/apiLimits";
+import { MAX_BATCH_COMMANDS } from "../limits";
 
 /**
  * `batch`: `{halt, cmd: {key: "method?query"}}`, up to 50 commands, one request against the rate
- * limit; answers `{result, result_error, result_total, result_next, result_time}` (§2.4).
+ * limit; answers `{result, result_error, result_total, result_next, result_time}`.
  * `refused` lists methods this portal will not run inside a batch (ERROR_BATCH_METHOD_NOT_ALLOWED).
  */
 export function batchHandler(
