@@ -5,9 +5,14 @@ import { Owned, PortalState } from "../state";
 export interface CallContext {
   /** The calling OAuth application's client_id; undefined for a webhook. */
   app?: string;
+  /** The scopes of the access token or webhook. */
+  scopes: readonly string[];
   params: JsonObject;
   state: PortalState;
-  /** Makes an HTTP call to a connector endpoint (source add/update check). */
+  /**
+   * Makes an HTTP call to a connector endpoint (source add/update check); refuses local-network
+   * hosts unless the emulator allows them, as a cloud portal does.
+   */
   callEndpoint(
     url: string,
     form: Record<string, string>,
