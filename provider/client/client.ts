@@ -1,6 +1,6 @@
 import { AuthStrategy, authLayer, oauthAuth, webhookAuth } from "./auth";
-import { Batcher, ReadBack, isCommandError, isWrite } from "./batcher";
-import { Call, chain } from "./call";
+import { Batcher, isCommandError, isWrite } from "./batcher";
+import { chain } from "./call";
 import { httpCall } from "./http";
 import { PortalLimiter, limiterLayer } from "./limiter";
 import { OAuthSession } from "./oauth";
@@ -39,22 +39,22 @@ export interface ClientParts {
  *   batcher (optional) → retry (deadline, verdicts) → auth (sign, refresh once) → limiter → HTTP
  *
  * A coalesced call runs under its own retry policy too: each attempt is one command of some
- * batch, and a command's own error is judged by the same verdicts as a single call's.
+ * batch, and a command's own error is judged by the same verdicts as a single call's. Any write
+ * drops the list pages that serve reads (see pageCache.ts).
  */
-export class Bitrix24Client implements OperationHost {
+export class Bitrix24Client {
   readonly stats: ClientStats = { requests: 0, rateLimited: 0, retries: 0, refreshes: 0 };
   readonly claims: Claims;
-  /** List pages that serve reads for a few seconds; dropped on any write (see pageCache.ts). */
-  readonly pages = new PageCache();
-  private readonly chain: Call;
   private readonly batcher: Batcher;
+  /** What operations call through; kept private so the layers stay an internal detail. */
+  private readonly host: OperationHost;
 
   constructor(
     readonly settings: Settings,
     parts: ClientParts,
   ) {
     this.claims = parts.claims;
-    this.chain = chain(
+    const send = chain(
       [
         retryLayer(settings, () => this.stats.retries++),
         authLayer(authFor(settings, parts.session), this.stats),
@@ -62,12 +62,43 @@ export class Bitrix24Client implements OperationHost {
       ],
       httpCall(parts.transport, settings.requestTimeoutMs),
     );
-    this.batcher = new Batcher({
-      send: (method, params, deadline, idempotent) =>
-        this.send(method, params, deadline, idempotent),
+    const pages = new PageCache();
+    // A write (single or in a batch) drops the pages when it starts and when it ends.
+    const sendOne = (method: string, params: JsonObject, deadline: number, idempotent: boolean) => {
+      if (!isWrite(method)) return send({ method, params, deadline, idempotent });
+      pages.invalidate();
+      const done = send({ method, params, deadline, idempotent });
+      const drop = () => pages.invalidate();
+      done.then(drop, drop);
+      return done;
+    };
+    const batcher = new Batcher({
+      send: sendOne,
       ready: () => parts.limiter.ready(),
-      onWrite: () => this.pages.invalidate(),
+      onWrite: () => pages.invalidate(),
     });
+    this.batcher = batcher;
+    this.host = {
+      settings,
+      pages,
+      send: sendOne,
+      sendCoalesced: (method, params, deadline, readBack) => {
+        const idempotent = isIdempotent(method);
+        if (!batcher.accepts(method, params)) return sendOne(method, params, deadline, idempotent);
+        let attempts = 0;
+        return retrying(
+          () => {
+            if (attempts++ > 0) this.stats.retries++;
+            return batcher.enqueue(method, params, deadline, idempotent, readBack);
+          },
+          {
+            ...retryOptions(settings, method, deadline, idempotent),
+            // The batch request itself was retried below; here only the command's own error.
+            retryOn: (e) => isCommandError(e) && verdictAllowsRetry(e, idempotent, attempts),
+          },
+        );
+      },
+    };
   }
 
   /** `batch` requests sent by the batcher. */
@@ -77,49 +108,12 @@ export class Bitrix24Client implements OperationHost {
 
   /** A new operation: its calls share one deadline, bitrix24:operationTimeoutMs from now. */
   operation(): Operation {
-    return new Operation(this, Date.now() + this.settings.operationTimeoutMs);
+    return new Operation(this.host, Date.now() + this.settings.operationTimeoutMs);
   }
 
   /** One call as an operation of its own. */
   call(method: string, params: JsonObject = {}): Promise<JsonValue> {
     return this.operation().call(method, params);
-  }
-
-  send(
-    method: string,
-    params: JsonObject,
-    deadline: number,
-    idempotent: boolean,
-  ): Promise<JsonValue> {
-    if (!isWrite(method)) return this.chain({ method, params, deadline, idempotent });
-    this.pages.invalidate();
-    const done = this.chain({ method, params, deadline, idempotent });
-    const drop = () => this.pages.invalidate();
-    done.then(drop, drop);
-    return done;
-  }
-
-  sendCoalesced(
-    method: string,
-    params: JsonObject,
-    deadline: number,
-    readBack?: ReadBack,
-  ): Promise<JsonValue> {
-    const idempotent = isIdempotent(method);
-    if (!this.batcher.accepts(method, params))
-      return this.send(method, params, deadline, idempotent);
-    let attempts = 0;
-    return retrying(
-      () => {
-        if (attempts++ > 0) this.stats.retries++;
-        return this.batcher.enqueue(method, params, deadline, idempotent, readBack);
-      },
-      {
-        ...retryOptions(this.settings, method, deadline, idempotent),
-        // The batch request itself was already retried below; here only the command's own error.
-        retryOn: (e) => isCommandError(e) && verdictAllowsRetry(e, idempotent, attempts),
-      },
-    );
   }
 }
 
