@@ -1,37 +1,58 @@
 /**
- * `npm run bench [-- --n 200 --latency 50]`: N connectors created, refreshed and deleted through the
- * provider with engine-like concurrency (everything at once: the CLI's default parallelism is
- * unbounded) against the emulator at Bitrix24's default limit (2 requests/s, burst 50), next to a
- * naive baseline (one unthrottled call per operation, plain retry) in the same run. Prints figures;
- * it does not pass or fail on time (this machine is shared: compare ratios, not seconds).
+ * `npm run bench [-- --n 200 --latency 50]`: N connectors created, refreshed, updated and deleted
+ * through the provider against the emulator at Bitrix24's default limit (2 requests/s, burst 50)
+ * with engine-like concurrency (everything at once: the CLI's default parallelism is unbounded;
+ * refresh also at parallelism 16 and 1), next to release 0.1's way of calling (per-call writes,
+ * get per read, the whole burst) and a naive client, in the same run. Then a full pipeline
+ * (connectors → sources → tables) and the provider's own time per operation. Per phase: HTTP
+ * requests, the peak share of the portal's bucket used (measured by the emulator), 503s met, wall
+ * time. Prints figures; it does not pass or fail (this machine is shared: compare, don't time).
  */
 import axios from "axios";
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
 import { parseArgs } from "util";
+import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
+import { Bitrix24Client, ClientTuning } from "../provider/client/client";
 import { SettingKey, layeredSource, resolveSettings } from "../provider/client/settings";
 import { createClient } from "../provider/client/shared";
+import { Transport, axiosTransport } from "../provider/client/transport";
 import { ConnectorProvider } from "../provider/resources/connectorProvider";
-import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
+import { DatasetProvider } from "../provider/resources/datasetProvider";
+import { ObjectProvider } from "../provider/resources/objectProvider";
+import { SourceProvider } from "../provider/resources/sourceProvider";
 import { JsonObject } from "../provider/schema/spec";
 
 const RPS = 2;
 const BURST = 50;
+const SHARE = "0.5";
 
-interface PhaseResult {
+interface Row {
   phase: string;
   ops: number;
   failed: number;
-  calls: number;
+  requests: number;
+  peak: number;
   rateLimited: number;
   seconds: number;
 }
 
-function declared(i: number): JsonObject {
+/** The client profiles compared in one run. */
+const PROFILES: Record<string, { tuning?: ClientTuning; share: string }> = {
+  provider: { share: SHARE },
+  // Release 0.1: adds and updates one call each, a `get` per read, a 20 ms window, the whole burst.
+  "release 0.1": {
+    tuning: { windowMs: 20, batchWrites: false, pageReads: false },
+    share: "1",
+  },
+};
+
+function connector(i: number, description = ""): JsonObject {
   return {
     title: `Bench connector ${i}`,
     logo: "https://connector.example.com/logo.svg",
+    description,
     urlCheck: "https://connector.example.com/check",
     urlTableList: "https://connector.example.com/table_list",
     urlTableDescription: "https://connector.example.com/table_description",
@@ -40,69 +61,145 @@ function declared(i: number): JsonObject {
   };
 }
 
-async function phase(
+/** Runs the operations with at most `parallel` in flight, as the engine does (0 = unbounded). */
+async function engine<T>(
+  ops: (() => Promise<T>)[],
+  parallel = 0,
+): Promise<PromiseSettledResult<T>[]> {
+  if (!parallel) return Promise.allSettled(ops.map((op) => op()));
+  const out: PromiseSettledResult<T>[] = new Array(ops.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < ops.length) {
+      const k = next++;
+      out[k] = await ops[k]().then(
+        (value) => ({ status: "fulfilled", value }) as const,
+        (reason: unknown) => ({ status: "rejected", reason }) as const,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, ops.length) }, worker));
+  return out;
+}
+
+/** Waits (bounded) until the portal's bucket is empty again, so each phase starts alike. */
+async function drained(emu: Emulator): Promise<void> {
+  for (let i = 0; i < 200 && (emu.bucket?.used() ?? 0) > 0.5; i++)
+    await new Promise((r) => setTimeout(r, 250));
+  emu.bucket?.resetPeak();
+}
+
+async function phase<T>(
   emu: Emulator,
+  rows: Row[],
   name: string,
-  ops: (() => Promise<unknown>)[],
-): Promise<PhaseResult> {
+  ops: (() => Promise<T>)[],
+  parallel = 0,
+): Promise<T[]> {
+  await drained(emu);
   const before = emu.calls.length;
   const t0 = Date.now();
-  const settled = await Promise.allSettled(ops.map((op) => op()));
+  const settled = await engine(ops, parallel);
   const calls = emu.calls.slice(before);
-  return {
+  rows.push({
     phase: name,
     ops: ops.length,
     failed: settled.filter((s) => s.status === "rejected").length,
-    calls: calls.length,
+    requests: calls.length,
+    peak: emu.bucket?.peakShare() ?? 0,
     rateLimited: calls.filter((c) => c.status === 503).length,
     seconds: (Date.now() - t0) / 1000,
-  };
+  });
+  const failure = settled.find((s) => s.status === "rejected");
+  if (failure)
+    console.error(`  ${name}: first failure:`, (failure as PromiseRejectedResult).reason);
+  return settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
 }
 
-/** The portal's bucket is empty again (full burst available) after burst/rps seconds of quiet. */
-const drain = () => new Promise((r) => setTimeout(r, (BURST / RPS) * 1000 + 500));
-
-async function providerRun(n: number, latencyMs: number): Promise<PhaseResult[]> {
-  const emu = await startEmulator({ rateLimit: { rps: RPS, burst: BURST }, latencyMs });
+/** A client as a new `pulumi` process builds it (each command is a process of its own). */
+function clientFor(
+  emu: Emulator,
+  profile: string,
+  extra: Partial<Record<SettingKey, string>> = {},
+  transport?: Transport,
+): Bitrix24Client {
   const store = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "b24-bench-")), "tokens.json");
-  const values: Partial<Record<SettingKey, string>> = emu.providerSettings(store);
-  const client = createClient(resolveSettings(layeredSource((k) => values[k], {})));
-  const p = new ConnectorProvider(() => client);
-  const results: PhaseResult[] = [];
-  const created: { id: string; outs: JsonObject }[] = [];
-  results.push(
-    await phase(
-      emu,
-      "create",
-      Array.from({ length: n }, (_, i) => async () => {
-        const { inputs } = await p.check({}, declared(i));
-        const r = await p.create(inputs as JsonObject);
-        created.push({ id: r.id, outs: r.outs as JsonObject });
-      }),
-    ),
+  const { tuning, share } = PROFILES[profile];
+  const values: Partial<Record<SettingKey, string>> = {
+    ...emu.providerSettings(store),
+    rateLimitShare: share,
+    ...extra,
+  };
+  return createClient(resolveSettings(layeredSource((k) => values[k], {})), {
+    isolated: true,
+    tuning,
+    transport,
+  });
+}
+
+async function connectorRun(profile: string, n: number, latencyMs: number): Promise<Row[]> {
+  const emu = await startEmulator({ rateLimit: { rps: RPS, burst: BURST }, latencyMs });
+  const rows: Row[] = [];
+  const fresh = () => {
+    const client = clientFor(emu, profile);
+    return new ConnectorProvider(() => client);
+  };
+  let p = fresh();
+  const created = await phase(
+    emu,
+    rows,
+    "create",
+    Array.from({ length: n }, (_, i) => async () => {
+      const { inputs } = await p.check({}, connector(i));
+      const r = await p.create(inputs as JsonObject);
+      return { id: r.id, outs: r.outs as JsonObject, i };
+    }),
   );
-  await drain();
-  results.push(
+  for (const parallel of [0, 16, 1]) {
+    p = fresh();
     await phase(
       emu,
-      "refresh",
+      rows,
+      `refresh p${parallel || "∞"}`,
       created.map((c) => () => p.read(c.id, c.outs)),
-    ),
+      parallel,
+    );
+  }
+  p = fresh();
+  const updated = await phase(
+    emu,
+    rows,
+    "update",
+    created.map((c) => async () => {
+      const { inputs } = await p.check(c.outs, connector(c.i, "v2"));
+      const r = await p.update(c.id, c.outs, inputs as JsonObject);
+      return { ...c, outs: r.outs as JsonObject };
+    }),
   );
-  await drain();
-  results.push(
-    await phase(
-      emu,
-      "delete",
-      created.map((c) => () => p.delete(c.id, c.outs)),
-    ),
+  p = fresh();
+  await phase(
+    emu,
+    rows,
+    "40 updates in a row",
+    updated.slice(0, 40).map((c) => async () => {
+      const { inputs } = await p.check(c.outs, connector(c.i, "v3"));
+      await p.update(c.id, c.outs, inputs as JsonObject);
+    }),
+    1,
+  );
+  p = fresh();
+  await phase(
+    emu,
+    rows,
+    "delete",
+    created.map((c) => () => p.delete(c.id, c.outs)),
   );
   await emu.close();
-  return results;
+  return rows;
 }
 
 /** One unthrottled HTTP call per operation; on failure the same call again after 1 s, 3 times. */
-async function naiveRun(n: number, latencyMs: number): Promise<PhaseResult[]> {
+async function naiveRun(n: number, latencyMs: number): Promise<Row[]> {
   const emu = await startEmulator({ rateLimit: { rps: RPS, burst: BURST }, latencyMs });
   const call = async (method: string, params: JsonObject): Promise<JsonObject> => {
     for (let attempt = 0; ; attempt++) {
@@ -117,49 +214,235 @@ async function naiveRun(n: number, latencyMs: number): Promise<PhaseResult[]> {
       await new Promise((r) => setTimeout(r, 1000));
     }
   };
-  const ids: number[] = [];
-  const results: PhaseResult[] = [];
-  results.push(
-    await phase(
-      emu,
-      "create",
-      Array.from({ length: n }, (_, i) => async () => {
-        const r = await call("biconnector.connector.add", { fields: declared(i) });
-        ids.push(Number((r.result as JsonObject).id));
-      }),
-    ),
+  const rows: Row[] = [];
+  const ids = await phase(
+    emu,
+    rows,
+    "create",
+    Array.from({ length: n }, (_, i) => async () => {
+      const r = await call("biconnector.connector.add", { fields: connector(i) });
+      return Number((r.result as JsonObject).id);
+    }),
   );
-  await drain();
-  results.push(
-    await phase(
-      emu,
-      "refresh",
-      ids.map((id) => () => call("biconnector.connector.get", { id })),
-    ),
+  await phase(
+    emu,
+    rows,
+    "refresh p∞",
+    ids.map((id) => () => call("biconnector.connector.get", { id })),
   );
-  await drain();
-  results.push(
-    await phase(
-      emu,
-      "delete",
-      ids.map((id) => () => call("biconnector.connector.delete", { id })),
-    ),
+  await phase(
+    emu,
+    rows,
+    "update",
+    ids.map((id) => () => call("biconnector.connector.update", { id, fields: { sort: 200 } })),
+  );
+  await phase(
+    emu,
+    rows,
+    "40 updates in a row",
+    ids
+      .slice(0, 40)
+      .map((id) => () => call("biconnector.connector.update", { id, fields: { sort: 300 } })),
+    1,
+  );
+  await phase(
+    emu,
+    rows,
+    "delete",
+    ids.map((id) => () => call("biconnector.connector.delete", { id })),
   );
   await emu.close();
-  return results;
+  return rows;
 }
 
-function print(label: string, rows: PhaseResult[]): void {
-  console.log(`\n${label}`);
-  console.log("phase     ops  failed  HTTP calls  503s   wall s  floor s  wall/floor");
-  for (const r of rows) {
-    // The portal lets `burst` calls through at once, then `rps` per second.
-    const floor = Math.max(0, r.calls - BURST) / RPS;
-    const ratio = floor > 0 ? (r.seconds / floor).toFixed(2) : "n/a (within burst)";
-    console.log(
-      `${r.phase.padEnd(8)} ${String(r.ops).padStart(4)} ${String(r.failed).padStart(7)} ${String(r.calls).padStart(11)} ${String(r.rateLimited).padStart(5)} ${r.seconds.toFixed(1).padStart(8)} ${floor.toFixed(1).padStart(8)}  ${ratio}`,
+/** 5 connectors, 4 sources each, 5 tables of 10 columns per source (every third has 2 hidden). */
+async function pipelineRun(profile: string, latencyMs: number): Promise<Row[]> {
+  const emu = await startEmulator({
+    rateLimit: { rps: RPS, burst: BURST },
+    latencyMs,
+    allowPrivateEndpoints: true,
+  });
+  const rows: Row[] = [];
+  const providers = () => {
+    const client = clientFor(emu, profile);
+    return {
+      c: new ConnectorProvider(() => client),
+      s: new SourceProvider(() => client),
+      t: new DatasetProvider(() => client),
+    };
+  };
+  const base = emu.sampleConnectorUrl;
+  const creds = emu.sampleConnectorCredentials;
+  let p = providers();
+  const make = async (prov: ObjectProvider, news: JsonObject) => {
+    const { inputs, failures } = await prov.check({}, news);
+    if (failures?.length) throw new Error(JSON.stringify(failures));
+    const r = await prov.create(inputs as JsonObject);
+    return { id: r.id, outs: r.outs as JsonObject };
+  };
+  const connectors = await phase(
+    emu,
+    rows,
+    "create 5 connectors",
+    Array.from(
+      { length: 5 },
+      (_, i) => () =>
+        make(p.c, {
+          ...connector(i),
+          title: `Pipeline connector ${i}`,
+          urlCheck: `${base}/check`,
+          urlTableList: `${base}/table_list`,
+          urlTableDescription: `${base}/table_description`,
+          urlData: `${base}/data`,
+          settings: [
+            { name: "Login", code: "login", type: "STRING" },
+            { name: "Password", code: "password", type: "STRING" },
+          ],
+        }),
+    ),
+  );
+  const sources = await phase(
+    emu,
+    rows,
+    "create 20 sources",
+    Array.from(
+      { length: 20 },
+      (_, i) => () =>
+        make(p.s, {
+          connectorId: Number(connectors[i % connectors.length].id),
+          title: `Pipeline source ${i}`,
+          settings: { login: creds.login, password: creds.password },
+        }),
+    ),
+  );
+  const tables = await phase(
+    emu,
+    rows,
+    "create 100 tables",
+    Array.from(
+      { length: 100 },
+      (_, i) => () =>
+        make(p.t, {
+          sourceId: Number(sources[i % sources.length].id),
+          name: `pipeline_table_${i}`,
+          externalCode: `table_${i}`,
+          externalName: `Table ${i}`,
+          fields: Array.from({ length: 10 }, (_, k) => ({
+            name: `COL_${k}`,
+            type: "string",
+            externalCode: `col_${k}`,
+            ...(i % 3 === 0 && k >= 8 ? { visible: false } : {}),
+          })),
+        }),
+    ),
+  );
+  type Kind = "c" | "s" | "t";
+  const all: [Kind, { id: string; outs: JsonObject }][] = [
+    ...connectors.map((r) => ["c", r] as [Kind, typeof r]),
+    ...sources.map((r) => ["s", r] as [Kind, typeof r]),
+    ...tables.map((r) => ["t", r] as [Kind, typeof r]),
+  ];
+  for (const parallel of [0, 16]) {
+    const fresh = providers();
+    await phase(
+      emu,
+      rows,
+      `refresh 125 p${parallel || "∞"}`,
+      all.map(
+        ([kind, r]) =>
+          () =>
+            fresh[kind].read(r.id, r.outs),
+      ),
+      parallel,
     );
   }
+  p = providers();
+  await phase(
+    emu,
+    rows,
+    "delete 100 tables",
+    tables.map((r) => () => p.t.delete(r.id, r.outs)),
+  );
+  await phase(
+    emu,
+    rows,
+    "delete 20 sources",
+    sources.map((r) => () => p.s.delete(r.id, r.outs)),
+  );
+  await phase(
+    emu,
+    rows,
+    "delete 5 connectors",
+    connectors.map((r) => () => p.c.delete(r.id, r.outs)),
+  );
+  await emu.close();
+  return rows;
+}
+
+/** A transport that adds up the time spent in HTTP, so the provider's own time is what is left. */
+function timed(inner: Transport): Transport & { ms: number } {
+  const t = Object.assign(
+    async (req: Parameters<Transport>[0]) => {
+      const t0 = performance.now();
+      try {
+        return await inner(req);
+      } finally {
+        t.ms += performance.now() - t0;
+      }
+    },
+    { ms: 0 },
+  );
+  return t;
+}
+
+/** Provider time per operation on top of its HTTP calls: lone operations, instant local portal. */
+async function providerTime(k: number): Promise<string[]> {
+  const emu = await startEmulator({ rateLimit: false });
+  const transport = timed(axiosTransport());
+  const unlimited = { rateLimitRps: "100000", rateLimitBurst: "100000", rateLimitShare: "1" };
+  const client = clientFor(emu, "provider", unlimited, transport);
+  const p = new ConnectorProvider(() => client);
+  const lines: string[] = [];
+  const measure = async <T>(name: string, run: (i: number) => Promise<T>): Promise<T[]> => {
+    const out: T[] = [];
+    const http0 = transport.ms;
+    const calls0 = emu.calls.length;
+    const t0 = performance.now();
+    for (let i = 0; i < k; i++) out.push(await run(i));
+    const wall = performance.now() - t0;
+    const http = transport.ms - http0;
+    lines.push(
+      `${name.padEnd(8)} ${((wall - http) / k).toFixed(2).padStart(6)} ms provider + ${(http / k).toFixed(2).padStart(6)} ms HTTP per operation (${((emu.calls.length - calls0) / k).toFixed(2)} requests)`,
+    );
+    return out;
+  };
+  const checked = await measure("check", (i) => p.check({}, connector(i)));
+  const created = await measure("create", async (i) => {
+    const r = await p.create(checked[i].inputs as JsonObject);
+    return { id: r.id, outs: r.outs as JsonObject, i };
+  });
+  // Reads one after another (parallelism 1): the first list page serves the next ones.
+  await measure("read", (i) => p.read(created[i].id, created[i].outs));
+  await measure("update", async (i) => {
+    const c = created[i];
+    await p.update(
+      c.id,
+      c.outs,
+      (await p.check(c.outs, connector(c.i, "v2"))).inputs as JsonObject,
+    );
+  });
+  await measure("delete", (i) => p.delete(created[i].id, created[i].outs));
+  await emu.close();
+  return lines;
+}
+
+function print(label: string, rows: Row[]): void {
+  console.log(`\n${label}`);
+  console.log("phase                    ops  failed  requests  peak bucket  503s   wall s");
+  for (const r of rows)
+    console.log(
+      `${r.phase.padEnd(22)} ${String(r.ops).padStart(5)} ${String(r.failed).padStart(7)} ${String(r.requests).padStart(9)} ${`${Math.round(r.peak * 100)}%`.padStart(12)} ${String(r.rateLimited).padStart(5)} ${r.seconds.toFixed(1).padStart(8)}`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -172,13 +455,27 @@ async function main(): Promise<void> {
   const n = Number(values.n);
   const latency = Number(values.latency);
   console.log(
-    `${n} connectors, portal limit ${RPS} req/s burst ${BURST}, ${latency} ms latency, all operations of a phase at once`,
+    `${n} connectors; portal limit ${RPS} req/s, burst ${BURST}; ${latency} ms latency; ` +
+      `create/update/delete all at once (the CLI's default), refresh at parallelism ∞, 16 and 1; ` +
+      `bitrix24:rateLimitShare ${SHARE}`,
   );
   console.log(
-    `refresh target: at most N/10 + 2 = ${n / 10 + 2} HTTP calls; create target: wall ≤ 1.15 × floor`,
+    `goals: create, update, delete ≤ ⌈N/50⌉+3 = ${Math.ceil(n / 50) + 3} requests and ≤ 10 s; ` +
+      `refresh ≤ ⌈N/50⌉+1 = ${Math.ceil(n / 50) + 1} at ∞ and 16; peak bucket ≤ 50%; 0 failed`,
   );
-  print("provider (shared leaky bucket, batching, backoff):", await providerRun(n, latency));
-  print("naive baseline (unthrottled, plain retry ×3 after 1 s):", await naiveRun(n, latency));
+  print("provider:", await connectorRun("provider", n, latency));
+  print(
+    "release 0.1 (per-call writes, get per read, 20 ms window, whole burst):",
+    await connectorRun("release 0.1", n, latency),
+  );
+  print("naive client (unthrottled, plain retry ×3 after 1 s):", await naiveRun(n, latency));
+  print(
+    "full pipeline, provider (5 connectors, 20 sources, 100 tables × 10 columns, 34 with hidden columns):",
+    await pipelineRun("provider", latency),
+  );
+  print("full pipeline, release 0.1:", await pipelineRun("release 0.1", latency));
+  console.log("\nprovider time per lone operation (instant local portal, 30 each):");
+  for (const line of await providerTime(30)) console.log(`  ${line}`);
 }
 
 main().then(

@@ -5,6 +5,7 @@ export type { OAuthApp, TokenPair } from "./oauthServer";
 export { OAuthServer, CODE_TTL_MS } from "./oauthServer";
 export { isLocalAddress } from "./privateAddress";
 export { PortalState } from "./state";
+export type { RateBucket } from "./rateBucket";
 export type { ProviderSettings } from "./providerSettings";
 export { settingsAsEnv } from "./providerSettings";
 export type { JsonObject, JsonValue } from "./json";

@@ -1,5 +1,4 @@
 import { Request, Response } from "express";
-import { TokenBucket } from "limiter";
 import { JsonObject, JsonValue, isJsonObject } from "./json";
 import { ApiError, systemError } from "./apiError";
 import { Faults } from "./faults";
@@ -7,6 +6,7 @@ import { CallContext, Handler } from "./methods/context";
 import { invoke } from "./methods/dispatch";
 import { OAuthServer } from "./oauthServer";
 import { PortalState } from "./state";
+import { RateBucket } from "./rateBucket";
 import { OperatingMeter, timeBlock } from "./time";
 
 export interface CallRecord {
@@ -31,7 +31,7 @@ export interface RestDeps {
   faults: Faults;
   oauth: OAuthServer;
   meter: OperatingMeter;
-  bucket?: TokenBucket;
+  bucket?: RateBucket;
   latencyMs?: number;
   webhook: { userId: number; secret: string; scope: string };
   calls: CallRecord[];
@@ -79,7 +79,7 @@ export function restHandler(deps: RestDeps) {
     };
     try {
       if (deps.latencyMs) await new Promise((r) => setTimeout(r, deps.latencyMs));
-      if (deps.bucket && !deps.bucket.tryRemoveTokens(1)) throw tooManyRequests();
+      if (deps.bucket && !deps.bucket.tryTake()) throw tooManyRequests();
       if (meter.blockedUntil(method) !== undefined) {
         record.fault = "operationTimeLimit";
         throw operationTimeLimit();

@@ -3,7 +3,6 @@ import express from "express";
 import { randomBytes } from "crypto";
 import { AddressInfo } from "net";
 import { Server } from "http";
-import { TokenBucket } from "limiter";
 import { JsonValue } from "./json";
 import { controlRoutes } from "./control";
 import { Faults, RandomFaults } from "./faults";
@@ -21,6 +20,7 @@ import { ProviderSettings } from "./providerSettings";
 import { CallRecord, restHandler } from "./rest";
 import { SampleConnectorOptions, sampleConnector } from "./sampleConnector";
 import { PortalState } from "./state";
+import { RateBucket } from "./rateBucket";
 import { OperatingMeter } from "./time";
 
 export type { CallRecord } from "./rest";
@@ -85,6 +85,8 @@ export interface Emulator {
   readonly state: PortalState;
   readonly faults: Faults;
   readonly oauth: OAuthServer;
+  /** The portal's rate-limit bucket (its level and peak), unless the limit is off. */
+  readonly bucket?: RateBucket;
   /** Every REST call received, in order. */
   readonly calls: CallRecord[];
   /** Every HTTP request line received (method and full URL with its query), in order. */
@@ -128,10 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const adminToken = options.adminToken ?? randomBytes(16).toString("hex");
   const allowPrivate = options.allowPrivateEndpoints ?? false;
   const rate = options.rateLimit ?? { rps: 2, burst: 50 };
-  const bucket = rate
-    ? new TokenBucket({ bucketSize: rate.burst, tokensPerInterval: rate.rps, interval: 1000 })
-    : undefined;
-  if (bucket && rate) bucket.content = rate.burst;
+  const bucket = rate ? new RateBucket(rate.rps, rate.burst) : undefined;
   const calls: CallRecord[] = [];
   const requestLines: string[] = [];
   const methods: Record<string, Handler> = {
@@ -212,6 +211,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state,
     faults,
     oauth,
+    bucket,
     calls,
     requestLines,
     adminToken,

@@ -65,6 +65,11 @@ export interface BatcherHooks {
   /** A batch with writes is about to be sent, or was answered (or lost). */
   readonly onWrite: () => void;
   readonly windowMs?: number;
+  /**
+   * Let adds, updates and fields.updates travel in batches too (default). Without it only reads
+   * and deletes do, as in release 0.1 (kept for the benchmark's comparison).
+   */
+  readonly batchWrites?: boolean;
 }
 
 interface Pending {
@@ -147,6 +152,8 @@ export class Batcher {
 
   /** Can this call travel in a batch? */
   accepts(method: string, params: JsonObject): boolean {
+    if (this.hooks.batchWrites === false && isWrite(method) && !/\.delete$/.test(method))
+      return false;
     return (
       !this.unavailable && method !== "batch" && !this.refused.has(method) && !hasBoolean(params)
     );
@@ -220,7 +227,9 @@ export class Batcher {
     }
     const cmd: JsonObject = {};
     groups.forEach((g, i) => (cmd[`c${i}`] = g[0].line));
-    readBacks.forEach((rb, i) => (cmd[`r${i}`] = `${rb.list}?${qs.stringify(pageParams(rb.query))}`));
+    readBacks.forEach(
+      (rb, i) => (cmd[`r${i}`] = `${rb.list}?${qs.stringify(pageParams(rb.query))}`),
+    );
     const writes = items.some((it) => isWrite(it.method));
     // Repeating a batch after a lost answer would repeat its adds: only idempotent batches are.
     const idempotent = items.every((it) => it.idempotent);

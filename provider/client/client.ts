@@ -22,6 +22,19 @@ export interface ClientStats {
   refreshes: number;
 }
 
+/**
+ * How the client shares requests. The defaults are the point of the package; the benchmark turns
+ * them off to show release 0.1's figures next to today's in the same run.
+ */
+export interface ClientTuning {
+  /** The coalescing window of the batcher (default COALESCE_WINDOW_MS). */
+  readonly windowMs?: number;
+  /** Adds, updates and fields.updates travel in batches too (default true). */
+  readonly batchWrites?: boolean;
+  /** Reads may be served from list pages (default true). */
+  readonly pageReads?: boolean;
+}
+
 /** What a client is made of; the shared parts come from shared.ts unless a test gives its own. */
 export interface ClientParts {
   readonly transport: Transport;
@@ -30,6 +43,7 @@ export interface ClientParts {
   readonly session?: OAuthSession;
   /** Ids created or adopted in this process, per portal (see claims.ts). */
   readonly claims: Claims;
+  readonly tuning?: ClientTuning;
 }
 
 /**
@@ -76,11 +90,13 @@ export class Bitrix24Client {
       send: sendOne,
       ready: () => parts.limiter.ready(),
       onWrite: () => pages.invalidate(),
+      windowMs: parts.tuning?.windowMs,
+      batchWrites: parts.tuning?.batchWrites,
     });
     this.batcher = batcher;
     this.host = {
       settings,
-      pages,
+      pages: parts.tuning?.pageReads === false ? undefined : pages,
       send: sendOne,
       sendCoalesced: (method, params, deadline, readBack) => {
         const idempotent = isIdempotent(method);

@@ -21,7 +21,8 @@ export interface OperationHost {
     readBack?: ReadBack,
   ): Promise<JsonValue>;
   readonly settings: RetrySettings;
-  readonly pages: PageCache;
+  /** Short-lived list pages that serve reads (none: every read is a `get`). */
+  readonly pages?: PageCache;
 }
 
 /**
@@ -65,7 +66,7 @@ export class Operation {
   async readThroughPages(list: string, id: number): Promise<JsonObject | null | undefined> {
     const own = [...this.readBacks].reverse().find((r) => r.list === list && r.page.covers(id));
     if (own) return own.page.items.get(id) ?? null;
-    return this.host.pages.read(list, id, (q) => this.callCoalesced(list, pageParams(q)));
+    return this.host.pages?.read(list, id, (q) => this.callCoalesced(list, pageParams(q)));
   }
 
   /** Every page of a biconnector list (50 a page, no `total`: a shorter page is the last one). */

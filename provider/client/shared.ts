@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { Bitrix24Client } from "./client";
+import { Bitrix24Client, ClientTuning } from "./client";
 import { Claims } from "./claims";
 import { PortalLimiter } from "./limiter";
 import { OAuthSession } from "./oauth";
@@ -34,13 +34,15 @@ export interface ClientOptions {
   readonly transport?: Transport;
   /** Share nothing with other clients, as a client in a new process would (tests, tools). */
   readonly isolated?: boolean;
+  /** How requests are shared (the benchmark compares with release 0.1's way). */
+  readonly tuning?: ClientTuning;
 }
 
 /** A client for these settings: one per settings in the process, built from the shared parts. */
 export function createClient(settings: Settings, opts: ClientOptions = {}): Bitrix24Client {
   if (!opts.transport && !opts.isolated)
     return memo(clients, hash(settings), () => build(settings, axiosTransport(), true));
-  return build(settings, opts.transport ?? axiosTransport(), false, !opts.isolated);
+  return build(settings, opts.transport ?? axiosTransport(), false, !opts.isolated, opts.tuning);
 }
 
 function build(
@@ -48,6 +50,7 @@ function build(
   transport: Transport,
   shareSession: boolean,
   sharePortal = shareSession,
+  tuning?: ClientTuning,
 ): Bitrix24Client {
   const auth = settings.auth;
   const session = (): OAuthSession | undefined => {
@@ -64,5 +67,6 @@ function build(
     limiter: sharePortal ? memo(limiters, settings.portal, newLimiter) : newLimiter(),
     session: session(),
     claims: sharePortal ? memo(claims, settings.portal, () => new Claims()) : new Claims(),
+    tuning,
   });
 }

@@ -71,7 +71,10 @@ export const sourceAdapter: ObjectAdapter = {
   update: async (op, m, id, inputs, _olds, changed) => {
     await op.callCoalesced(
       m.update,
-      { id, fields: { ...toUpdateFields(sourceSchema, inputs, changed), title: inputs.title ?? "" } },
+      {
+        id,
+        fields: { ...toUpdateFields(sourceSchema, inputs, changed), title: inputs.title ?? "" },
+      },
       // read back in the same request: the update moves dateUpdate (lists carry all of a source)
       { list: m.list, query: { ids: [id] } },
     );

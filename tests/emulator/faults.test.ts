@@ -159,7 +159,6 @@ describe("fault injection: nothing lost, nothing duplicated, nothing failed", ()
   });
 });
 
-
 /** Runs `fn` over `items` with at most `parallel` at a time, as the engine does. */
 async function inWaves<T, R>(items: T[], parallel: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

@@ -31,6 +31,17 @@ describe("provider settings", () => {
     });
   });
 
+  test("a deployment takes half the portal's budget by default; bitrix24:rateLimitShare sets it", () => {
+    const base = { portalUrl: "https://a.bitrix24.com", accessToken: "tok-123456" };
+    expect(from(base).rateLimitShare).toBe(0.5);
+    expect(from(base, { BITRIX24_RATE_LIMIT_SHARE: "0.2" }).rateLimitShare).toBe(0.2);
+    expect(from({ ...base, rateLimitShare: "1" }).rateLimitShare).toBe(1);
+    expect(() => from({ ...base, rateLimitShare: "1.5" })).toThrow(
+      /bitrix24:rateLimitShare must be a number above 0 and at most 1/,
+    );
+    expect(() => from({ ...base, rateLimitShare: "0" })).toThrow(/rateLimitShare/);
+  });
+
   test("nothing set: one error that lists what to set", () => {
     expect(() => from({})).toThrow(
       /missing.*bitrix24:portalUrl.*BITRIX24_PORTAL_URL.*bitrix24:webhookUrl/s,

@@ -1,22 +1,39 @@
 import * as qs from "qs";
 import { createClient } from "../../../provider/client/shared";
-import { fakeTransport, methodOf, ok, portalScript } from "../../helpers/fakeTransport";
+import {
+  fakeTransport,
+  lost,
+  methodOf,
+  moduleError,
+  ok,
+  portalScript,
+  systemError,
+} from "../../helpers/fakeTransport";
+import { COALESCE_WINDOW_MS, MAX_URL_CHECKS_PER_BATCH } from "../../../provider/client/batcher";
+import { Bitrix24TransportError } from "../../../provider/client/errors";
+import { FEW_ATTEMPTS } from "../../../provider/client/verdicts";
 import { testSettings } from "../../helpers/settings";
 import { HttpRequest } from "../../../provider/client/transport";
 
 const GET = "biconnector.connector.get";
+const ADD = "biconnector.connector.add";
+const LIST = "biconnector.connector.list";
 
 type BatchBody = { cmd: Record<string, string> };
 const commands = (r: HttpRequest) => Object.values((r.json as BatchBody).cmd);
 /** Answers each command of a batch as the real module does (errors as data under result[key]). */
 const batchOf =
-  (answer: (id: number) => unknown, transportErrors: Record<string, unknown> = {}) =>
+  (
+    answer: (id: number, method: string, params: qs.ParsedQs) => unknown,
+    transportErrors: Record<string, unknown> = {},
+  ) =>
   (req: HttpRequest) => {
     const result: Record<string, unknown> = {};
     for (const [key, cmd] of Object.entries((req.json as BatchBody).cmd)) {
       if (key in transportErrors) continue;
-      const params = qs.parse(cmd.split("?")[1] ?? "");
-      result[key] = answer(Number(params.id));
+      const [method, query = ""] = cmd.split("?");
+      const params = qs.parse(query);
+      result[key] = answer(Number(params.id), method, params);
     }
     return ok({
       result,
@@ -87,16 +104,242 @@ describe("batcher", () => {
     expect(r).toEqual([{ item: { id: 1 } }, { item: { id: 2 } }]);
   });
 
-  test("a non-idempotent call is never coalesced", async () => {
-    const t = fakeTransport(() => ok({ id: 1 }));
+  test("a command's error in the flat form ({error, error_description}) is its own too", async () => {
+    const t = fakeTransport(
+      portalScript({
+        batch: batchOf((id) =>
+          id === 1
+            ? { error: "SOURCE_NOT_FOUND", error_description: "Source was not found." }
+            : true,
+        ),
+      }),
+    );
+    const op = createClient(testSettings(), { transport: t }).operation();
+    const settled = await Promise.allSettled(
+      [1, 2].map((id) => op.callCoalesced("biconnector.source.delete", { id })),
+    );
+    expect((settled[0] as PromiseRejectedResult).reason).toMatchObject({
+      method: "biconnector.source.delete",
+      code: "SOURCE_NOT_FOUND",
+    });
+    expect(settled[1]).toEqual({ status: "fulfilled", value: true });
+  });
+
+  test("writes travel together: add, update, delete and fields.update, each with its own result", async () => {
+    const t = fakeTransport(
+      portalScript({
+        batch: batchOf((id, method) => (method.endsWith(".add") ? { id: 41 } : true)),
+      }),
+    );
+    const op = createClient(testSettings(), { transport: t }).operation();
+    const results = await Promise.all([
+      op.callCoalesced(ADD, { fields: { title: "a" } }),
+      op.callCoalesced("biconnector.connector.update", { id: 2, fields: { title: "b" } }),
+      op.callCoalesced("biconnector.connector.delete", { id: 3 }),
+      op.callCoalesced("biconnector.table.fields.update", { id: 4, delete: [7] }),
+    ]);
+    expect(results).toEqual([{ id: 41 }, true, true, true]);
+    expect(t.requests.map(methodOf)).toEqual(["batch"]);
+    expect(commands(t.requests[0]).map((c) => c.split("?")[0])).toEqual([
+      ADD,
+      "biconnector.connector.update",
+      "biconnector.connector.delete",
+      "biconnector.table.fields.update",
+    ]);
+  });
+
+  test("a call with a boolean anywhere in its params goes alone, as JSON (booleans stay booleans)", async () => {
+    const t = fakeTransport(
+      portalScript({
+        batch: batchOf(() => true),
+        "biconnector.table.fields.update": () => ok(true),
+      }),
+    );
+    const op = createClient(testSettings(), { transport: t }).operation();
+    const hide = { id: 4, update: [{ id: 9, visible: false }] };
+    await Promise.all([
+      op.callCoalesced("biconnector.table.fields.update", hide),
+      op.callCoalesced("biconnector.connector.delete", { id: 1 }),
+      op.callCoalesced("biconnector.connector.delete", { id: 2 }),
+    ]);
+    expect(t.requests.map(methodOf).sort()).toEqual(["batch", "biconnector.table.fields.update"]);
+    const alone = t.requests.find((r) => methodOf(r) !== "batch");
+    expect(alone?.json).toMatchObject(hide);
+    expect(commands(t.requests.find((r) => methodOf(r) === "batch")!)).toHaveLength(2);
+  });
+
+  test("at most 5 source adds or updates share one batch: each makes the portal call urlCheck", async () => {
+    const t = fakeTransport(
+      portalScript({
+        batch: batchOf((_id, method) => (method.endsWith(".add") ? { id: 1 } : true)),
+      }),
+    );
     const op = createClient(testSettings(), { transport: t }).operation();
     await Promise.all([
-      op.callCoalesced("biconnector.connector.add", {}),
-      op.callCoalesced("biconnector.connector.add", {}),
+      ...Array.from({ length: 8 }, (_, i) =>
+        op.callCoalesced("biconnector.source.add", { fields: { title: `s${i}` } }),
+      ),
+      ...Array.from({ length: 4 }, (_, i) =>
+        op.callCoalesced("biconnector.source.update", { id: i + 1, fields: { title: "x" } }),
+      ),
+      ...Array.from({ length: 10 }, (_, i) => op.callCoalesced(GET, { id: i + 1 })),
     ]);
-    expect(t.requests.map(methodOf)).toEqual([
-      "biconnector.connector.add",
-      "biconnector.connector.add",
+    const checks = t.requests.map(
+      (r) => commands(r).filter((c) => /^biconnector\.source\.(add|update)\?/.test(c)).length,
+    );
+    expect(checks.every((n) => n <= MAX_URL_CHECKS_PER_BATCH)).toBe(true);
+    expect(checks.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(t.requests).toHaveLength(3); // 12 checks need 3 batches; the gets ride along
+  });
+
+  test("a lost answer of a batch with adds: each add reports the ambiguity, the others are sent again", async () => {
+    let batches = 0;
+    const t = fakeTransport(
+      portalScript({
+        batch: (req) => {
+          if (++batches === 1) lost("batch");
+          return batchOf(() => true)(req);
+        },
+        "biconnector.connector.update": () => ok(true), // sent again alone: it is alone now
+      }),
+    );
+    const op = createClient(testSettings(), { transport: t }).operation();
+    const [add, update] = await Promise.allSettled([
+      op.callCoalesced(ADD, { fields: { title: "a" } }),
+      op.callCoalesced("biconnector.connector.update", { id: 2, fields: { title: "b" } }),
     ]);
+    // the add may have been applied: its caller reconciles (Operation.addOnce), nothing re-sends it
+    expect((add as PromiseRejectedResult).reason).toBeInstanceOf(Bitrix24TransportError);
+    expect((add as PromiseRejectedResult).reason).toMatchObject({ method: ADD });
+    expect(update).toEqual({ status: "fulfilled", value: true });
+    expect(commands(t.requests[0]).map((c) => c.split("?")[0])).toEqual([
+      ADD,
+      "biconnector.connector.update",
+    ]);
+    expect(t.requests.slice(1).map(methodOf)).toEqual(["biconnector.connector.update"]);
+    expect(t.requests).toHaveLength(2);
+    expect(JSON.stringify(t.requests[1].json)).not.toContain(ADD);
+  });
+
+  test("a batch of reads and deletes only is repeated as a whole after a lost answer", async () => {
+    let batches = 0;
+    const t = fakeTransport(
+      portalScript({
+        batch: (req) => {
+          if (++batches === 1) lost("batch");
+          return batchOf(() => true)(req);
+        },
+      }),
+    );
+    const op = createClient(testSettings(), { transport: t }).operation();
+    await Promise.all([1, 2, 3].map((id) => op.callCoalesced("biconnector.source.delete", { id })));
+    expect(t.requests.map(methodOf)).toEqual(["batch", "batch"]);
+    expect(t.requests[1].json).toEqual(t.requests[0].json);
+  });
+
+  test("a command's retryable error (connection check) is retried, not failed at once: then alone, with a single call's few attempts", async () => {
+    const refused = {
+      error: {
+        error: "SOURCE_CREATE_CONNECTION_ERROR",
+        error_description: "Cannot create connection.",
+      },
+    };
+    const t = fakeTransport(
+      portalScript({
+        batch: batchOf((_id, method) => (method.endsWith(".add") ? refused : true)),
+        "biconnector.source.add": () =>
+          moduleError(refused.error.error, refused.error.error_description),
+      }),
+    );
+    const op = createClient(testSettings(), { transport: t }).operation();
+    const [add] = await Promise.allSettled([
+      op.callCoalesced("biconnector.source.add", { fields: { title: "s" } }),
+      op.callCoalesced("biconnector.source.delete", { id: 5 }),
+    ]);
+    expect((add as PromiseRejectedResult).reason).toMatchObject({
+      code: "SOURCE_CREATE_CONNECTION_ERROR",
+    });
+    // the first attempt rode in the batch with the delete; the retries went alone
+    const adds = t.requests.flatMap((r) =>
+      methodOf(r) === "batch"
+        ? commands(r).filter((c) => c.startsWith("biconnector.source.add"))
+        : [methodOf(r)],
+    );
+    expect(adds).toHaveLength(1 + FEW_ATTEMPTS);
+  });
+
+  test("an error of the whole batch is each command's, named by the command's method", async () => {
+    const t = fakeTransport(() => systemError(403, "ACCESS_DENIED", "Access denied."));
+    const op = createClient(testSettings(), { transport: t }).operation();
+    const settled = await Promise.allSettled([
+      op.callCoalesced(GET, { id: 1 }),
+      op.callCoalesced("biconnector.connector.delete", { id: 2 }),
+    ]);
+    expect(settled.map((s) => (s as PromiseRejectedResult).reason.message)).toEqual([
+      expect.stringMatching(/biconnector\.connector\.get failed with ACCESS_DENIED/),
+      expect.stringMatching(/biconnector\.connector\.delete failed with ACCESS_DENIED/),
+    ]);
+  });
+
+  test("a portal without `batch` (method not found): everything goes alone from then on", async () => {
+    const t = fakeTransport(
+      portalScript({
+        batch: () => systemError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!"),
+        [GET]: (req) => ok({ item: { id: (req.json as { id: number }).id } }),
+      }),
+    );
+    const op = createClient(testSettings(), { transport: t }).operation();
+    await Promise.all([1, 2].map((id) => op.callCoalesced(GET, { id })));
+    await Promise.all([3, 4].map((id) => op.callCoalesced(GET, { id })));
+    expect(t.requests.map(methodOf)).toEqual(["batch", GET, GET, GET, GET]);
+  });
+
+  test("an add may read back the newest list page in the same request; it serves its operation's read", async () => {
+    const t = fakeTransport(
+      portalScript({
+        batch: batchOf((_id, method) =>
+          method.endsWith(".add")
+            ? { id: 7 }
+            : [
+                { id: "7", title: "a" },
+                { id: "6", title: "b" },
+              ],
+        ),
+      }),
+    );
+    const op = createClient(testSettings(), { transport: t }).operation();
+    const r = await op.callCoalesced(
+      ADD,
+      { fields: { title: "a" } },
+      { list: LIST, query: { newest: true } },
+    );
+    expect(r).toEqual({ id: 7 });
+    expect(commands(t.requests[0])).toEqual([
+      expect.stringMatching(/^biconnector\.connector\.add\?/),
+      `${LIST}?${qs.stringify({ order: { id: "DESC" } })}`,
+    ]);
+    expect(await op.readThroughPages(LIST, 7)).toEqual({ id: "7", title: "a" });
+    expect(await op.readThroughPages(LIST, 5)).toBeNull(); // a short page: the whole list
+    expect(t.requests).toHaveLength(1);
+    // another operation does not see it (it may run after edits made in the portal)
+    const other = createClient(testSettings(), { transport: t }).operation();
+    expect(other).not.toBe(op);
+  });
+
+  test("a lone call waits only the coalescing window before it is sent", async () => {
+    jest.useFakeTimers();
+    try {
+      const t = fakeTransport(() => ok({ item: { id: 1 } }));
+      const op = createClient(testSettings(), { transport: t }).operation();
+      const read = op.callCoalesced(GET, { id: 1 });
+      await jest.advanceTimersByTimeAsync(0);
+      expect(t.requests).toHaveLength(0);
+      await jest.advanceTimersByTimeAsync(COALESCE_WINDOW_MS);
+      expect(t.requests.map(methodOf)).toEqual([GET]); // alone: a plain call, no batch
+      await expect(read).resolves.toEqual({ item: { id: 1 } });
+      expect(COALESCE_WINDOW_MS).toBeLessThanOrEqual(5);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

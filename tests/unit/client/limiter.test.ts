@@ -79,3 +79,25 @@ describe("limiter: the portal's leaky bucket, client side", () => {
     expect(takes).toHaveBeenCalledTimes(1);
   });
 });
+
+describe("limiter: a share of the portal's budget", () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  test("share 0.5 of 2 req/s, burst 50: 25 at once, then one a second (half the portal's rate)", async () => {
+    const l = new PortalLimiter(2, 50, 0.5);
+    expect([l.burst, l.rps]).toEqual([25, 1]);
+    let taken = 0;
+    for (let i = 0; i < 27; i++) void l.take().then(() => taken++);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(taken).toBe(25);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(taken).toBe(26);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(taken).toBe(27);
+  });
+
+  test("a tiny share still lets one request through", () => {
+    expect(new PortalLimiter(2, 50, 0.001).burst).toBe(1);
+  });
+});
