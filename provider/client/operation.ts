@@ -69,6 +69,27 @@ export class Operation {
     return this.host.pages?.read(list, id, (q) => this.callCoalesced(list, pageParams(q)));
   }
 
+  /**
+   * One object's `get`, reading ahead the objects that follow it on its list page for the reads to
+   * come (see pageCache.ts): the `get` result, `null` when it does not exist (`isNotFound`).
+   */
+  getAhead(
+    list: string,
+    method: string,
+    id: number,
+    isNotFound: (e: unknown) => boolean,
+  ): Promise<JsonValue | null> {
+    if (!this.host.pages) return this.callCoalesced(method, { id });
+    return this.host.pages.readAhead(
+      list,
+      method,
+      id,
+      (q) => this.callCoalesced(list, pageParams(q)),
+      (k) => this.callCoalesced(method, { id: k }),
+      isNotFound,
+    );
+  }
+
   /** Every page of a biconnector list (50 a page, no `total`: a shorter page is the last one). */
   async listAll(method: string, params: JsonObject = {}): Promise<JsonObject[]> {
     const items: JsonObject[] = [];

@@ -62,6 +62,14 @@ export function pageOf(q: PageQuery, result: JsonValue): Page {
   return { items, covers: (id) => id >= lo };
 }
 
+/** One `get` answer kept: the result, or null when the object does not exist. */
+interface KeptGet {
+  readonly method: string;
+  readonly id: number;
+  readonly result: JsonValue | null;
+  readonly until: number;
+}
+
 interface Stored {
   readonly list: string;
   readonly page: Page;
@@ -87,6 +95,13 @@ export class PageCache {
   private generation = 0;
   private stored: Stored[] = [];
   private inFlight: InFlight[] = [];
+  private gets: KeptGet[] = [];
+  private getsInFlight: {
+    method: string;
+    ids: Set<number>;
+    done: Promise<void>;
+    generation: number;
+  }[] = [];
 
   constructor(
     private readonly ttlMs = PAGE_TTL_MS,
@@ -97,6 +112,7 @@ export class PageCache {
   invalidate(): void {
     this.generation++;
     this.stored = [];
+    this.gets = [];
   }
 
   /** The object as a page has it (`null`: known absent), or undefined when no page speaks for it. */
@@ -139,6 +155,111 @@ export class PageCache {
     const page = await (pending?.answer ?? this.request(list, { from: id }, fetchPage));
     if (!page.covers(id)) return undefined;
     return page.items.get(id) ?? null;
+  }
+
+  /**
+   * Reads one object with `get` (for objects whose list items lack what `get` has: a table's
+   * columns) and reads ahead for the reads to come: the list page from its id tells which objects
+   * follow it, and their `get`s go out together (one batch request per 50). The `get` result, or
+   * `null` when the object does not exist (`isNotFound`); other errors are its own.
+   */
+  async readAhead(
+    list: string,
+    method: string,
+    id: number,
+    fetchPage: (q: PageQuery) => Promise<JsonValue>,
+    get: (id: number) => Promise<JsonValue>,
+    isNotFound: (e: unknown) => boolean,
+  ): Promise<JsonValue | null> {
+    const kept = this.keptGet(method, id);
+    if (kept) return kept.result;
+    const pending = this.getsInFlight.find(
+      (f) => f.method === method && f.generation === this.generation && f.ids.has(id),
+    );
+    if (pending) {
+      await pending.done;
+      const now = this.keptGet(method, id);
+      if (now) return now.result;
+    }
+    const generation = this.generation;
+    const [own] = this.fetchGets(method, [id], get, isNotFound, generation);
+    this.pageFor(list, id, fetchPage).then(
+      (page) => {
+        if (generation !== this.generation) return;
+        const next = [...page.items.keys()].filter(
+          (k) => !this.keptGet(method, k) && !this.getInFlight(method, k, generation),
+        );
+        if (next.length) void this.fetchGets(method, next, get, isNotFound, generation);
+      },
+      () => undefined, // reading ahead only: the object's own get decides
+    );
+    try {
+      return await own;
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
+  }
+
+  /** The kept page, or the page on its way, or a new page that speaks for this id. */
+  private pageFor(
+    list: string,
+    id: number,
+    fetchPage: (q: PageQuery) => Promise<JsonValue>,
+  ): Promise<Page> {
+    const t = this.now();
+    const kept = this.stored.find((s) => s.until > t && s.list === list && s.page.covers(id));
+    if (kept) return Promise.resolve(kept.page);
+    const pending = this.inFlight.find(
+      (f) => f.list === list && f.generation === this.generation && f.sure(id),
+    );
+    return pending?.answer ?? this.request(list, { from: id }, fetchPage);
+  }
+
+  private getInFlight(method: string, id: number, generation: number): boolean {
+    return this.getsInFlight.some(
+      (f) => f.method === method && f.generation === generation && f.ids.has(id),
+    );
+  }
+
+  /** Sends these gets (they coalesce into batches), keeps their answers; one promise per id. */
+  private fetchGets(
+    method: string,
+    ids: number[],
+    get: (id: number) => Promise<JsonValue>,
+    isNotFound: (e: unknown) => boolean,
+    generation: number,
+  ): Promise<JsonValue>[] {
+    const answers = ids.map((k) => get(k));
+    const kept = answers.map((answer, n) =>
+      answer.then(
+        (result) => this.keepGet(method, ids[n], result, generation),
+        (e: unknown) => {
+          if (isNotFound(e)) this.keepGet(method, ids[n], null, generation);
+        },
+      ),
+    );
+    const entry = {
+      method,
+      ids: new Set(ids),
+      generation,
+      done: Promise.all(kept).then(() => undefined),
+    };
+    this.getsInFlight.push(entry);
+    const done = () => (this.getsInFlight = this.getsInFlight.filter((f) => f !== entry));
+    entry.done.then(done, done);
+    return answers;
+  }
+
+  private keptGet(method: string, id: number): KeptGet | undefined {
+    const t = this.now();
+    this.gets = this.gets.filter((g) => g.until > t);
+    return this.gets.find((g) => g.method === method && g.id === id);
+  }
+
+  private keepGet(method: string, id: number, result: JsonValue | null, generation: number): void {
+    if (generation === this.generation)
+      this.gets.push({ method, id, result, until: this.now() + this.ttlMs });
   }
 
   private request(

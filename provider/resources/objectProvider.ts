@@ -178,7 +178,8 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     registerSecretValues(this.schema, props);
     const client = this.client();
     const op = client.operation();
-    const outs = await this.fetch(op, await this.adapter.methods(op, client), id, props);
+    // A refresh reads many objects: their neighbours are read ahead for the reads to come.
+    const outs = await this.fetch(op, await this.adapter.methods(op, client), id, props, true);
     if (!outs) return {}; // deleted out of band: refresh drops it from state
     const kept = { ...outs, ...this.providerOnly(props ?? {}) };
     return { id, props: kept, inputs: inputsFromOutputs(this.schema, kept) };
@@ -269,6 +270,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     m: ObjectMethods,
     id: string,
     old?: JsonObject,
+    readAhead = false,
   ): Promise<JsonObject | undefined> {
     const numericId = parseId(id, m.get);
     if (this.adapter.listHasAll) {
@@ -276,8 +278,13 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
       if (listed === null) return undefined;
       if (listed) return fromApiItem(this.schema, this.adapter.itemFromList?.(listed) ?? listed);
     }
+    const notFound = (e: unknown) => e instanceof Bitrix24Error && e.code === this.adapter.notFound;
     try {
-      const r = await op.callCoalesced(m.get, { id: numericId });
+      const r =
+        readAhead && !this.adapter.listHasAll
+          ? await op.getAhead(m.list, m.get, numericId, notFound)
+          : await op.callCoalesced(m.get, { id: numericId });
+      if (r === null) return undefined;
       const item = this.adapter.itemFromGet
         ? await this.adapter.itemFromGet(r, old, op, m)
         : isJsonObject(r)

@@ -99,3 +99,67 @@ describe("page cache", () => {
     expect(cache.lookup(LIST, 1)).toBeUndefined();
   });
 });
+
+describe("reading ahead with get (objects whose list items lack fields, e.g. table columns)", () => {
+  const TABLES = "biconnector.table.list";
+  const GET = "biconnector.table.get";
+  const notFound = (e: unknown) => e === "DATASET_NOT_FOUND";
+  const settle = () => new Promise((r) => setImmediate(r));
+
+  test("a miss gets its object and lists the page after it; the listed ones are got ahead, once", async () => {
+    const cache = new PageCache();
+    const asked: number[] = [];
+    const pages: unknown[] = [];
+    const fetchPage = async (q: unknown) => {
+      pages.push(q);
+      return items([5, 16, 27, 38]); // sparse ids: the list says which exist
+    };
+    const get = async (id: number) => {
+      asked.push(id);
+      return { item: { id } };
+    };
+    expect(await cache.readAhead(TABLES, GET, 5, fetchPage, get, notFound)).toEqual({
+      item: { id: 5 },
+    });
+    await settle();
+    expect(pages).toEqual([{ from: 5 }]);
+    expect(asked.sort((a, b) => a - b)).toEqual([5, 16, 27, 38]);
+    const next = await Promise.all(
+      [16, 27, 38].map((id) => cache.readAhead(TABLES, GET, id, fetchPage, get, notFound)),
+    );
+    expect(next).toEqual([{ item: { id: 16 } }, { item: { id: 27 } }, { item: { id: 38 } }]);
+    expect(asked).toHaveLength(4); // nothing asked twice
+    expect(pages).toHaveLength(1);
+  });
+
+  test("the object's own get decides: not found is null, another error is its own", async () => {
+    const cache = new PageCache();
+    const fetchPage = async () => items([]);
+    const gone = async () => {
+      throw "DATASET_NOT_FOUND";
+    };
+    expect(await cache.readAhead(TABLES, GET, 3, fetchPage, gone, notFound)).toBeNull();
+    const denied = async () => {
+      throw new Error("ACCESS_DENIED");
+    };
+    await expect(
+      new PageCache().readAhead(TABLES, GET, 3, fetchPage, denied, notFound),
+    ).rejects.toThrow("ACCESS_DENIED");
+  });
+
+  test("a write drops what was read ahead", async () => {
+    const cache = new PageCache();
+    let calls = 0;
+    const get = async (id: number) => {
+      calls++;
+      return { item: { id } };
+    };
+    const fetchPage = async () => items([7, 8]);
+    await cache.readAhead(TABLES, GET, 7, fetchPage, get, notFound);
+    await settle();
+    expect(calls).toBe(2);
+    cache.invalidate();
+    await cache.readAhead(TABLES, GET, 8, fetchPage, get, notFound);
+    expect(calls).toBe(3);
+  });
+});
