@@ -40,7 +40,7 @@ export class Bitrix24Client {
   constructor(readonly settings: Settings) {
     this.limiter = limiterFor(settings.portal, settings.rateLimitRps, settings.rateLimitBurst);
     if (settings.auth.kind === "oauth")
-      this.oauth = new OAuthSession(settings.auth, settings.requestTimeoutMs);
+      this.oauth = new OAuthSession(settings.auth, { requestTimeoutMs: settings.requestTimeoutMs });
   }
 
   /** `batch` requests sent by the coalescer. */
