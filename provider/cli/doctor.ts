@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Bitrix24Client } from "../client/client";
+import { createClient } from "../client/shared";
 import { Bitrix24Error, Bitrix24TransportError, Bitrix24DeadlineError } from "../client/errors";
 import { redact } from "../client/redact";
 import {
@@ -122,7 +123,7 @@ export async function doctor(opts: DoctorOptions, io: CliIo): Promise<number> {
       "  a refresh token is configured too: the stored pair is used only while it descends from it",
     );
 
-  const client = new Bitrix24Client(settings);
+  const client = createClient(settings, { isolated: true });
   const scope = await call(client, "scope", r);
   if (scope === undefined) return finish(r, io);
   r.ok("portal answers and the access token is accepted");
@@ -195,7 +196,7 @@ function nearestExisting(dir: string): string {
 }
 
 async function portalAnswers(settings: Settings, r: Report): Promise<void> {
-  const answer = await call(new Bitrix24Client(settings), "scope", r);
+  const answer = await call(createClient(settings, { isolated: true }), "scope", r);
   if (answer !== undefined) r.ok("portal answers the webhook");
 }
 

@@ -4,7 +4,8 @@ import { AddressInfo } from "net";
 import { Bitrix24Error, Bitrix24TransportError } from "../client/errors";
 import { redact, registerSecret } from "../client/redact";
 import { DEFAULT_OAUTH_URL, SettingKey, defaultTokenStore } from "../client/settings";
-import { TokenTransport, formTransport, readTokenAnswer } from "../client/tokenServer";
+import { TOKEN_METHOD, readTokenAnswer } from "../client/tokenServer";
+import { Transport, axiosTransport } from "../client/transport";
 import { StoredTokens, TokenStoreError, fingerprint, tokenKey } from "../client/tokenStore";
 import { openTokenStore } from "../client/tokenStores";
 import { CliIo, readLine } from "./io";
@@ -19,7 +20,7 @@ export interface LoginOptions {
   stack?: string;
   /** How long to wait for the browser (or the paste), in seconds. */
   timeoutSec: number;
-  transport?: TokenTransport;
+  transport?: Transport;
 }
 
 /** Bitrix24 authorization codes live 30 seconds and work once. */
@@ -93,7 +94,7 @@ async function run(opts: LoginOptions, io: CliIo): Promise<number> {
     : await viaCallback(authorize.toString(), state, opts, io);
   registerSecret(code.value);
 
-  const transport = opts.transport ?? formTransport();
+  const transport = opts.transport ?? axiosTransport();
   const tokens = await exchange().catch((e: unknown) => {
     code.respond(false, "The sign-in did not complete; see the terminal.");
     throw e;
@@ -113,6 +114,7 @@ async function run(opts: LoginOptions, io: CliIo): Promise<number> {
               code: code.value,
             },
             timeoutMs: REQUEST_TIMEOUT_MS,
+            label: TOKEN_METHOD,
           }),
         );
       } catch (e) {

@@ -1,7 +1,12 @@
 export * from "./errors";
 export * from "./settings";
-export * from "./client";
-export { clientFor, currentClient, currentSettings, setStackConfig } from "./registry";
+export { Bitrix24Client } from "./client";
+export type { ClientStats, ClientParts } from "./client";
+export { createClient } from "./shared";
+export type { ClientOptions } from "./shared";
+export { Operation } from "./operation";
+export type { Transport, HttpRequest, HttpResponse } from "./transport";
+export { axiosTransport } from "./transport";
 export type { StoredTokens, TokenStore } from "./tokenStore";
 export { TokenStoreError, tokenKey } from "./tokenStore";
 export { openTokenStore, FileTokenStore, CommandTokenStore } from "./tokenStores";

@@ -1,7 +1,7 @@
 import { Bitrix24ConfigError, Bitrix24Error } from "./errors";
 import { registerSecret } from "./redact";
 import { AuthSettings } from "./settings";
-import { TokenTransport, formTransport, readTokenAnswer, TokenAnswer } from "./tokenServer";
+import { TOKEN_METHOD, TokenAnswer, readTokenAnswer } from "./tokenServer";
 import {
   LockedEntry,
   StoredTokens,
@@ -13,12 +13,13 @@ import {
   tokenKey,
 } from "./tokenStore";
 import { openTokenStore } from "./tokenStores";
+import { Transport, axiosTransport } from "./transport";
 
 export type OAuthSettings = Extract<AuthSettings, { kind: "oauth" }>;
 
 export interface OAuthSessionOptions {
   /** The token server is called through it: a POST with a form body, no redirects followed. */
-  transport?: TokenTransport;
+  transport?: Transport;
   requestTimeoutMs: number;
   /** Defaults to the store named by the settings. */
   store?: TokenStore;
@@ -57,7 +58,7 @@ export class OAuthSession {
   readonly key: string;
   /** Refresh requests this session sent to the token server. */
   refreshes = 0;
-  private readonly transport: TokenTransport;
+  private readonly transport: Transport;
   private readonly now: () => number;
   private readonly warn: (message: string) => void;
 
@@ -65,7 +66,7 @@ export class OAuthSession {
     private readonly settings: OAuthSettings,
     private readonly options: OAuthSessionOptions,
   ) {
-    this.transport = options.transport ?? formTransport();
+    this.transport = options.transport ?? axiosTransport();
     this.now = options.now ?? Date.now;
     this.warn = options.warn ?? ((m) => process.stderr.write(`${m}\n`));
     this.store = options.store ?? openTokenStore(settings.tokenStore, options.requestTimeoutMs);
@@ -238,6 +239,7 @@ export class OAuthSession {
           refresh_token: refreshToken,
         },
         timeoutMs: this.options.requestTimeoutMs,
+        label: TOKEN_METHOD,
       }),
       this.now,
     );

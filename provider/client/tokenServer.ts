@@ -1,53 +1,8 @@
-import axios from "axios";
-import { Bitrix24Error, Bitrix24TransportError } from "./errors";
+import { Bitrix24Error } from "./errors";
 import { registerSecret } from "./redact";
 import { isJsonObject } from "../schema/spec";
 
 export const TOKEN_METHOD = "oauth/token";
-
-/** A POST with a form body to the token server (the shape of the client's `Transport`). */
-export type TokenTransport = (req: {
-  url: string;
-  form: Record<string, string>;
-  timeoutMs: number;
-}) => Promise<{ status: number; data: unknown }>;
-
-/**
- * The default token-server transport: a form POST (secrets in the body, never in the URL, which
- * proxies and servers log), no redirects followed, the request's own timeout.
- */
-export function formTransport(): TokenTransport {
-  return async ({ url, form, timeoutMs }) => {
-    try {
-      const res = await axios.post(url, new URLSearchParams(form).toString(), {
-        timeout: timeoutMs,
-        maxRedirects: 0,
-        validateStatus: () => true,
-        headers: {
-          "Content-Type": "application/x-www-form-urlencoded",
-          Accept: "application/json",
-          "User-Agent": "pulumi-bitrix24-biconnector",
-        },
-        responseType: "text",
-        transitional: { silentJSONParsing: true, forcedJSONParsing: false },
-      });
-      let data: unknown = res.data;
-      try {
-        data = JSON.parse(String(res.data));
-      } catch {
-        // Not JSON (an HTML error page): the status tells the rest.
-      }
-      return { status: res.status, data };
-    } catch (e) {
-      // Never rethrow the axios error: its config holds the form with the client secret.
-      const code = axios.isAxiosError(e) ? (e.code ?? "network error") : "network error";
-      throw new Bitrix24TransportError(
-        TOKEN_METHOD,
-        code === "ECONNABORTED" || code === "ETIMEDOUT" ? `timeout after ${timeoutMs} ms` : code,
-      );
-    }
-  };
-}
 
 export interface TokenAnswer {
   accessToken: string;

@@ -1,5 +1,5 @@
 import { randomBytes } from "crypto";
-import { TokenTransport } from "../../provider/client/tokenServer";
+import { Transport } from "../../provider/client/transport";
 import {
   LockedEntry,
   StoredTokens,
@@ -28,7 +28,7 @@ export class FakeTokenServer {
     return pair;
   }
 
-  readonly transport: TokenTransport = async ({ url, form }) => {
+  readonly transport: Transport = async ({ url, form = {} }) => {
     this.requests.push({ url, form });
     await this.beforeAnswer?.(form.refresh_token);
     if (form.client_id !== this.clientId || form.client_secret !== this.clientSecret)
