@@ -194,7 +194,8 @@ interface Code {
 }
 
 async function pasted(url: string, state: string, opts: LoginOptions, io: CliIo): Promise<Code> {
-  io.out(`Open this address in a browser signed in to the portal and allow access:\n  ${url}`);
+  io.out("Open this address in a browser signed in to the portal and allow access:");
+  io.out(`  ${url}`);
   io.out(
     `Then paste here the address the browser was sent to (it holds code=…), or just the code, ` +
       `within ${CODE_LIFE_SEC} seconds:`,
@@ -276,7 +277,8 @@ async function viaCallback(
   });
   const port = (server.address() as AddressInfo).port;
   io.out(`Listening on http://127.0.0.1:${port}/callback (the application's handler path).`);
-  io.out(`Open this address in a browser signed in to the portal and allow access:\n  ${url}`);
+  io.out("Open this address in a browser signed in to the portal and allow access:");
+  io.out(`  ${url}`);
   if (!opts.noBrowser && io.openBrowser(url)) io.out("(opened in your browser)");
   const timer = setTimeout(
     () =>

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Emulator, startEmulator } from "../../provider/emulator";
+import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { tokenKey } from "../../provider/client/tokenStore";
 import { oauthSettings, tempDir } from "../helpers/portal";
 import { LIST_ONCE, listInParallel, runNode } from "../helpers/processes";
@@ -20,11 +20,26 @@ describe("token rotation across processes", () => {
     const results = await listInParallel(8, oauthSettings(emu, store));
     const failures = results.filter((r) => r.code !== 0);
     expect(failures.map((f) => f.stdout + f.stderr)).toEqual([]);
+    // Requests that reached the token server (refused ones included), and successful ones.
+    expect(emu.oauth.refreshAttempts).toBe(1);
     expect(emu.oauth.refreshes).toBe(1);
     const entry = JSON.parse(fs.readFileSync(store, "utf8"))[
       tokenKey(emu.portalUrl, emu.app.clientId)
     ];
     expect(entry.refreshToken).not.toBe(emu.tokens.refreshToken);
+    // The token server got a bare POST: no secret in any URL the portal or token server saw.
+    expect(emu.requestLines.filter((l) => l.includes("/oauth/token"))).toEqual([
+      "POST /oauth/token/",
+    ]);
+    const lines = emu.requestLines.join("\n");
+    for (const secret of [
+      emu.app.clientSecret,
+      emu.tokens.refreshToken,
+      entry.refreshToken,
+      entry.accessToken,
+    ])
+      for (const form of [secret, encodeURIComponent(secret)]) expect(lines).not.toContain(form);
+    for (const r of results) expect(r.stdout + r.stderr).not.toContain(emu.app.clientSecret);
   });
 
   test("back-to-back runs within the hour refresh nothing: the stored access token is reused", async () => {
@@ -49,7 +64,7 @@ describe("token rotation across processes", () => {
     const [r] = await listInParallel(1, oauthSettings(emu, store));
     expect(r.code).not.toBe(0);
     expect(r.stdout).toContain("not-a-folder/tokens.json");
-    expect(emu.oauth.refreshes).toBe(0);
+    expect(emu.oauth.refreshAttempts).toBe(0);
     // The configured refresh token still works: nothing was burnt.
     const ok = await listInParallel(1, oauthSettings(emu, path.join(tempDir("b24-t-"), "t.json")));
     expect(ok[0].code).toBe(0);
@@ -64,6 +79,6 @@ describe("token rotation across processes", () => {
     expect(r.stdout).toMatch(
       /Token store command .* failed on `get` with exit status 1: backend unreachable/,
     );
-    expect(emu.oauth.refreshes).toBe(0);
+    expect(emu.oauth.refreshAttempts).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Emulator, startEmulator } from "../../provider/emulator";
+import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { fingerprint, tokenKey } from "../../provider/client/tokenStore";
 import { REPO } from "../lifecycle/program";
 import { clientWith, oauthSettings, tempDir } from "../helpers/portal";
@@ -32,6 +32,7 @@ describe("command: token stores with the example scripts", () => {
     expect(outcomes).toEqual([0, 0, 0, 0, 0]);
     // One refresh a run; the configured refresh token only in the first (a second use would fail).
     expect(emu.oauth.refreshes).toBe(5);
+    expect(emu.oauth.refreshAttempts).toBe(5);
     const key = tokenKey(emu.portalUrl, emu.app.clientId);
     const stored = JSON.parse(fs.readFileSync(path.join(shared, `${key}.json`), "utf8"));
     expect(stored.origin).toBe(fingerprint(emu.tokens.refreshToken));
