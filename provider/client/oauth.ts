@@ -258,6 +258,11 @@ export class OAuthSession {
           await entry.read().catch(() => undefined);
           continue;
         }
+        if (!this.unsaved)
+          // Said again as the process ends, unless a later try saved it.
+          process.once("exit", () => {
+            if (this.unsaved) this.warn(this.unsavedMessage(e));
+          });
         this.unsaved = { tokens, lastTry: this.now() };
         this.warn(this.unsavedMessage(e));
         return;

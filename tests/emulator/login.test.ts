@@ -56,6 +56,20 @@ describe("bitrix24-biconnector login against the emulator", () => {
     return { t, exit, callback, authorize: authorize.trim() };
   }
 
+  /** login --paste, with the application's handler on a page the listener is not. */
+  async function pasteLogin() {
+    emu.oauth.configureApp(emu.app.clientId, { handlerUrl: "https://app.example.com/handler" });
+    const t = testIo(env());
+    const exit = main(["login", ...flags(), "--paste", "--timeout", "20"], t.io);
+    const [authorize] = await printed(t.out, /^\s+(http\S+oauth\/authorize\/\S+)$/);
+    // The browser step, stopped at the redirect: the address the user would copy.
+    const redirect = await axios.get(authorize.trim(), {
+      maxRedirects: 0,
+      validateStatus: () => true,
+    });
+    return { t, exit, location: String(redirect.headers.location) };
+  }
+
   function secrets(): string[] {
     const entry = JSON.parse(fs.readFileSync(store, "utf8"))[
       tokenKey(emu.portalUrl, emu.app.clientId)
@@ -125,40 +139,22 @@ describe("bitrix24-biconnector login against the emulator", () => {
   });
 
   test("--paste: the redirected address pasted on stdin (no listener); a pasted address of another login is refused", async () => {
-    emu.oauth.configureApp(emu.app.clientId, { handlerUrl: "https://app.example.com/handler" });
-    const t = testIo(env());
-    const exit = main(["login", ...flags(), "--paste", "--timeout", "20"], t.io);
-    const [authorize] = await printed(t.out, /^\s+(http\S+oauth\/authorize\/\S+)$/);
-    const redirect = await axios.get(authorize.trim(), {
-      maxRedirects: 0,
-      validateStatus: () => true,
-    });
-    expect(String(redirect.headers.location)).toMatch(
-      /^https:\/\/app\.example\.com\/handler\?code=/,
-    );
-    t.stdin.write(`${redirect.headers.location}\n`);
+    const { t, exit, location } = await pasteLogin();
+    expect(location).toMatch(/^https:\/\/app\.example\.com\/handler\?code=/);
+    t.stdin.write(`${location}\n`);
     expect(await exit).toBe(0);
     expect(emu.oauth.codeExchanges).toBe(1);
     for (const s of secrets()) expect(t.text()).not.toContain(s);
 
-    const other = testIo(env());
-    const refused = main(["login", ...flags(), "--paste", "--timeout", "20"], other.io);
-    await printed(other.out, /^\s+(http\S+oauth\/authorize\/\S+)$/);
-    other.stdin.write("https://app.example.com/handler?code=abc123&state=someone-elses\n");
-    expect(await refused).toBe(1);
-    expect(other.err.join("\n")).toMatch(/another state than this login's: refused/);
+    const other = await pasteLogin();
+    other.t.stdin.write("https://app.example.com/handler?code=abc123&state=someone-elses\n");
+    expect(await other.exit).toBe(1);
+    expect(other.t.err.join("\n")).toMatch(/another state than this login's: refused/);
   });
 
   test("--paste with just the code", async () => {
-    emu.oauth.configureApp(emu.app.clientId, { handlerUrl: "https://app.example.com/handler" });
-    const t = testIo(env());
-    const exit = main(["login", ...flags(), "--paste", "--timeout", "20"], t.io);
-    const [authorize] = await printed(t.out, /^\s+(http\S+oauth\/authorize\/\S+)$/);
-    const redirect = await axios.get(authorize.trim(), {
-      maxRedirects: 0,
-      validateStatus: () => true,
-    });
-    t.stdin.write(`${new URL(String(redirect.headers.location)).searchParams.get("code")}\n`);
+    const { t, exit, location } = await pasteLogin();
+    t.stdin.write(`${new URL(location).searchParams.get("code")}\n`);
     expect(await exit).toBe(0);
     expect(emu.oauth.codeExchanges).toBe(1);
   });

@@ -11,7 +11,7 @@ import {
   TokenStoreError,
   parseStoredTokens,
 } from "../tokenStore";
-import { acquire } from "./lock";
+import { withLock } from "./lock";
 
 /** Exit status of `store` meaning "someone stored first": get again. */
 export const CONFLICT_EXIT = 3;
@@ -147,33 +147,30 @@ export class CommandTokenStore implements TokenStore {
     waitMs: number,
     work: (entry: LockedEntry) => Promise<T>,
   ): Promise<T> {
-    const release = await acquire(
-      path.join(this.lockDir, `${key}.lock`),
-      waitMs,
-      `entry ${key} of token store ${this.description}`,
-    );
     let lastGet: string | undefined;
     const read = async () => {
       const got = await this.get(key);
       lastGet = got.text;
       return got.tokens;
     };
-    try {
-      return await work({
-        read,
-        proveWritable: async () => {
-          if (lastGet === undefined) await read();
-          await this.store(key, lastGet as string, lastGet as string);
-        },
-        write: async (tokens) => {
-          if (lastGet === undefined) await read();
-          const text = JSON.stringify(tokens);
-          await this.store(key, text, lastGet as string);
-          lastGet = text;
-        },
-      });
-    } finally {
-      await release();
-    }
+    return withLock(
+      path.join(this.lockDir, `${key}.lock`),
+      waitMs,
+      `entry ${key} of token store ${this.description}`,
+      () =>
+        work({
+          read,
+          proveWritable: async () => {
+            if (lastGet === undefined) await read();
+            await this.store(key, lastGet as string, lastGet as string);
+          },
+          write: async (tokens) => {
+            if (lastGet === undefined) await read();
+            const text = JSON.stringify(tokens);
+            await this.store(key, text, lastGet as string);
+            lastGet = text;
+          },
+        }),
+    );
   }
 }

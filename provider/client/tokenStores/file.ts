@@ -9,7 +9,7 @@ import {
   describeError,
   parseStoredTokens,
 } from "../tokenStore";
-import { acquire } from "./lock";
+import { withLock } from "./lock";
 
 /** How long the whole-file lock may be awaited: it is only held for one read-modify-write. */
 const FILE_LOCK_WAIT_MS = 10_000;
@@ -69,12 +69,7 @@ export class FileTokenStore implements TokenStore {
     } catch (e) {
       throw this.writeError(e);
     }
-    const release = await acquire(
-      `${this.file}.lock`,
-      FILE_LOCK_WAIT_MS,
-      `token store ${this.file}`,
-    );
-    try {
+    await withLock(`${this.file}.lock`, FILE_LOCK_WAIT_MS, `token store ${this.file}`, async () => {
       const all = this.readAll();
       if (tokens) all[key] = tokens;
       const tmp = path.join(dir, `.${path.basename(this.file)}.${randomBytes(6).toString("hex")}`);
@@ -91,9 +86,7 @@ export class FileTokenStore implements TokenStore {
         fs.rmSync(tmp, { force: true });
         throw this.writeError(e);
       }
-    } finally {
-      await release();
-    }
+    });
   }
 
   private writeError(e: unknown): TokenStoreError {
@@ -108,20 +101,17 @@ export class FileTokenStore implements TokenStore {
     waitMs: number,
     work: (entry: LockedEntry) => Promise<T>,
   ): Promise<T> {
-    const release = await acquire(
+    return withLock(
       `${this.file}.${key}.lock`,
       waitMs,
       `entry ${key} of token store ${this.file}`,
+      () =>
+        work({
+          read: () => this.read(key),
+          // The same write as a save, with the entries as they are: proves folder and file take it.
+          proveWritable: () => this.update(key),
+          write: (tokens) => this.update(key, tokens),
+        }),
     );
-    try {
-      return await work({
-        read: () => this.read(key),
-        // The same write as a save, with the entries as they are: proves folder and file take it.
-        proveWritable: () => this.update(key),
-        write: (tokens) => this.update(key, tokens),
-      });
-    } finally {
-      await release();
-    }
   }
 }

@@ -56,3 +56,18 @@ export async function acquire(
     }
   }
 }
+
+/** Runs `work` holding the lock `lockPath`; releases it however `work` ends. */
+export async function withLock<T>(
+  lockPath: string,
+  waitMs: number,
+  what: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const release = await acquire(lockPath, waitMs, what);
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
+}
