@@ -165,7 +165,11 @@ async function storeHealth(store: TokenStore, key: string, r: Report): Promise<b
     r.problem(`token store: ${(e as Error).message}`, "fix the store as the message says");
     return false;
   }
-  if (store instanceof FileTokenStore) {
+  if (!(store instanceof FileTokenStore))
+    r.info(
+      "  (doctor only reads a command store; the provider proves it takes a write before each refresh)",
+    );
+  else {
     const file = store.file;
     if (fs.existsSync(file)) {
       const mode = fs.statSync(file).mode & 0o777;

@@ -5,6 +5,8 @@ import { main } from "../../provider/cli";
 import { settingsAsEnv } from "../../provider/client/settings";
 import { tempDir } from "../helpers/portal";
 import { testIo } from "../helpers/cliIo";
+import { runNode } from "../helpers/processes";
+import { REPO } from "../lifecycle/program";
 
 async function doctor(env: NodeJS.ProcessEnv, cwd?: string) {
   const t = testIo(env, cwd);
@@ -110,5 +112,21 @@ describe("bitrix24-biconnector doctor against the emulator", () => {
     expect(withEnv.text).toMatch(/bitrix24:clientSecret = set — from environment variable/);
     expect(withEnv.code).toBe(0);
     for (const x of secretsOf(emu)) expect(withEnv.text + withoutEnv.text).not.toContain(x);
+  });
+
+  test("the installed command (package.json bin) runs as its own process with the same answers", async () => {
+    emu = await startEmulator({ rateLimit: false });
+    const bin = (
+      JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as {
+        bin: Record<string, string>;
+      }
+    ).bin["bitrix24-biconnector"];
+    const r = await runNode(path.join(REPO, bin), ["doctor"], {
+      HOME: tempDir("b24-home-"),
+      BITRIX24_WEBHOOK_URL: emu.webhookUrl,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}credentials: an incoming webhook/);
+    for (const s of secretsOf(emu)) expect(r.stdout + r.stderr).not.toContain(s);
   });
 });
