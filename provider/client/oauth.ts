@@ -56,8 +56,6 @@ export class OAuthSession {
   private unsaved?: { tokens: StoredTokens; lastTry: number };
   readonly store: TokenStore;
   readonly key: string;
-  /** Refresh requests this session sent to the token server. */
-  refreshes = 0;
   private readonly transport: Transport;
   private readonly now: () => number;
   private readonly warn: (message: string) => void;
@@ -84,7 +82,12 @@ export class OAuthSession {
   /** A usable access token: the known one until it expires, else a rotated or refreshed one. */
   async token(): Promise<string> {
     if (this.unsaved) await this.resave();
-    if (!this.loading) this.loading = this.load();
+    if (!this.loading)
+      // A store that failed to answer is asked again by the next call.
+      this.loading = this.load().catch((e: unknown) => {
+        this.loading = undefined;
+        throw e;
+      });
     await this.loading;
     if (!this.accessToken || this.expired(this.expires)) await this.refresh(this.accessToken);
     return this.accessToken as string;
@@ -228,7 +231,6 @@ export class OAuthSession {
   }
 
   private async grant(refreshToken: string): Promise<TokenAnswer> {
-    this.refreshes++;
     return readTokenAnswer(
       await this.transport({
         url: `${this.settings.oauthUrl}oauth/token/`,
