@@ -1,3 +1,4 @@
+import { execFile } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -9,6 +10,7 @@ import {
   openTokenStore,
 } from "../../provider/client/tokenStores";
 import { tempDir } from "../helpers/portal";
+import { REPO } from "../lifecycle/program";
 
 const pair = (n: number, portal = "https://a.example.com"): StoredTokens => ({
   version: 1,
@@ -47,6 +49,36 @@ describe("file token store", () => {
     const all = JSON.parse(fs.readFileSync(file, "utf8"));
     expect(Object.keys(all).sort()).toEqual(["K0", "K1", "K2", "K3"]);
     for (let i = 0; i < 4; i++) expect(all[`K${i}`].accessToken).toBe(`access-token-${i * 10 + 3}`);
+  });
+
+  test("4 processes saving entries of different portals to one file: no entry regresses", async () => {
+    const file = path.join(tempDir("b24-store-"), "tokens.json");
+    const dist = path.join(REPO, "dist", "provider", "client", "tokenStores");
+    // Each process saves its own entry 15 times, each save a read-modify-write of the whole file.
+    const script = `
+      const { FileTokenStore } = require(${JSON.stringify(dist)});
+      const store = new FileTokenStore(process.argv[1]);
+      const key = process.argv[2];
+      (async () => {
+        for (let n = 1; n <= 15; n++)
+          await store.withEntry(key, 20000, (e) => e.write({ version: 1, portal: "", clientId: "",
+            accessToken: key + "-access-" + n, refreshToken: key + "-refresh-" + n, expires: n,
+            origin: "o", updatedAt: "" }));
+      })().catch((e) => { console.error(e.message); process.exit(1); });`;
+    const codes = await Promise.all(
+      ["P0", "P1", "P2", "P3"].map(
+        (key) =>
+          new Promise<number | null>((resolve) =>
+            execFile(process.execPath, ["-e", script, file, key], (err) =>
+              resolve(err ? ((err as { code?: number }).code ?? 1) : 0),
+            ),
+          ),
+      ),
+    );
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const all = JSON.parse(fs.readFileSync(file, "utf8"));
+    for (const key of ["P0", "P1", "P2", "P3"])
+      expect(all[key].accessToken).toBe(`${key}-access-15`);
   });
 
   test.each([
