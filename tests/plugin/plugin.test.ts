@@ -5,7 +5,7 @@ import { packageSchemaJson } from "../../provider/plugin/packageSchema";
 import { sampleConnector, tempDir } from "../helpers/portal";
 import { credentialValues, lifecycleEmulator } from "../lifecycle/helpers";
 import { installPacked, packRepo, REPO } from "../lifecycle/program";
-import { JsObject } from "../lifecycle/engine/sdk";
+import { JsObject, SDK_DIR, provproto } from "../lifecycle/engine/sdk";
 import { isSecret, unwrap, wrap } from "../lifecycle/engine/secrets";
 import { PluginProcess, engineStub } from "./pluginProcess";
 
@@ -74,6 +74,21 @@ describe("native plugin pulumi-resource-bitrix24, installed from the npm pack ta
     expect(schema.version).toBe(pkg.version);
   });
 
+  test("pulumi-plugin/ (PulumiPlugin.yaml), run as the Node.js language host runs a plugin folder, serves the same schema", async () => {
+    // The host runs `node <sdk>/cmd/run-plugin <folder> <engineAddr>`, which requires the folder.
+    const folder = await PluginProcess.start(
+      process.execPath,
+      [path.join(SDK_DIR, "cmd", "run-plugin"), path.join(REPO, "pulumi-plugin"), engine.addr],
+      { PATH: process.env.PATH, HOME: process.env.HOME },
+      tempDir("b24-plugin-folder-"),
+    );
+    try {
+      expect(await folder.getSchema()).toBe(packageSchemaJson());
+    } finally {
+      await folder.stop();
+    }
+  });
+
   test("CheckConfig names an unknown key; Configure takes variables and wrapped args", async () => {
     const bad = await plugin.checkConfig({ portalURL: emu.portalUrl, version: "0.1.0" });
     expect(bad.failures).toEqual([
@@ -110,6 +125,12 @@ describe("native plugin pulumi-resource-bitrix24, installed from the npm pack ta
       },
     );
     expect(answer).toMatchObject({ acceptsecrets: true, supportspreview: true });
+    // Handshake: a plugin that answers it is assumed to take Create/Update with preview=true.
+    const hs = await plugin.rpc<InstanceType<typeof provproto.ProviderHandshakeResponse>>(
+      "handshake",
+      new provproto.ProviderHandshakeRequest(),
+    );
+    expect(hs.getAcceptSecrets()).toBe(true);
     expect(emu.calls).toEqual([]);
   });
 
