@@ -32,10 +32,11 @@ describe("native plugin pulumi-resource-bitrix24, installed from the npm pack ta
   let emu: Emulator;
   let plugin: PluginProcess;
   let engine: Awaited<ReturnType<typeof engineStub>>;
+  let userDir: string;
   const started = Date.now();
 
   beforeAll(async () => {
-    const dir = tempDir("b24-plugin-user-");
+    const dir = (userDir = tempDir("b24-plugin-user-"));
     installPacked(dir, packRepo());
     emu = await lifecycleEmulator();
     engine = await engineStub();
@@ -68,6 +69,14 @@ describe("native plugin pulumi-resource-bitrix24, installed from the npm pack ta
     const served = await plugin.getSchema();
     expect(served).toBe(packageSchemaJson());
     expect(served).toBe(fs.readFileSync(path.join(REPO, "schema.json"), "utf8"));
+    // …and ships in the package, for `pulumi package add <path to schema.json>`.
+    const shipped = path.join(
+      userDir,
+      "node_modules",
+      "pulumi-bitrix24-biconnector",
+      "schema.json",
+    );
+    expect(fs.readFileSync(shipped, "utf8")).toBe(served);
     const schema = JSON.parse(served) as { name: string; version: string };
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
     expect(schema.name).toBe("bitrix24");
