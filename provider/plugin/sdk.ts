@@ -12,8 +12,9 @@ import type * as emptyTypes from "google-protobuf/google/protobuf/empty_pb";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import type * as pluginTypes from "@pulumi/pulumi/proto/plugin_pb";
 
-const SDK_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const sdkRequire = createRequire(path.join(SDK_DIR, "package.json"));
+export const SDK_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+/** `require` as the SDK itself resolves modules (its own copies of grpc-js and google-protobuf). */
+export const sdkRequire = createRequire(path.join(SDK_DIR, "package.json"));
 
 export const grpc = sdkRequire("@grpc/grpc-js") as typeof grpcTypes;
 export const structproto = sdkRequire(
