@@ -18,10 +18,9 @@ import { fromWire, toWire, unwrapAll } from "./wire";
  * secrets unwrapped and re-wrapped, string reference ids, the preview flag, the import-shaped read.
  */
 const FACTORIES: Record<Kind["name"], (client: () => Bitrix24Client) => ObjectProvider> = {
-  // The providers read the client configured by useConfig (see config.ts) today.
-  Connector: (_client) => new ConnectorProvider(),
-  Source: (_client) => new SourceProvider(),
-  Dataset: (_client) => new DatasetProvider(),
+  Connector: (client) => new ConnectorProvider(client),
+  Source: (client) => new SourceProvider(client),
+  Dataset: (client) => new DatasetProvider(client),
 };
 
 export interface DiffAnswer {

@@ -1,6 +1,12 @@
 import { Bitrix24Client } from "../client/client";
-import { currentClient, setStackConfig } from "../client/registry";
-import { SETTINGS, SettingKey, SettingSource } from "../client/settings";
+import {
+  SETTINGS,
+  SettingKey,
+  SettingSource,
+  layeredSource,
+  resolveSettings,
+} from "../client/settings";
+import { createClient } from "../client/shared";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 import { PACKAGE } from "./kinds";
 
@@ -55,11 +61,10 @@ export function unknownConfigKeys(keys: readonly string[]): string[] {
 }
 
 /**
- * THE one place that ties the plugin's settings to the client the object providers use. Today the
- * providers read the process-wide registry (stack config given once, then env); the plugin serves
- * one stack per process, so that is exactly its configuration.
+ * THE one place that ties the plugin's settings to the client the object providers are given:
+ * built at call time from the config in force, then the environment, as the dynamic provider's
+ * runtime does (one client per settings, shared within the process).
  */
 export function useConfig(source: SettingSource): () => Bitrix24Client {
-  setStackConfig(source);
-  return currentClient;
+  return () => createClient(resolveSettings(layeredSource(source)));
 }
