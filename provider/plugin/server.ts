@@ -11,8 +11,8 @@ type P = typeof provproto;
 type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
 /**
- * Every call answers in bounded code: errors become a gRPC status whose text passes through
- * `redact`, so no credential the process learnt can leave in an error.
+ * One unary handler: an error becomes a gRPC status whose text passes through `redact`, so no
+ * credential the process has learnt can leave in an error.
  */
 function unary<Req, Res>(run: (req: Req) => Promise<Res> | Res): Handler<Req, Res> {
   return (call, callback) => {
@@ -163,9 +163,7 @@ export function resourceProviderService(adapter: PluginAdapter): Record<string, 
 
 /** Serves the plugin on a loopback port chosen by the system; resolves with the port. */
 export async function serve(adapter: PluginAdapter): Promise<{ port: number; stop(): void }> {
-  const server = new grpc.Server({
-    "grpc.max_receive_message_length": 400 * 1024 * 1024,
-  });
+  const server = new grpc.Server();
   server.addService(
     provrpc.ResourceProviderService,
     resourceProviderService(adapter) as unknown as Parameters<typeof server.addService>[1],
