@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
+import { load as parse } from "js-yaml";
 
 /** The bitrix24:* values of the current Pulumi stack's config file, read without the Pulumi CLI. */
 export interface StackConfig {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { tokenKey } from "../../provider/client/tokenStore";
 import { tempDir } from "../helpers/portal";
 import { credentialValues, credentialsConfig, lifecycleEmulator, standIn } from "./helpers";
