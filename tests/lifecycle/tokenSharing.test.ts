@@ -26,6 +26,12 @@ describe("lifecycle: the program and the provider process of one deployment shar
     const first = await engine.up();
     expect(first.errors).toEqual([]);
     expect(first.outputs.connectorsBefore).toBe(0);
+    // Both processes called the portal: the program's lookup and the provider's create.
+    const methods = emu.calls.map((c) => c.method);
+    expect(methods).toContain("biconnector.connector.list");
+    expect(methods).toContain("biconnector.connector.add");
+    // Requests that reached the token server (refused ones included), and successful ones.
+    expect(emu.oauth.refreshAttempts).toBe(1);
     expect(emu.oauth.refreshes).toBe(1);
     const entry = JSON.parse(fs.readFileSync(store, "utf8"))[
       tokenKey(emu.portalUrl, emu.app.clientId)
@@ -36,13 +42,13 @@ describe("lifecycle: the program and the provider process of one deployment shar
     const second = await engine.up();
     expect(second.errors).toEqual([]);
     expect(second.outputs.connectorsBefore).toBe(1);
-    expect(emu.oauth.refreshes).toBe(1);
+    expect(emu.oauth.refreshAttempts).toBe(1);
 
     // No secret of either pair in the state file.
     const state = fs.readFileSync(engine.opts.stateFile, "utf8");
     const logs = engine.logs.join("\n");
     for (const s of [...credentialValues(emu), entry.accessToken, entry.refreshToken])
-      for (const text of [state, logs]) expect(text).not.toContain(s);
+      for (const text of [state, logs, emu.requestLines.join("\n")]) expect(text).not.toContain(s);
     expect((await engine.destroy()).errors).toEqual([]);
   });
 });
