@@ -37,12 +37,14 @@ test("the provider's package.json names no emulator export, bin or express depen
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pkg = require(path.join(ROOT, "package.json")) as {
     exports: Record<string, unknown>;
-    bin?: unknown;
+    bin?: Record<string, string>;
     dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
   };
   expect(Object.keys(pkg.exports)).not.toContain("./emulator");
-  expect(pkg.bin).toBeUndefined();
+  // Its own commands only (the plugin, the sign-in/diagnosis CLI), none of the emulator's.
+  expect(Object.keys(pkg.bin ?? {})).not.toContain("bitrix24-emulator");
+  expect(Object.values(pkg.bin ?? {}).filter((f) => /emulator/.test(f))).toEqual([]);
   expect(pkg.dependencies).not.toHaveProperty("express");
   expect(pkg.devDependencies).not.toHaveProperty("express");
 });
