@@ -1,5 +1,7 @@
 import { Bitrix24Client } from "../client/client";
 import { Bitrix24Error } from "../client/errors";
+import { Operation } from "../client/operation";
+import { ClientSource } from "./clientSource";
 import { datasetSchema } from "../schema/dataset";
 import { JsonObject, isJsonObject } from "../schema/spec";
 import { ObjectAdapter, ObjectMethods, ObjectProvider } from "./objectProvider";
@@ -22,10 +24,10 @@ function methodSet(prefix: string): ObjectMethods {
   };
 }
 
-function datasetMethods(client: Bitrix24Client): Promise<ObjectMethods> {
+function datasetMethods(op: Operation, client: Bitrix24Client): Promise<ObjectMethods> {
   let m = methodsByClient.get(client);
   if (!m) {
-    m = client.call("biconnector.table.fields").then(
+    m = op.call("biconnector.table.fields").then(
       () => methodSet("biconnector.table"),
       (e: unknown) => {
         if (e instanceof Bitrix24Error && e.code === "ERROR_METHOD_NOT_FOUND")
@@ -50,7 +52,7 @@ const columns = (v: unknown): Column[] =>
  * whose type or code changes (delete + add under the same name) needs its delete sent first.
  */
 async function updateColumns(
-  client: Bitrix24Client,
+  op: Operation,
   m: ObjectMethods,
   id: number,
   olds: JsonObject,
@@ -75,10 +77,10 @@ async function updateColumns(
   const recreated = add.some((a) => byName.has(String(a.name)));
   const method = fieldsUpdate(m);
   if (recreated) {
-    await client.call(method, { id, update: visibility, delete: del });
-    await client.call(method, { id, add });
+    await op.call(method, { id, update: visibility, delete: del });
+    await op.call(method, { id, add });
   } else if (add.length || del.length || visibility.length) {
-    await client.call(method, { id, update: visibility, add, delete: del });
+    await op.call(method, { id, update: visibility, add, delete: del });
   }
 }
 
@@ -87,14 +89,14 @@ export const datasetAdapter: ObjectAdapter = {
   label: "Dataset",
   notFound: "DATASET_NOT_FOUND",
   refetchAfterUpdate: true,
-  methods: (client) => datasetMethods(client),
+  methods: (op, client) => datasetMethods(op, client),
   // get has the columns but not sourceId (only list has it, §3.3); sourceId never changes.
-  itemFromGet: async (r, old, client, m) => {
+  itemFromGet: async (r, old, op, m) => {
     const item = isJsonObject(r) && isJsonObject(r.item) ? r.item : undefined;
     if (!item) return undefined;
     let sourceId = old?.sourceId;
     if (sourceId === undefined) {
-      const [row] = await client.listAll(m.list, {
+      const [row] = await op.listAll(m.list, {
         filter: { id: item.id ?? 0 },
         select: ["id", "sourceId"],
       });
@@ -103,7 +105,7 @@ export const datasetAdapter: ObjectAdapter = {
     return { ...item, sourceId: sourceId ?? null };
   },
   // add takes {type, name, externalCode} only: hidden columns are hidden right after.
-  async afterCreate(client, m, id, inputs, outs) {
+  async afterCreate(op, m, id, inputs, outs) {
     const hidden = columns(inputs.fields)
       .filter((c) => c.visible === false)
       .map((c) => c.name);
@@ -111,13 +113,13 @@ export const datasetAdapter: ObjectAdapter = {
     const update = columns(outs.fields)
       .filter((c) => hidden.includes(c.name))
       .map((c) => ({ id: Number(c.id), visible: false }));
-    await client.call(fieldsUpdate(m), { id, update });
+    await op.call(fieldsUpdate(m), { id, update });
     return true;
   },
-  update: async (client, m, id, inputs, olds, changed) => {
+  update: async (op, m, id, inputs, olds, changed) => {
     if (changed.includes("description"))
-      await client.call(m.update, { id, fields: { description: inputs.description ?? "" } });
-    if (changed.includes("fields")) await updateColumns(client, m, id, olds, inputs);
+      await op.call(m.update, { id, fields: { description: inputs.description ?? "" } });
+    if (changed.includes("fields")) await updateColumns(op, m, id, olds, inputs);
   },
   addFields: (inputs) => ({
     sourceId: inputs.sourceId ?? null,
@@ -149,7 +151,7 @@ export const datasetAdapter: ObjectAdapter = {
 
 /** The Dataset's lifecycle against biconnector.table.* (or dataset.* on older portals). */
 export class DatasetProvider extends ObjectProvider {
-  constructor() {
-    super(datasetAdapter);
+  constructor(client?: ClientSource) {
+    super(datasetAdapter, client);
   }
 }
