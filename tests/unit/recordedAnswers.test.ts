@@ -1,16 +1,20 @@
-import { Coalescer } from "../../provider/client/batch";
 import { Bitrix24Error } from "../../provider/client/errors";
-import { classify } from "../../provider/client/retryPolicy";
-import { readEnvelope } from "../../provider/client/transport";
+import { readEnvelope } from "../../provider/client/envelope";
+import { classify } from "../../provider/client/verdicts";
+import { createClient } from "../../provider/client/shared";
+import { HttpRequest, HttpResponse } from "../../provider/client/transport";
 import { parseId } from "../../provider/resources/common";
+import { ConnectorProvider } from "../../provider/resources/connectorProvider";
+import { SourceProvider, sourceAdapter } from "../../provider/resources/sourceProvider";
 import { datasetAdapter } from "../../provider/resources/datasetProvider";
-import { sourceAdapter } from "../../provider/resources/sourceProvider";
 import { connectorSchema } from "../../provider/schema/connector";
 import { datasetSchema } from "../../provider/schema/dataset";
 import { fromApiItem } from "../../provider/schema/mapping";
 import { sourceSchema } from "../../provider/schema/source";
 import { JsonObject, JsonValue, isJsonObject } from "../../provider/schema/spec";
+import { fakeTransport, methodOf, portalScript } from "../helpers/fakeTransport";
 import { recorded, recordedNames } from "../helpers/recorded";
+import { testSettings } from "../helpers/settings";
 
 /** What the client makes of a recorded answer: the `result`, or the error it throws. */
 function replay(name: string, method: string): JsonValue {
@@ -293,39 +297,125 @@ describe("recorded answers from the Bitrix24 docs, read by the client", () => {
   );
 });
 
-describe("recorded batch answers, read by the batcher", () => {
+describe("recorded answers through a whole client (scripted transport, no sockets)", () => {
+  /** The recorded answer as the transport hands it to the client. */
+  const answer = (name: string) => (): HttpResponse => {
+    const r = recorded(name);
+    return { status: r.httpStatus, data: r.body };
+  };
+  const GET = "biconnector.connector.get";
+
+  test("ConnectorProvider.read: connector.get becomes the connector's state", async () => {
+    const t = fakeTransport(portalScript({ [GET]: answer("biconnector.connector.get") }));
+    const client = createClient(testSettings(), { transport: t });
+    const read = await new ConnectorProvider(() => client).read("5");
+    expect(read.id).toBe("5");
+    expect(read.props).toMatchObject({
+      title: "SUPER REST CONNECTOR",
+      sort: 100,
+      settings: [
+        { name: "Login", type: "STRING", code: "login" },
+        { name: "Password", type: "STRING", code: "password" },
+      ],
+    });
+  });
+
+  test("SourceProvider.read: the nested source.get answer, settings as a map", async () => {
+    const t = fakeTransport(
+      portalScript({ "biconnector.source.get": answer("biconnector.source.get") }),
+    );
+    const client = createClient(testSettings(), { transport: t });
+    const read = await new SourceProvider(() => client).read("6");
+    expect(read.props).toMatchObject({
+      title: "Rest source SQL",
+      connectorId: 1,
+      code: "rest_1",
+      settings: { token: "beliberda" },
+    });
+  });
+
+  test("lookupAll: string ids from an older portal's list come out as integers", async () => {
+    const t = fakeTransport(
+      portalScript({ "biconnector.connector.list": answer("biconnector.connector.list") }),
+    );
+    const client = createClient(testSettings(), { transport: t });
+    const all = await new ConnectorProvider(() => client).lookupAll(client);
+    expect(all.map((c) => [c.id, c.title])).toEqual([
+      [11, "MyConnector_2"],
+      [9, "MyConnector"],
+    ]);
+  });
+
+  test("expired_token: one refresh with the recorded token answer, whose new pair is used from then on", async () => {
+    const refreshed = recorded("oauth.refresh").body as JsonObject;
+    let gets = 0;
+    const t = fakeTransport(
+      portalScript({
+        [GET]: () => (++gets % 2 === 1 ? answer("system-error.expired_token")() : answer(GET)()),
+        token: answer("oauth.refresh"),
+      }),
+    );
+    const client = createClient(testSettings(), { transport: t });
+    await client.call(GET, { id: 5 });
+    await client.call(GET, { id: 5 });
+    const seen = t.requests.map((r) => [
+      methodOf(r),
+      (r.json as JsonObject | undefined)?.auth ?? r.form?.refresh_token,
+    ]);
+    expect(seen).toEqual([
+      [GET, "access-token-1"],
+      ["token", "refresh-token-1"],
+      [GET, refreshed.access_token],
+      [GET, refreshed.access_token],
+      // The second refresh spends the refresh token the first answer brought.
+      ["token", refreshed.refresh_token],
+      [GET, refreshed.access_token],
+    ]);
+  });
+
+  test("QUERY_LIMIT_EXCEEDED is retried; the recorded success answer ends the call", async () => {
+    let calls = 0;
+    const t = fakeTransport(
+      portalScript({
+        [GET]: () =>
+          ++calls === 1 ? answer("system-error.QUERY_LIMIT_EXCEEDED")() : answer(GET)(),
+      }),
+    );
+    const result = await createClient(testSettings(), { transport: t }).call(GET, { id: 5 });
+    expect(item(result).title).toBe("SUPER REST CONNECTOR");
+    expect(t.requests).toHaveLength(2);
+  });
+
   /**
-   * Command keys are the caller's choice: the docs' example calls its commands get_user and
-   * get_department; the batcher names them c0, c1. Everything else is the published answer.
+   * Command keys are the caller's choice: the docs' example names its commands get_user and
+   * get_department; here they are put, in order, under the keys the client sent. Everything else
+   * is the published answer.
    */
-  function renameCommands(result: JsonValue, names: Record<string, string>): JsonValue {
-    if (!isJsonObject(result)) return result;
-    const rename = (v: JsonValue): JsonValue =>
-      isJsonObject(v)
-        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [names[k] ?? k, x]))
-        : v;
-    return Object.fromEntries(Object.entries(result).map(([k, v]) => [k, rename(v)]));
+  function batchAnswer(name: string) {
+    return (req: HttpRequest): HttpResponse => {
+      const r = recorded(name);
+      const sentKeys = Object.keys((req.json as { cmd: JsonObject }).cmd);
+      const docKeys = ["get_user", "get_department"];
+      const rename = (v: JsonValue): JsonValue =>
+        isJsonObject(v)
+          ? Object.fromEntries(
+              Object.entries(v).map(([k, x]) => [sentKeys[docKeys.indexOf(k)] ?? k, x]),
+            )
+          : v;
+      const body = r.body as { result: JsonObject };
+      const inner = Object.fromEntries(Object.entries(body.result).map(([k, v]) => [k, rename(v)]));
+      return { status: r.httpStatus, data: { ...body, result: inner } };
+    };
   }
 
   async function runBatch(name: string): Promise<PromiseSettledResult<JsonValue>[]> {
-    const sent: string[] = [];
-    const coalescer = new Coalescer(
-      async (method) => {
-        sent.push(method);
-        const r = recorded(name);
-        return renameCommands(readEnvelope(method, r.httpStatus, r.body), {
-          get_user: "c0",
-          get_department: "c1",
-        });
-      },
-      async () => undefined,
-      0,
-    );
+    const t = fakeTransport(portalScript({ batch: batchAnswer(name) }));
+    const op = createClient(testSettings(), { transport: t }).operation();
     const settled = await Promise.allSettled([
-      coalescer.enqueue("user.current", {}),
-      coalescer.enqueue("department.get", { ID: 1 }),
+      op.callCoalesced("user.current", {}),
+      op.callCoalesced("department.get", { ID: 1 }),
     ]);
-    expect(sent).toEqual(["batch"]);
+    expect(t.requests.map(methodOf)).toEqual(["batch"]);
     return settled;
   }
 
