@@ -1,6 +1,6 @@
 import { AuthStrategy, authLayer, oauthAuth, webhookAuth } from "./auth";
 import { Batcher } from "./batcher";
-import { Call, chain } from "./call";
+import { chain } from "./call";
 import { httpCall } from "./http";
 import { PortalLimiter, limiterLayer } from "./limiter";
 import { OAuthSession } from "./oauth";
@@ -36,18 +36,19 @@ export interface ClientParts {
  *
  *   batcher (optional) → retry (deadline, verdicts) → auth (sign, refresh once) → limiter → HTTP
  */
-export class Bitrix24Client implements OperationHost {
+export class Bitrix24Client {
   readonly stats: ClientStats = { requests: 0, rateLimited: 0, retries: 0, refreshes: 0 };
   readonly claims: Claims;
-  private readonly chain: Call;
   private readonly batcher: Batcher;
+  /** What operations call through; kept private so the layers stay an internal detail. */
+  private readonly host: OperationHost;
 
   constructor(
     readonly settings: Settings,
     parts: ClientParts,
   ) {
     this.claims = parts.claims;
-    this.chain = chain(
+    const send = chain(
       [
         retryLayer(settings, () => this.stats.retries++),
         authLayer(authFor(settings, parts.session), this.stats),
@@ -56,9 +57,15 @@ export class Bitrix24Client implements OperationHost {
       httpCall(parts.transport, settings.requestTimeoutMs),
     );
     this.batcher = new Batcher(
-      (method, params, deadline) => this.send(method, params, deadline, true),
+      (method, params, deadline) => send({ method, params, deadline, idempotent: true }),
       () => parts.limiter.ready(),
     );
+    this.host = {
+      settings,
+      send: (method, params, deadline, idempotent) =>
+        send({ method, params, deadline, idempotent }),
+      sendCoalesced: (method, params, deadline) => this.batcher.enqueue(method, params, deadline),
+    };
   }
 
   /** `batch` requests sent by the batcher. */
@@ -68,25 +75,12 @@ export class Bitrix24Client implements OperationHost {
 
   /** A new operation: its calls share one deadline, bitrix24:operationTimeoutMs from now. */
   operation(): Operation {
-    return new Operation(this, Date.now() + this.settings.operationTimeoutMs);
+    return new Operation(this.host, Date.now() + this.settings.operationTimeoutMs);
   }
 
   /** One call as an operation of its own. */
   call(method: string, params: JsonObject = {}): Promise<JsonValue> {
     return this.operation().call(method, params);
-  }
-
-  send(
-    method: string,
-    params: JsonObject,
-    deadline: number,
-    idempotent: boolean,
-  ): Promise<JsonValue> {
-    return this.chain({ method, params, deadline, idempotent });
-  }
-
-  sendCoalesced(method: string, params: JsonObject, deadline: number): Promise<JsonValue> {
-    return this.batcher.enqueue(method, params, deadline);
   }
 }
 

@@ -8,12 +8,6 @@ import { ObjectAdapter, ObjectMethods, ObjectProvider } from "./objectProvider";
 
 const IMMUTABLE = ["sourceId", "name", "externalCode", "externalName"] as const;
 
-/**
- * Newer portals have biconnector.table.*; older ones only biconnector.dataset.* (§5.13). Asked once
- * per client with the cheap `fields` method; dataset.delete is never used where table.* exists.
- */
-const methodsByClient = new WeakMap<Bitrix24Client, Promise<ObjectMethods>>();
-
 function methodSet(prefix: string): ObjectMethods {
   return {
     add: `${prefix}.add`,
@@ -24,7 +18,18 @@ function methodSet(prefix: string): ObjectMethods {
   };
 }
 
-function datasetMethods(op: Operation, client: Bitrix24Client): Promise<ObjectMethods> {
+/** Which method family each client's portal has: remembered per client by each provider. */
+type MethodCache = WeakMap<Bitrix24Client, Promise<ObjectMethods>>;
+
+/**
+ * Newer portals have biconnector.table.*; older ones only biconnector.dataset.* (§5.13). Asked once
+ * per client with the cheap `fields` method; dataset.delete is never used where table.* exists.
+ */
+function datasetMethods(
+  methodsByClient: MethodCache,
+  op: Operation,
+  client: Bitrix24Client,
+): Promise<ObjectMethods> {
   let m = methodsByClient.get(client);
   if (!m) {
     m = op.call("biconnector.table.fields").then(
@@ -84,74 +89,77 @@ async function updateColumns(
   }
 }
 
-export const datasetAdapter: ObjectAdapter = {
-  schema: datasetSchema,
-  label: "Dataset",
-  notFound: "DATASET_NOT_FOUND",
-  refetchAfterUpdate: true,
-  methods: (op, client) => datasetMethods(op, client),
-  // get has the columns but not sourceId (only list has it, §3.3); sourceId never changes.
-  itemFromGet: async (r, old, op, m) => {
-    const item = isJsonObject(r) && isJsonObject(r.item) ? r.item : undefined;
-    if (!item) return undefined;
-    let sourceId = old?.sourceId;
-    if (sourceId === undefined) {
-      const [row] = await op.listAll(m.list, {
-        filter: { id: item.id ?? 0 },
-        select: ["id", "sourceId"],
-      });
-      sourceId = row?.sourceId;
-    }
-    return { ...item, sourceId: sourceId ?? null };
-  },
-  // add takes {type, name, externalCode} only: hidden columns are hidden right after.
-  async afterCreate(op, m, id, inputs, outs) {
-    const hidden = columns(inputs.fields)
-      .filter((c) => c.visible === false)
-      .map((c) => c.name);
-    if (!hidden.length) return false;
-    const update = columns(outs.fields)
-      .filter((c) => hidden.includes(c.name))
-      .map((c) => ({ id: Number(c.id), visible: false }));
-    await op.call(fieldsUpdate(m), { id, update });
-    return true;
-  },
-  update: async (op, m, id, inputs, olds, changed) => {
-    if (changed.includes("description"))
-      await op.call(m.update, { id, fields: { description: inputs.description ?? "" } });
-    if (changed.includes("fields")) await updateColumns(op, m, id, olds, inputs);
-  },
-  addFields: (inputs) => ({
-    sourceId: inputs.sourceId ?? null,
-    name: inputs.name ?? null,
-    externalCode: inputs.externalCode ?? null,
-    externalName: inputs.externalName ?? null,
-    description: inputs.description ?? "",
-    fields: columns(inputs.fields).map((c) => ({
-      type: c.type,
-      name: c.name,
-      externalCode: c.externalCode,
-    })),
-  }),
-  reconcileFilter: (inputs) => ({ name: inputs.name ?? "" }),
-  adoptionConflict: (existing, inputs) => {
-    const differ = IMMUTABLE.filter((k) => String(existing[k]) !== String(inputs[k]));
-    return differ.length
-      ? `${differ.map((k) => `${k} is ${JSON.stringify(existing[k])}, declared ${JSON.stringify(inputs[k])}`).join("; ")} — these cannot change in place`
-      : undefined;
-  },
-  explain: (e, op) => {
-    if (op === "create" && e.code === "NAME_EXISTS")
-      return "Dataset names are unique on the whole portal: pick another name, or take the existing table over with adoptId.";
-    if (e.code === "DATASET_UPDATE_ERROR")
-      return "The portal saved the column change but could not sync the report dataset; run `pulumi refresh` to see the stored columns.";
-    return undefined;
-  },
-};
+/** The dataset adapter, with its own memory of each portal's method family. */
+export function datasetAdapter(methodsByClient: MethodCache = new WeakMap()): ObjectAdapter {
+  return {
+    schema: datasetSchema,
+    label: "Dataset",
+    notFound: "DATASET_NOT_FOUND",
+    refetchAfterUpdate: true,
+    methods: (op, client) => datasetMethods(methodsByClient, op, client),
+    // get has the columns but not sourceId (only list has it, §3.3); sourceId never changes.
+    itemFromGet: async (r, old, op, m) => {
+      const item = isJsonObject(r) && isJsonObject(r.item) ? r.item : undefined;
+      if (!item) return undefined;
+      let sourceId = old?.sourceId;
+      if (sourceId === undefined) {
+        const [row] = await op.listAll(m.list, {
+          filter: { id: item.id ?? 0 },
+          select: ["id", "sourceId"],
+        });
+        sourceId = row?.sourceId;
+      }
+      return { ...item, sourceId: sourceId ?? null };
+    },
+    // add takes {type, name, externalCode} only: hidden columns are hidden right after.
+    async afterCreate(op, m, id, inputs, outs) {
+      const hidden = columns(inputs.fields)
+        .filter((c) => c.visible === false)
+        .map((c) => c.name);
+      if (!hidden.length) return false;
+      const update = columns(outs.fields)
+        .filter((c) => hidden.includes(c.name))
+        .map((c) => ({ id: Number(c.id), visible: false }));
+      await op.call(fieldsUpdate(m), { id, update });
+      return true;
+    },
+    update: async (op, m, id, inputs, olds, changed) => {
+      if (changed.includes("description"))
+        await op.call(m.update, { id, fields: { description: inputs.description ?? "" } });
+      if (changed.includes("fields")) await updateColumns(op, m, id, olds, inputs);
+    },
+    addFields: (inputs) => ({
+      sourceId: inputs.sourceId ?? null,
+      name: inputs.name ?? null,
+      externalCode: inputs.externalCode ?? null,
+      externalName: inputs.externalName ?? null,
+      description: inputs.description ?? "",
+      fields: columns(inputs.fields).map((c) => ({
+        type: c.type,
+        name: c.name,
+        externalCode: c.externalCode,
+      })),
+    }),
+    reconcileFilter: (inputs) => ({ name: inputs.name ?? "" }),
+    adoptionConflict: (existing, inputs) => {
+      const differ = IMMUTABLE.filter((k) => String(existing[k]) !== String(inputs[k]));
+      return differ.length
+        ? `${differ.map((k) => `${k} is ${JSON.stringify(existing[k])}, declared ${JSON.stringify(inputs[k])}`).join("; ")} — these cannot change in place`
+        : undefined;
+    },
+    explain: (e, op) => {
+      if (op === "create" && e.code === "NAME_EXISTS")
+        return "Dataset names are unique on the whole portal: pick another name, or take the existing table over with adoptId.";
+      if (e.code === "DATASET_UPDATE_ERROR")
+        return "The portal saved the column change but could not sync the report dataset; run `pulumi refresh` to see the stored columns.";
+      return undefined;
+    },
+  };
+}
 
 /** The Dataset's lifecycle against biconnector.table.* (or dataset.* on older portals). */
 export class DatasetProvider extends ObjectProvider {
   constructor(client?: ClientSource) {
-    super(datasetAdapter, client);
+    super(datasetAdapter(), client);
   }
 }
