@@ -173,7 +173,7 @@ describe("recorded answers from the Bitrix24 docs, read by the client", () => {
 
   test("table.get: columns as the schema keeps them; null dateUpdate kept; sourceId from state", async () => {
     const result = replay("biconnector.table.get", "biconnector.table.get");
-    const flat = await datasetAdapter.itemFromGet?.(
+    const flat = await datasetAdapter().itemFromGet?.(
       result,
       { sourceId: 3 },
       noClient,
@@ -202,7 +202,7 @@ describe("recorded answers from the Bitrix24 docs, read by the client", () => {
 
   test("dataset.get (deprecated, older revision without csv keys) reads the same way", async () => {
     const result = replay("biconnector.dataset.get", "biconnector.dataset.get");
-    const flat = await datasetAdapter.itemFromGet?.(
+    const flat = await datasetAdapter().itemFromGet?.(
       result,
       { sourceId: 1 },
       noClient,
