@@ -8,6 +8,7 @@ export type FaultKind =
   | "reset" // connection reset before anything is done
   | "commitThenReset" // the call is applied, then the connection is reset: the answer is lost
   | "expiredToken" // 401 expired_token, as if the access token had just expired
+  | "operationTimeLimit" // 429 OPERATION_TIME_LIMIT: the method is blocked for resetInSec
   | "error"; // a given Bitrix24 error (code, description, status)
 
 export const RANDOM_FAULT_KINDS: readonly FaultKind[] = [
@@ -26,6 +27,11 @@ export interface FaultRule {
   code?: string;
   description?: string;
   status?: number;
+  /**
+   * For operationTimeLimit: how long the method stays blocked (default 60 s); every call of it
+   * until then gets the same 429, whose `time.operating_reset_at` says when the block ends.
+   */
+  resetInSec?: number;
 }
 
 export interface RandomFaults {
@@ -64,6 +70,7 @@ export class Faults {
     reset: 0,
     commitThenReset: 0,
     expiredToken: 0,
+    operationTimeLimit: 0,
     error: 0,
   };
 

@@ -1,23 +1,27 @@
-import { sourceSchema } from "../../schema/source";
-import { JsonObject, apiFields, isJsonObject } from "../../schema/spec";
+import { JsonObject, JsonValue, isJsonObject, isPhpArray, phpArrayValues } from "../json";
+import { describeFields } from "../objects/fieldTable";
+import { SOURCE_FIELDS } from "../objects/sourceFields";
 import { ApiError } from "../apiError";
 import { runList } from "../listQuery";
 import { Owned, PortalState } from "../state";
 import { requireId, validateFields } from "../validation";
-import { CallContext, Handler, describeFields, findOwned, requireApp } from "./context";
+import { CallContext, Handler, findOwned, requireApp } from "./context";
 import { connectorNotFound } from "./connector";
 
 export const sourceNotFound = () => new ApiError("SOURCE_NOT_FOUND", "Source was not found.");
 
+/** Settings values as a PHP array keyed by code (a JSON list is keyed "0", "1", …). */
+const keyed = (v: JsonValue | undefined): JsonObject =>
+  isPhpArray(v) ? (Object.assign({}, v) as JsonObject) : {};
+
 type Declared = { code: string; name: string; type: string };
 
 function declaredSettings(connector: Owned): Declared[] {
-  return (Array.isArray(connector.fields.settings) ? connector.fields.settings : []).filter(
-    isJsonObject,
-  ) as Declared[];
+  const raw = connector.fields.settings;
+  return (isPhpArray(raw) ? phpArrayValues(raw) : []).filter(isJsonObject) as Declared[];
 }
 
-/** Keeps only values for codes the connector declares (others are dropped silently, §3.2). */
+/** Keeps only values for codes the connector declares (others are dropped silently). */
 function keepDeclared(values: JsonObject, connector: Owned): JsonObject {
   const out: JsonObject = {};
   for (const s of declaredSettings(connector))
@@ -25,7 +29,7 @@ function keepDeclared(values: JsonObject, connector: Owned): JsonObject {
   return out;
 }
 
-/** Bitrix24 calls the connector's urlCheck with the settings; only HTTP 200 with a body passes (§4). */
+/** Bitrix24 calls the connector's urlCheck with the settings; only HTTP 200 with a body passes. */
 async function checkConnection(
   ctx: CallContext,
   connector: Owned,
@@ -79,17 +83,14 @@ export function sourceMethods(): Record<string, Handler> {
   return {
     "biconnector.source.add": async (ctx) => {
       const app = requireApp(ctx);
-      const fields = validateFields(sourceSchema, ctx.params.fields, "add");
+      const fields = validateFields(SOURCE_FIELDS, ctx.params.fields, "add");
       const connector = findOwned(
         ctx.state.connectors,
         Number(fields.connectorId),
         app,
         connectorNotFound(),
       );
-      const settings = keepDeclared(
-        isJsonObject(fields.settings) ? fields.settings : {},
-        connector,
-      );
+      const settings = keepDeclared(keyed(fields.settings), connector);
       await checkConnection(
         ctx,
         connector,
@@ -115,7 +116,7 @@ export function sourceMethods(): Record<string, Handler> {
     "biconnector.source.update": async (ctx) => {
       const app = requireApp(ctx);
       const id = requireId(ctx.params);
-      const fields = validateFields(sourceSchema, ctx.params.fields, "update");
+      const fields = validateFields(SOURCE_FIELDS, ctx.params.fields, "update");
       if (fields.title === undefined) throw new ApiError("", "All the fields are required.");
       const source = findOwned(ctx.state.sources, id, app, sourceNotFound());
       const connector = findOwned(
@@ -127,7 +128,7 @@ export function sourceMethods(): Record<string, Handler> {
       const current = isJsonObject(source.fields.settings) ? source.fields.settings : {};
       const merged = {
         ...current,
-        ...keepDeclared(isJsonObject(fields.settings) ? fields.settings : {}, connector),
+        ...keepDeclared(keyed(fields.settings), connector),
       };
       // Every update checks the connection, even without new settings.
       await checkConnection(
@@ -171,7 +172,7 @@ export function sourceMethods(): Record<string, Handler> {
       return runList(
         rows,
         ctx.params,
-        apiFields(sourceSchema).map((f) => f.name),
+        SOURCE_FIELDS.map((f) => f.name),
       );
     },
     "biconnector.source.delete": (ctx) => {
@@ -186,6 +187,6 @@ export function sourceMethods(): Record<string, Handler> {
       ctx.state.sources.delete(id);
       return true;
     },
-    "biconnector.source.fields": () => describeFields(sourceSchema),
+    "biconnector.source.fields": () => describeFields(SOURCE_FIELDS),
   };
 }

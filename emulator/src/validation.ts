@@ -1,41 +1,26 @@
-import {
-  FieldSpec,
-  JsonObject,
-  JsonValue,
-  ResourceSchema,
-  apiFields,
-  isJsonObject,
-} from "../schema/spec";
+import { JsonObject, JsonValue, isJsonObject, isPhpArray } from "./json";
 import { ApiError } from "./apiError";
+import { FieldRow } from "./objects/fieldTable";
 
-/** PHP is_numeric, the portal's integer check. */
-function isNumeric(v: unknown): boolean {
+/** PHP is_numeric, the portal's integer check: "100" passes like 100. */
+export function isNumeric(v: unknown): boolean {
   if (typeof v === "number") return Number.isFinite(v);
   return typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v));
 }
 
-function hasType(f: FieldSpec, v: unknown): boolean {
-  switch (f.type) {
+function hasType(row: FieldRow, v: unknown): boolean {
+  switch (row.type) {
     case "integer":
       return isNumeric(v);
     case "boolean":
       return typeof v === "boolean"; // strict is_bool: form-encoded "true" fails
     case "array":
-      return Array.isArray(v);
-    case "map":
-      return isJsonObject(v); // a PHP array with string keys
+      return isPhpArray(v);
     case "string":
+    case "datetime":
       return typeof v === "string";
   }
 }
-
-const TYPE_WORD: Record<FieldSpec["type"], string> = {
-  integer: "integer",
-  boolean: "boolean",
-  array: "array",
-  map: "array",
-  string: "string",
-};
 
 /** `id` checks in the portal's order: missing, then not a positive integer. */
 export function requireId(params: JsonObject): number {
@@ -48,52 +33,56 @@ export function requireId(params: JsonObject): number {
 }
 
 /**
- * The generic part of the portal's validation of `fields` for add/update, in its documented order
- * (shared/bitrix24-api.md §3.0), driven by the same schema as the provider's check.
+ * The generic check of `fields` for add/update, in the documented order: fields missing or not an
+ * object; keys outside the schema; then per field in schema order — required on add, read-only,
+ * immutable on update, type. Fields the methods ignore are dropped after their type check.
  */
 export function validateFields(
-  schema: ResourceSchema,
+  rows: readonly FieldRow[],
   raw: JsonValue | undefined,
   op: "add" | "update",
 ): JsonObject {
   if (!isJsonObject(raw) || Object.keys(raw).length === 0)
     throw new ApiError("VALIDATION_FIELDS_NOT_PROVIDED", "Fields not provided.");
-  const known = new Set(schema.fields.map((f) => f.name));
+  const known = new Set(rows.map((f) => f.name));
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length)
     throw new ApiError(
       "VALIDATION_UNKNOWN_PARAMETERS",
       `Unknown parameters: ${unknown.join(", ")}`,
     );
-  for (const f of schema.fields) {
-    const present = raw[f.name] !== undefined;
-    if (op === "add" && f.required && !f.readOnly && !present)
-      throw new ApiError("VALIDATION_REQUIRED_FIELD_MISSING", `Field "${f.name}" is required.`);
-    if (!present) continue;
-    if (f.readOnly && f.ignoredOnWrite) {
-      delete raw[f.name];
+  const out: JsonObject = {};
+  for (const f of rows) {
+    const value = raw[f.name];
+    if (value === undefined) {
+      if (op === "add" && f.required && !f.readOnly)
+        throw new ApiError("VALIDATION_REQUIRED_FIELD_MISSING", `Field "${f.name}" is required.`);
       continue;
     }
     if (f.readOnly)
       throw new ApiError("VALIDATION_READ_ONLY_FIELD", `Field "${f.name}" is read only.`);
     if (op === "update" && f.immutable)
       throw new ApiError("VALIDATION_IMMUTABLE_FIELD", `Field "${f.name}" is immutable.`);
-    if (!hasType(f, raw[f.name]))
+    if (!hasType(f, value))
       throw new ApiError(
         "VALIDATION_INVALID_FIELD_TYPE",
-        `Field "${f.name}" must be of type ${TYPE_WORD[f.type]}.`,
+        `Field "${f.name}" must be of type ${f.type}.`,
       );
+    if (!f.ignoredByMethods) out[f.name] = value;
   }
-  return raw;
+  return out;
 }
 
-/** Storage limits the portal enforces only when it writes (an undocumented ORM error). */
-export function checkStorageLimits(schema: ResourceSchema, fields: JsonObject): void {
-  for (const f of apiFields(schema)) {
+/**
+ * Limits the storage enforces only when it writes (the portal's ORM, an undocumented error code):
+ * strings over their length, and an empty title.
+ */
+export function checkStorageLimits(rows: readonly FieldRow[], fields: JsonObject): void {
+  for (const f of rows) {
     const v = fields[f.name];
     if (typeof v === "string" && f.maxLength !== undefined && v.length > f.maxLength)
       throw new ApiError("BX_INVALID_VALUE", `The value of "${f.name}" is too long.`);
-    if (typeof v === "string" && f.required && !f.readOnly && v.trim() === "")
-      throw new ApiError("BX_INVALID_VALUE", `The value of "${f.name}" cannot be empty.`);
   }
+  if (typeof fields.title === "string" && fields.title.trim() === "")
+    throw new ApiError("BX_INVALID_VALUE", 'The value of "title" cannot be empty.');
 }

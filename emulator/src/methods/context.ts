@@ -1,13 +1,18 @@
-import { JsonObject, JsonValue, ResourceSchema, apiFields } from "../../schema/spec";
+import { JsonObject, JsonValue } from "../json";
 import { ApiError } from "../apiError";
 import { Owned, PortalState } from "../state";
 
 export interface CallContext {
   /** The calling OAuth application's client_id; undefined for a webhook. */
   app?: string;
+  /** The scopes of the access token or webhook. */
+  scopes: readonly string[];
   params: JsonObject;
   state: PortalState;
-  /** Makes an HTTP call to a connector endpoint (source add/update check). */
+  /**
+   * Makes an HTTP call to a connector endpoint (source add/update check); refuses local-network
+   * hosts unless the emulator allows them, as a cloud portal does.
+   */
   callEndpoint(
     url: string,
     form: Record<string, string>,
@@ -16,7 +21,7 @@ export interface CallContext {
 
 export type Handler = (ctx: CallContext) => JsonValue | Promise<JsonValue>;
 
-/** Methods work only in an application's context; webhooks get ACCESS_DENIED (§1.2). */
+/** Methods work only in an application's context; webhooks get ACCESS_DENIED. */
 export function requireApp(ctx: CallContext): string {
   if (!ctx.app) throw new ApiError("ACCESS_DENIED", "Access denied.");
   return ctx.app;
@@ -32,19 +37,4 @@ export function findOwned(
   const o = map.get(id);
   if (!o || o.owner !== app) throw notFound;
   return o;
-}
-
-/** `*.fields`: the static schema description, open to webhooks. */
-export function describeFields(schema: ResourceSchema): JsonValue {
-  return {
-    fields: apiFields(schema).map((f) => ({
-      name: f.name,
-      title: f.name,
-      type: f.name.startsWith("date") ? "datetime" : f.type,
-      isRequired: Boolean(f.required || f.readOnly),
-      isReadOnly: Boolean(f.readOnly),
-      isImmutable: Boolean(f.immutable),
-      isMultiple: f.type === "array",
-    })),
-  };
 }

@@ -1,25 +1,18 @@
-import { COLUMN_TYPES, datasetSchema } from "../../schema/dataset";
-import {
-  FieldSpec,
-  JsonObject,
-  JsonValue,
-  apiFields,
-  fieldByName,
-  isJsonObject,
-} from "../../schema/spec";
+import { JsonObject, JsonValue, isJsonObject, isPhpArray, phpArrayValues } from "../json";
+import { describeFields } from "../objects/fieldTable";
+import { COLUMN, TABLE_FIELDS, TABLE_NAME } from "../objects/tableFields";
 import { ApiError, systemError } from "../apiError";
 import { runList } from "../listQuery";
 import { Owned, PortalState } from "../state";
-import { requireId, validateFields } from "../validation";
-import { CallContext, Handler, describeFields, findOwned, requireApp } from "./context";
+import { checkStorageLimits, requireId, validateFields } from "../validation";
+import { CallContext, Handler, findOwned, requireApp } from "./context";
 import { sourceNotFound } from "./source";
 
 const notFound = () => new ApiError("DATASET_NOT_FOUND", "Dataset was not found.");
-const columnItems: readonly FieldSpec[] = fieldByName(datasetSchema.fields, "fields")?.items ?? [];
-const columnNamePattern = fieldByName(columnItems, "name")?.pattern ?? /^[A-Z][A-Z0-9_]*$/;
-const columnNameMax = fieldByName(columnItems, "name")?.maxLength ?? 32;
-const namePattern = fieldByName(datasetSchema.fields, "name")?.pattern ?? /^[a-z][a-z0-9_]*$/;
-const nameMax = fieldByName(datasetSchema.fields, "name")?.maxLength ?? 230;
+
+/** A list parameter of fields.update, as a JSON list or a PHP array keyed by index. */
+const listParam = (v: JsonValue | undefined): JsonValue[] =>
+  isPhpArray(v) ? phpArrayValues(v) : [];
 
 /** Validates new columns as the portal does; returns them with ids. */
 function newColumns(
@@ -30,7 +23,7 @@ function newColumns(
   existCodes: boolean,
 ): JsonObject[] {
   const out: JsonObject[] = [];
-  for (const c of Array.isArray(raw) ? raw : []) {
+  for (const c of isPhpArray(raw) ? phpArrayValues(raw) : []) {
     if (
       !isJsonObject(c) ||
       c.type === undefined ||
@@ -44,11 +37,11 @@ function newColumns(
         "Field must have type, name and externalCode.",
       );
     const name = String(c.name);
-    if (!columnNamePattern.test(name))
+    if (!COLUMN.namePattern.test(name))
       throw new ApiError("VALIDATION_FIELD_NAME_INVALID_FORMAT", `Invalid field name "${name}".`);
-    if (name.length > columnNameMax)
+    if (name.length > COLUMN.nameMax)
       throw new ApiError("VALIDATION_FIELD_NAME_TOO_LONG", `Field name "${name}" is too long.`);
-    if (!(COLUMN_TYPES as readonly string[]).includes(String(c.type)))
+    if (!(COLUMN.types as readonly string[]).includes(String(c.type)))
       throw new ApiError("VALIDATION_FIELD_INVALID_TYPE", "Invalid field type.");
     const all = [...existing, ...out];
     if (all.some((x) => x.name === name))
@@ -95,26 +88,27 @@ function item(d: Owned): JsonObject {
 
 /**
  * biconnector.table.* and the deprecated biconnector.dataset.* (same storage; dataset.add also makes
- * a report dataset; dataset.delete answers HTTP 500 on portals that have table.*, §3.3).
+ * a report dataset; dataset.delete answers HTTP 500 on portals that have table.*).
  */
 export function datasetMethods(opts: { tableMethods: boolean }): Record<string, Handler> {
   const add =
     (reportDataset: boolean): Handler =>
     (ctx: CallContext) => {
       const app = requireApp(ctx);
-      const fields = validateFields(datasetSchema, ctx.params.fields, "add");
+      const fields = validateFields(TABLE_FIELDS, ctx.params.fields, "add");
       findOwned(ctx.state.sources, Number(fields.sourceId), app, sourceNotFound());
       const name = String(fields.name);
-      if (!namePattern.test(name))
+      if (!TABLE_NAME.pattern.test(name))
         throw new ApiError("VALIDATION_DATASET_NAME_INVALID", "Invalid dataset name.");
-      if (name.length > nameMax)
+      if (name.length > TABLE_NAME.max)
         throw new ApiError("VALIDATION_DATASET_NAME_TOO_LONG", "Dataset name is too long.");
       if ([...ctx.state.datasets.values()].some((d) => d.fields.name === name))
         throw new ApiError("NAME_EXISTS", `A table named "${name}" already exists.`);
-      if (!Array.isArray(fields.fields) || fields.fields.length === 0)
-        throw new ApiError("FIELDS_EMPTY", "$fields is empty");
+      const columnsIn = isPhpArray(fields.fields) ? phpArrayValues(fields.fields) : [];
+      if (columnsIn.length === 0) throw new ApiError("FIELDS_EMPTY", "$fields is empty");
       const id = ctx.state.newId();
-      const columns = newColumns(ctx.state, id, fields.fields, [], false);
+      const columns = newColumns(ctx.state, id, columnsIn, [], false);
+      checkStorageLimits(TABLE_FIELDS, fields);
       ctx.state.datasets.set(id, {
         id,
         owner: app,
@@ -145,7 +139,7 @@ export function datasetMethods(opts: { tableMethods: boolean }): Record<string, 
       const raw = ctx.params.fields;
       if (isJsonObject(raw) && raw.fields !== undefined)
         throw new ApiError("INVALID_METHOD", "Use fields.update to change fields.");
-      const fields = validateFields(datasetSchema, raw, "update");
+      const fields = validateFields(TABLE_FIELDS, raw, "update");
       const d = find(ctx);
       d.fields = {
         ...d.fields,
@@ -163,9 +157,7 @@ export function datasetMethods(opts: { tableMethods: boolean }): Record<string, 
       const rows = [...ctx.state.datasets.values()]
         .filter((d) => ctx.state.sources.get(Number(d.fields.sourceId))?.owner === app)
         .map((d) => ({ ...item(d), sourceId: d.fields.sourceId }));
-      const allowed = apiFields(datasetSchema)
-        .map((f) => f.name)
-        .filter((n) => n !== "fields");
+      const allowed = TABLE_FIELDS.map((f) => f.name).filter((n) => n !== "fields");
       return runList(rows, ctx.params, allowed);
     },
     [`${prefix}.delete`]: (ctx) => {
@@ -179,12 +171,12 @@ export function datasetMethods(opts: { tableMethods: boolean }): Record<string, 
       ctx.state.datasets.delete(d.id);
       return true;
     },
-    [`${prefix}.fields`]: () => describeFields(datasetSchema),
-    // Applied in this order: update, add, delete (§3.3).
+    [`${prefix}.fields`]: () => describeFields(TABLE_FIELDS),
+    // Applied in this order: update, add, delete.
     [`${prefix}.fields.update`]: (ctx) => {
       const d = find(ctx);
       const columns = (d.fields.columns as JsonObject[]).map((c) => ({ ...c }));
-      for (const u of Array.isArray(ctx.params.update) ? ctx.params.update : []) {
+      for (const u of listParam(ctx.params.update)) {
         if (!isJsonObject(u) || u.id === undefined || u.visible === undefined)
           throw new ApiError(
             "VALIDATION_FIELD_UPDATE_MISSING_REQUIRED_FIELDS",
@@ -194,7 +186,7 @@ export function datasetMethods(opts: { tableMethods: boolean }): Record<string, 
         if (c) c.visible = u.visible === true || u.visible === "true" || u.visible === "Y";
       }
       const added = newColumns(ctx.state, d.id, ctx.params.add, columns, true);
-      const del = (Array.isArray(ctx.params.delete) ? ctx.params.delete : []).map((x) => {
+      const del = listParam(ctx.params.delete).map((x) => {
         if (!/^\d+$/.test(String(x)))
           throw new ApiError("VALIDATION_FIELD_DELETE_INVALID_ID", `Invalid field id "${x}".`);
         return Number(x);

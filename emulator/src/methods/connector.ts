@@ -1,40 +1,36 @@
-import { connectorSchema } from "../../schema/connector";
-import { FieldSpec, JsonObject, apiFields, fieldByName, isJsonObject } from "../../schema/spec";
+import { JsonObject, isJsonObject, isPhpArray, phpArrayValues } from "../json";
+import { CONNECTOR_FIELDS, SETTING_LIMITS } from "../objects/connectorFields";
+import { describeFields } from "../objects/fieldTable";
 import { ApiError } from "../apiError";
 import { runList } from "../listQuery";
 import { PortalState } from "../state";
 import { checkStorageLimits, requireId, validateFields } from "../validation";
-import { CallContext, Handler, describeFields, findOwned, requireApp } from "./context";
+import { CallContext, Handler, findOwned, requireApp } from "./context";
 
 export const connectorNotFound = () =>
   new ApiError("CONNECTOR_NOT_FOUND", "Connector was not found.");
-const settingItems: readonly FieldSpec[] =
-  fieldByName(connectorSchema.fields, "settings")?.items ?? [];
-const nameLimit = fieldByName(settingItems, "name")?.maxLength ?? 512;
-const codeLimit = fieldByName(settingItems, "code")?.maxLength ?? 512;
-const settingTypes = fieldByName(settingItems, "type")?.enum ?? [];
 
-/** The connector-specific settings checks, with the portal's codes and texts (§3.1). */
+/** The connector-specific settings checks, with the portal's codes and texts. */
 function validateSettings(settings: unknown): JsonObject[] | undefined {
-  if (settings === undefined) return undefined;
+  if (!isPhpArray(settings)) return undefined;
   const out: JsonObject[] = [];
-  for (const s of settings as unknown[]) {
+  for (const s of phpArrayValues(settings)) {
     if (!isJsonObject(s) || s.type === undefined || s.name === undefined || s.code === undefined)
       throw new ApiError(
         "VALIDATION_SETTINGS_MISSING_REQUIRED_FIELDS",
         'Settings must include "type", "name" and "code" fields.',
       );
-    if (String(s.name).length > nameLimit)
+    if (String(s.name).length > SETTING_LIMITS.nameMax)
       throw new ApiError(
         "VALIDATION_SETTINGS_NAME_TOO_LONG",
         'Parameter "name" must be less than 512 characters.',
       );
-    if (String(s.code).length > codeLimit)
+    if (String(s.code).length > SETTING_LIMITS.codeMax)
       throw new ApiError(
         "VALIDATION_SETTINGS_CODE_TOO_LONG",
         'Parameter "code" must be less than 512 characters.',
       );
-    if (!settingTypes.includes(String(s.type)))
+    if (!(SETTING_LIMITS.types as readonly string[]).includes(String(s.type)))
       throw new ApiError("VALIDATION_SETTINGS_INVALID_TYPE", 'Parameter "type" is not correct.');
     out.push({ name: String(s.name), code: String(s.code), type: String(s.type) });
   }
@@ -63,7 +59,7 @@ function item(id: number, fields: JsonObject): JsonObject {
 /** Validated, typed values as the portal stores them. */
 function storable(fields: JsonObject): JsonObject {
   const settings = validateSettings(fields.settings);
-  checkStorageLimits(connectorSchema, fields);
+  checkStorageLimits(CONNECTOR_FIELDS, fields);
   const out: JsonObject = { ...fields };
   if (out.sort !== undefined) out.sort = Number(out.sort);
   if (settings) out.settings = settings;
@@ -73,11 +69,10 @@ function storable(fields: JsonObject): JsonObject {
 export const connectorMethods: Record<string, Handler> = {
   "biconnector.connector.add": (ctx: CallContext) => {
     const app = requireApp(ctx);
-    const fields = storable(validateFields(connectorSchema, ctx.params.fields, "add"));
+    const fields = storable(validateFields(CONNECTOR_FIELDS, ctx.params.fields, "add"));
     const id = ctx.state.newId();
     const defaults: JsonObject = {};
-    for (const f of apiFields(connectorSchema))
-      if (f.default !== undefined) defaults[f.name] = f.default;
+    for (const f of CONNECTOR_FIELDS) if (f.default !== undefined) defaults[f.name] = f.default;
     ctx.state.connectors.set(id, {
       id,
       owner: app,
@@ -88,7 +83,7 @@ export const connectorMethods: Record<string, Handler> = {
   "biconnector.connector.update": (ctx) => {
     const app = requireApp(ctx);
     const id = requireId(ctx.params);
-    const fields = validateFields(connectorSchema, ctx.params.fields, "update");
+    const fields = validateFields(CONNECTOR_FIELDS, ctx.params.fields, "update");
     const c = findOwned(ctx.state.connectors, id, app, connectorNotFound());
     c.fields = { ...c.fields, ...storable(fields) }; // partial; settings replace the whole array
     return true;
@@ -106,7 +101,7 @@ export const connectorMethods: Record<string, Handler> = {
     return runList(
       rows,
       ctx.params,
-      apiFields(connectorSchema).map((f) => f.name),
+      CONNECTOR_FIELDS.map((f) => f.name),
     );
   },
   "biconnector.connector.delete": (ctx) => {
@@ -121,5 +116,5 @@ export const connectorMethods: Record<string, Handler> = {
     ctx.state.connectors.delete(id);
     return true;
   },
-  "biconnector.connector.fields": () => describeFields(connectorSchema),
+  "biconnector.connector.fields": () => describeFields(CONNECTOR_FIELDS),
 };

@@ -1,6 +1,6 @@
-import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
+import { JsonObject, JsonValue, isJsonObject } from "./json";
 import { ApiError, systemError } from "./apiError";
-import { LIST_PAGE_SIZE } from "../client/apiLimits";
+import { PAGE_SIZE } from "./limits";
 
 const OPS = [">=", "<=", "!@", "!=", "=%", "%=", ">", "<", "@", "%", "=", "!"] as const;
 
@@ -90,7 +90,7 @@ function matches(item: JsonObject, filter: JsonObject, allowed: Set<string>): bo
   return logic === "AND" ? results.every(Boolean) : results.length === 0 || results.some(Boolean);
 }
 
-/** select / filter / order / page over stored items, as biconnector lists do (§3.0). */
+/** select / filter / order / page over stored items, as biconnector lists do. */
 export function runList(
   items: JsonObject[],
   params: JsonObject,
@@ -134,7 +134,7 @@ export function runList(
     });
   }
   const page = Math.max(1, Math.floor(Number(params.page)) || 1);
-  return rows.slice((page - 1) * LIST_PAGE_SIZE, page * LIST_PAGE_SIZE).map((row) => {
+  return rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((row) => {
     const out: JsonObject = {};
     for (const f of fields) if (row[f] !== undefined) out[f] = row[f];
     return out;

@@ -18,7 +18,7 @@ const ROWS = [
 ];
 
 /**
- * A connector endpoint that follows the Bitrix24 connector contract (§4): form-encoded POSTs with
+ * A connector endpoint that follows the Bitrix24 connector contract: form-encoded POSTs with
  * `connection[<code>]`; only HTTP 200 counts. Sources on the emulator call its urlCheck, so the
  * whole pipeline (connector → source → dataset) runs locally.
  */

@@ -1,4 +1,4 @@
-import { JsonObject } from "../schema/spec";
+import { JsonObject } from "./json";
 
 /** A stored object and the OAuth application that owns it (objects are visible to their app only). */
 export interface Owned {
