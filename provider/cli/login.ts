@@ -23,7 +23,7 @@ export interface LoginOptions {
   transport?: Transport;
 }
 
-/** Bitrix24 authorization codes live 30 seconds and work once. */
+/** Bitrix24 authorization codes live 30 seconds and work once (docs/bitrix24-api.md, "Getting the first token pair"). */
 const CODE_LIFE_SEC = 30;
 const REQUEST_TIMEOUT_MS = 20_000;
 

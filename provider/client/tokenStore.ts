@@ -4,8 +4,8 @@ import { redact } from "./redact";
 /**
  * Bitrix24 refresh tokens are single use: the answer to a refresh carries the next one and the old
  * one dies. Whoever refreshes must save the new pair where every other process (and the next run,
- * maybe on another machine) finds it: a token store. This file holds what every store shares; the
- * kinds of store live in tokenStores/.
+ * maybe on another machine) finds it: a token store (docs/bitrix24-api.md, "A refresh token works
+ * once"). This file holds what every store shares; the kinds of store live in tokenStores/.
  *
  * The stored text of one entry is this JSON object (the file store keeps an object of them, keyed
  * by `tokenKey`; a command store keeps one per key):
