@@ -7,7 +7,10 @@ export const TOKEN_METHOD = "oauth/token";
 export interface TokenAnswer {
   accessToken: string;
   refreshToken: string;
-  /** Unix seconds: the answer's `expires`, else now + `expires_in` (1 hour when absent). */
+  /**
+   * Unix seconds: the answer's `expires`, else (absent, or already past by our clock) now +
+   * `expires_in` (1 hour when absent too).
+   */
   expires: number;
   scope?: string;
   memberId?: string;
@@ -30,14 +33,13 @@ export function readTokenAnswer(
     registerSecret(data.refresh_token);
     const expiresIn = Number(data.expires_in);
     const expires = Number(data.expires);
+    const nowSec = Math.floor(now() / 1000);
+    const lifeSec = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600;
     return {
       accessToken: data.access_token,
       refreshToken: data.refresh_token,
-      expires:
-        Number.isFinite(expires) && expires > 0
-          ? expires
-          : Math.floor(now() / 1000) +
-            (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600),
+      // A fresh token's `expires` in our past means the clocks disagree: its life in seconds holds.
+      expires: Number.isFinite(expires) && expires > nowSec ? expires : nowSec + lifeSec,
       scope: typeof data.scope === "string" ? data.scope : undefined,
       memberId: typeof data.member_id === "string" ? data.member_id : undefined,
       domain: typeof data.domain === "string" ? data.domain : undefined,

@@ -200,15 +200,21 @@ describe("OAuthSession rotation protocol", () => {
 });
 
 describe("token server answers", () => {
-  test("expires from `expires`, else now + `expires_in`", () => {
+  test("expires from `expires`, else (absent or already past by our clock) now + `expires_in`", () => {
     const now = () => 1_000_000_000_000;
     const base = { access_token: "a".repeat(10), refresh_token: "r".repeat(10) };
     expect(
-      readTokenAnswer({ status: 200, data: { ...base, expires: 123, expires_in: 5 } }, now).expires,
-    ).toBe(123);
+      readTokenAnswer(
+        { status: 200, data: { ...base, expires: 1_000_000_123, expires_in: 5 } },
+        now,
+      ).expires,
+    ).toBe(1_000_000_123);
     expect(readTokenAnswer({ status: 200, data: { ...base, expires_in: 60 } }, now).expires).toBe(
       1_000_000_060,
     );
+    // A server clock behind ours: the token still lives its `expires_in`, not zero seconds.
+    const skewed = { ...base, expires: 999_000_000, expires_in: 60 };
+    expect(readTokenAnswer({ status: 200, data: skewed }, now).expires).toBe(1_000_000_060);
   });
 
   test("an error answer is a Bitrix24Error of oauth/token with the code; a redirect is an error", () => {
