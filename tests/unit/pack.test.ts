@@ -37,12 +37,14 @@ test("the provider's package.json names no emulator export, bin or express depen
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pkg = require(path.join(ROOT, "package.json")) as {
     exports: Record<string, unknown>;
-    bin?: unknown;
+    bin?: Record<string, string>;
     dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
   };
   expect(Object.keys(pkg.exports)).not.toContain("./emulator");
-  expect(pkg.bin).toBeUndefined();
+  // The package's own commands (the native plugin, the CLI) only: no emulator.
+  expect(Object.keys(pkg.bin ?? {}).filter((b) => /emulator/.test(b))).toEqual([]);
+  expect(Object.values(pkg.bin ?? {}).filter((p) => !p.startsWith("dist/provider/"))).toEqual([]);
   expect(pkg.dependencies).not.toHaveProperty("express");
   expect(pkg.devDependencies).not.toHaveProperty("express");
 });
