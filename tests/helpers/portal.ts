@@ -5,7 +5,12 @@ import { Bitrix24Client } from "../../provider/client/client";
 import { SettingKey, layeredSource, resolveSettings } from "../../provider/client/settings";
 import { createClient } from "../../provider/client/shared";
 import { ClientSource } from "../../provider/resources/clientSource";
-import { Emulator, EmulatorOptions, startEmulator } from "bitrix24-biconnector-emulator";
+import {
+  CallRecord,
+  Emulator,
+  EmulatorOptions,
+  startEmulator,
+} from "bitrix24-biconnector-emulator";
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -83,4 +88,12 @@ export function sampleConnector(emu: Emulator, title = "Sample DB") {
  */
 export function clientWith(values: Partial<Record<SettingKey, string>>): Bitrix24Client {
   return createClient(resolveSettings(layeredSource((k) => values[k], {})), { isolated: true });
+}
+
+/**
+ * The methods the portal ran, a `batch` opened into its commands (writes travel in batches, with
+ * the list pages that read them back).
+ */
+export function methodsRun(calls: readonly CallRecord[]): string[] {
+  return calls.flatMap((c) => (c.method === "batch" ? (c.commands ?? []) : [c.method]));
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator } from "bitrix24-biconnector-emulator";
-import { tempDir } from "../helpers/portal";
+import { methodsRun, tempDir } from "../helpers/portal";
 import { StackConfig } from "./engine/standIn";
 import { SECRET_SIG, SIG_KEY } from "./engine/secrets";
 import {
@@ -44,7 +44,7 @@ describe("lifecycle through the real Pulumi runtime: examples/full-pipeline", ()
     expect(emu.state.connectors.size).toBe(1);
     expect(emu.state.sources.size).toBe(1);
     expect(emu.state.datasets.size).toBe(1);
-    const order = emu.writeCalls().map((c) => c.method);
+    const order = methodsRun(emu.writeCalls());
     expect(order.indexOf("biconnector.connector.add")).toBeLessThan(
       order.indexOf("biconnector.source.add"),
     );

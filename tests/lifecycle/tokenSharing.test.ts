@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Emulator } from "bitrix24-biconnector-emulator";
 import { tokenKey } from "../../provider/client/tokenStore";
-import { tempDir } from "../helpers/portal";
+import { methodsRun, tempDir } from "../helpers/portal";
 import { credentialValues, credentialsConfig, lifecycleEmulator, standIn } from "./helpers";
 import { programFrom } from "./program";
 
@@ -27,7 +27,7 @@ describe("lifecycle: the program and the provider process of one deployment shar
     expect(first.errors).toEqual([]);
     expect(first.outputs.connectorsBefore).toBe(0);
     // Both processes called the portal: the program's lookup and the provider's create.
-    const methods = emu.calls.map((c) => c.method);
+    const methods = methodsRun(emu.calls);
     expect(methods).toContain("biconnector.connector.list");
     expect(methods).toContain("biconnector.connector.add");
     // Requests that reached the token server (refused ones included), and successful ones.

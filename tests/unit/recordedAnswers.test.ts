@@ -307,7 +307,8 @@ describe("recorded answers through a whole client (scripted transport, no socket
 
   test("ConnectorProvider.read: connector.get becomes the connector's state", async () => {
     const t = fakeTransport(portalScript({ [GET]: answer("biconnector.connector.get") }));
-    const client = createClient(testSettings(), { transport: t });
+    // Reads through `get` (reads from list pages are off): the path a read takes when pages cannot tell.
+    const client = createClient(testSettings(), { transport: t, tuning: { pageReads: false } });
     const read = await new ConnectorProvider(() => client).read("5");
     expect(read.id).toBe("5");
     expect(read.props).toMatchObject({
@@ -324,7 +325,7 @@ describe("recorded answers through a whole client (scripted transport, no socket
     const t = fakeTransport(
       portalScript({ "biconnector.source.get": answer("biconnector.source.get") }),
     );
-    const client = createClient(testSettings(), { transport: t });
+    const client = createClient(testSettings(), { transport: t, tuning: { pageReads: false } });
     const read = await new SourceProvider(() => client).read("6");
     expect(read.props).toMatchObject({
       title: "Rest source SQL",
