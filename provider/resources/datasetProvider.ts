@@ -2,6 +2,7 @@ import { Bitrix24Client } from "../client/client";
 import { Bitrix24Error } from "../client/errors";
 import { datasetSchema } from "../schema/dataset";
 import { JsonObject, isJsonObject } from "../schema/spec";
+import type { StoredDatasetColumn } from "./dataset";
 import { ObjectAdapter, ObjectMethods, ObjectProvider } from "./objectProvider";
 
 const IMMUTABLE = ["sourceId", "name", "externalCode", "externalName"] as const;
@@ -41,7 +42,8 @@ function datasetMethods(client: Bitrix24Client): Promise<ObjectMethods> {
 
 const fieldsUpdate = (m: ObjectMethods) => m.update.replace(/\.update$/, ".fields.update");
 
-type Column = { id?: number; type: string; name: string; externalCode: string; visible: boolean };
+/** A column of inputs (no id yet) or outputs (with its id); check has filled `visible` in. */
+type Column = Omit<StoredDatasetColumn, "id"> & { id?: number };
 const columns = (v: unknown): Column[] =>
   Array.isArray(v) ? v.filter(isJsonObject).map((c) => c as unknown as Column) : [];
 
@@ -82,7 +84,7 @@ async function updateColumns(
   }
 }
 
-export const datasetAdapter: ObjectAdapter = {
+export const datasetAdapter: ObjectAdapter<typeof datasetSchema> = {
   schema: datasetSchema,
   label: "Dataset",
   notFound: "DATASET_NOT_FOUND",
@@ -148,7 +150,7 @@ export const datasetAdapter: ObjectAdapter = {
 };
 
 /** The Dataset's lifecycle against biconnector.table.* (or dataset.* on older portals). */
-export class DatasetProvider extends ObjectProvider {
+export class DatasetProvider extends ObjectProvider<typeof datasetSchema> {
   constructor() {
     super(datasetAdapter);
   }

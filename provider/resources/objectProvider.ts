@@ -5,6 +5,7 @@ import { currentClient } from "../client/registry";
 import { diffFields } from "../schema/diff";
 import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
 import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
+import { ItemValues } from "../schema/types";
 import { isUnknown } from "../schema/unknown";
 import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validate";
 import { parseId, withoutProviderKey } from "./common";
@@ -32,8 +33,8 @@ export interface ObjectMethods {
 }
 
 /** What differs between biconnector objects; everything else is the same lifecycle. */
-export interface ObjectAdapter {
-  readonly schema: ResourceSchema;
+export interface ObjectAdapter<S extends ResourceSchema = ResourceSchema> {
+  readonly schema: S;
   /** "Connector", "Source", "Dataset": used in messages. */
   readonly label: string;
   methods(client: Bitrix24Client): Promise<ObjectMethods> | ObjectMethods;
@@ -84,10 +85,12 @@ export interface ObjectAdapter {
  * the client is looked up from the settings in force (stack config given to configure(), then env)
  * at call time.
  */
-export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
-  constructor(protected readonly adapter: ObjectAdapter) {}
+export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
+  implements pulumi.dynamic.ResourceProvider
+{
+  constructor(protected readonly adapter: ObjectAdapter<S>) {}
 
-  private get schema(): ResourceSchema {
+  private get schema(): S {
     return this.adapter.schema;
   }
 
@@ -242,7 +245,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     m: ObjectMethods,
     id: string,
     old?: JsonObject,
-  ): Promise<JsonObject | undefined> {
+  ): Promise<(ItemValues<S["fields"]> & JsonObject) | undefined> {
     try {
       const r = await client.callCoalesced(m.get, { id: parseId(id, m.get) });
       const item = this.adapter.itemFromGet
@@ -282,13 +285,19 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   /** One object as plain data (with its id), or undefined when it does not exist. */
-  async lookup(client: Bitrix24Client, id: number | string): Promise<JsonObject | undefined> {
+  async lookup(
+    client: Bitrix24Client,
+    id: number | string,
+  ): Promise<({ id: number } & ItemValues<S["fields"]>) | undefined> {
     const outs = await this.fetch(client, await this.adapter.methods(client), String(id));
     return outs ? { id: Number(id), ...outs } : undefined;
   }
 
   /** Every object of this application matching a biconnector list filter, as plain data. */
-  async lookupAll(client: Bitrix24Client, filter: JsonObject = {}): Promise<JsonObject[]> {
+  async lookupAll(
+    client: Bitrix24Client,
+    filter: JsonObject = {},
+  ): Promise<({ id: number } & ItemValues<S["fields"]>)[]> {
     const m = await this.adapter.methods(client);
     const items = await client.listAll(m.list, { filter, order: { id: "ASC" } });
     return items.map((raw) => {

@@ -30,7 +30,7 @@ async function connectorCodes(connectorId: number): Promise<string[] | undefined
   }
 }
 
-export const sourceAdapter: ObjectAdapter = {
+export const sourceAdapter: ObjectAdapter<typeof sourceSchema> = {
   schema: sourceSchema,
   label: "Source",
   notFound: "SOURCE_NOT_FOUND",
@@ -88,7 +88,7 @@ export const sourceAdapter: ObjectAdapter = {
 };
 
 /** The Source's lifecycle against biconnector.source.* (`new SourceProvider()` needs no arguments). */
-export class SourceProvider extends ObjectProvider {
+export class SourceProvider extends ObjectProvider<typeof sourceSchema> {
   constructor() {
     super(sourceAdapter);
   }
