@@ -1,4 +1,8 @@
-/** Tests by layer: tests/unit, tests/emulator (provider <-> emulator over loopback), tests/lifecycle (real Pulumi runtime). */
+/**
+ * Tests by layer: tests/unit (in-process, no sockets, no child processes), tests/emulator (provider
+ * <-> emulator over loopback), tests/integration (the repo's scripts and examples run as processes
+ * against loopback endpoints), tests/lifecycle (the real Pulumi runtime).
+ */
 module.exports = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
