@@ -1,4 +1,5 @@
 import { connectorSchema } from "../schema/connector";
+import { ClientSource } from "./clientSource";
 import { ObjectAdapter, ObjectProvider } from "./objectProvider";
 
 export const connectorAdapter: ObjectAdapter<typeof connectorSchema> = {
@@ -23,7 +24,7 @@ export const connectorAdapter: ObjectAdapter<typeof connectorSchema> = {
 
 /** The Connector's lifecycle against biconnector.connector.* (`new ConnectorProvider()` needs no arguments). */
 export class ConnectorProvider extends ObjectProvider<typeof connectorSchema> {
-  constructor() {
-    super(connectorAdapter);
+  constructor(client?: ClientSource) {
+    super(connectorAdapter, client);
   }
 }

@@ -1,5 +1,5 @@
 import { Bitrix24Error } from "../client/errors";
-import { currentClient } from "../client/registry";
+import { ClientSource } from "./clientSource";
 import { sourceSchema } from "../schema/source";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 import { isUnknown } from "../schema/unknown";
@@ -18,9 +18,12 @@ function settingsMap(v: JsonValue | undefined): JsonObject {
 }
 
 /** The setting codes a connector declares, or undefined when they cannot be read now. */
-async function connectorCodes(connectorId: number): Promise<string[] | undefined> {
+async function connectorCodes(
+  connectorId: number,
+  client: ClientSource,
+): Promise<string[] | undefined> {
   try {
-    const connector = await new ConnectorProvider().lookup(currentClient(), connectorId);
+    const connector = await new ConnectorProvider(client).lookup(client(), connectorId);
     const settings = connector?.settings;
     return Array.isArray(settings)
       ? settings.filter(isJsonObject).map((s) => String(s.code))
@@ -50,10 +53,10 @@ export const sourceAdapter: ObjectAdapter<typeof sourceSchema> = {
     return { ...conn, connectorId: item.connectorId ?? null, settings: settingsMap(item.settings) };
   },
   itemFromList: (item) => ({ ...item, settings: settingsMap(item.settings) }),
-  async checkAgainstPortal(inputs): Promise<CheckFailure[]> {
+  async checkAgainstPortal(inputs, client): Promise<CheckFailure[]> {
     const connectorId = inputs.connectorId;
     if (typeof connectorId !== "number" || !isJsonObject(inputs.settings)) return [];
-    const codes = await connectorCodes(connectorId);
+    const codes = await connectorCodes(connectorId, client);
     if (!codes) return [];
     // The portal drops unknown keys silently: a typo would lose a credential without a word.
     return Object.keys(inputs.settings)
@@ -64,8 +67,8 @@ export const sourceAdapter: ObjectAdapter<typeof sourceSchema> = {
       }));
   },
   // update requires title every time; settings merge by key.
-  update: async (client, m, id, inputs, _olds, changed) => {
-    await client.call(m.update, {
+  update: async (op, m, id, inputs, _olds, changed) => {
+    await op.call(m.update, {
       id,
       fields: { ...toUpdateFields(sourceSchema, inputs, changed), title: inputs.title ?? "" },
     });
@@ -89,7 +92,7 @@ export const sourceAdapter: ObjectAdapter<typeof sourceSchema> = {
 
 /** The Source's lifecycle against biconnector.source.* (`new SourceProvider()` needs no arguments). */
 export class SourceProvider extends ObjectProvider<typeof sourceSchema> {
-  constructor() {
-    super(sourceAdapter);
+  constructor(client?: ClientSource) {
+    super(sourceAdapter, client);
   }
 }
