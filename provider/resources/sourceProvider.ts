@@ -24,10 +24,7 @@ async function connectorCodes(
 ): Promise<string[] | undefined> {
   try {
     const connector = await new ConnectorProvider(client).lookup(client(), connectorId);
-    const settings = connector?.settings;
-    return Array.isArray(settings)
-      ? settings.filter(isJsonObject).map((s) => String(s.code))
-      : undefined;
+    return connector?.settings.map((s) => s.code);
   } catch {
     return undefined; // no credentials yet, or the connector is not created yet: create will tell
   }
