@@ -1,14 +1,32 @@
 /**
- * Tests by layer: tests/unit (in-process, no sockets, no child processes), tests/emulator (provider
- * <-> emulator over loopback), tests/integration (the repo's scripts and examples run as processes
- * against loopback endpoints), tests/lifecycle (the real Pulumi runtime).
+ * Tests by layer: tests/unit (in-process, no sockets, no child processes — enforced by
+ * tests/helpers/inProcessOnly.ts), tests/emulator (provider <-> emulator over loopback),
+ * tests/integration (the repo's scripts and examples run as processes against loopback endpoints),
+ * tests/lifecycle (the real Pulumi runtime).
  */
-module.exports = {
+const common = {
+  rootDir: __dirname,
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
-  testMatch: ["<rootDir>/tests/**/*.test.ts"],
-  // Lifecycle tests drive several Node processes; a loaded 2-core machine needs the margin.
-  testTimeout: 180000,
   // Example programs import the package by name; under jest they get this repo's source.
   moduleNameMapper: { "^pulumi-bitrix24-biconnector$": "<rootDir>/provider/index.ts" },
+};
+
+module.exports = {
+  // Lifecycle tests drive several Node processes; a loaded 2-core machine needs the margin.
+  testTimeout: 180000,
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/tests/unit/**/*.test.ts"],
+      setupFilesAfterEnv: ["<rootDir>/tests/helpers/inProcessOnly.ts"],
+    },
+    {
+      ...common,
+      displayName: "loopback",
+      testMatch: ["<rootDir>/tests/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/unit/"],
+    },
+  ],
 };
