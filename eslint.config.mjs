@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       "dist/**",
       "build/**",
+      "emulator/dist/**",
       "node_modules/**",
       "examples/**/node_modules/**",
       "coverage/**",

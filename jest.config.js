@@ -9,7 +9,11 @@ const common = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   // Example programs import the package by name; under jest they get this repo's source.
-  moduleNameMapper: { "^pulumi-bitrix24-biconnector$": "<rootDir>/provider/index.ts" },
+  // Tests import the emulator package by name; they get its source too.
+  moduleNameMapper: {
+    "^pulumi-bitrix24-biconnector$": "<rootDir>/provider/index.ts",
+    "^bitrix24-biconnector-emulator$": "<rootDir>/emulator/src/index.ts",
+  },
 };
 
 module.exports = {

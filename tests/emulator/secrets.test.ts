@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as util from "util";
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import {
   oauthSettings,
   portal,
