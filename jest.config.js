@@ -28,7 +28,7 @@ module.exports = {
     },
     {
       ...common,
-      displayName: "loopback",
+      displayName: "out-of-process",
       testMatch: ["<rootDir>/tests/**/*.test.ts"],
       testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/unit/"],
     },
