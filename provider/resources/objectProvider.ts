@@ -6,6 +6,7 @@ import { Operation } from "../client/operation";
 import { diffFields } from "../schema/diff";
 import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
 import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
+import { ItemValues } from "../schema/types";
 import { isUnknown } from "../schema/unknown";
 import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validate";
 import { parseId, withoutProviderKey } from "./common";
@@ -33,8 +34,8 @@ export interface ObjectMethods {
 }
 
 /** What differs between biconnector objects; everything else is the same lifecycle. */
-export interface ObjectAdapter {
-  readonly schema: ResourceSchema;
+export interface ObjectAdapter<S extends ResourceSchema = ResourceSchema> {
+  readonly schema: S;
   /** "Connector", "Source", "Dataset": used in messages. */
   readonly label: string;
   methods(op: Operation, client: Bitrix24Client): Promise<ObjectMethods> | ObjectMethods;
@@ -92,13 +93,15 @@ export interface ObjectAdapter {
  * without one, the environment's settings), asked at call time. Each Pulumi call is one client
  * operation: all its requests and retries share one deadline.
  */
-export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
+export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
+  implements pulumi.dynamic.ResourceProvider
+{
   constructor(
-    protected readonly adapter: ObjectAdapter,
+    protected readonly adapter: ObjectAdapter<S>,
     protected readonly client: ClientSource = envClient,
   ) {}
 
-  private get schema(): ResourceSchema {
+  private get schema(): S {
     return this.adapter.schema;
   }
 
@@ -271,7 +274,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     id: string,
     old?: JsonObject,
     readAhead = false,
-  ): Promise<JsonObject | undefined> {
+  ): Promise<(ItemValues<S["fields"]> & JsonObject) | undefined> {
     const numericId = parseId(id, m.get);
     if (this.adapter.listHasAll) {
       const listed = await op.readThroughPages(m.list, numericId);
@@ -325,14 +328,20 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   /** One object as plain data (with its id), or undefined when it does not exist. */
-  async lookup(client: Bitrix24Client, id: number | string): Promise<JsonObject | undefined> {
+  async lookup(
+    client: Bitrix24Client,
+    id: number | string,
+  ): Promise<({ id: number } & ItemValues<S["fields"]>) | undefined> {
     const op = client.operation();
     const outs = await this.fetch(op, await this.adapter.methods(op, client), String(id));
     return outs ? { id: Number(id), ...outs } : undefined;
   }
 
   /** Every object of this application matching a biconnector list filter, as plain data. */
-  async lookupAll(client: Bitrix24Client, filter: JsonObject = {}): Promise<JsonObject[]> {
+  async lookupAll(
+    client: Bitrix24Client,
+    filter: JsonObject = {},
+  ): Promise<({ id: number } & ItemValues<S["fields"]>)[]> {
     const op = client.operation();
     const m = await this.adapter.methods(op, client);
     const items = await op.listAll(m.list, { filter, order: { id: "ASC" } });

@@ -24,16 +24,13 @@ async function connectorCodes(
 ): Promise<string[] | undefined> {
   try {
     const connector = await new ConnectorProvider(client).lookup(client(), connectorId);
-    const settings = connector?.settings;
-    return Array.isArray(settings)
-      ? settings.filter(isJsonObject).map((s) => String(s.code))
-      : undefined;
+    return connector?.settings.map((s) => s.code);
   } catch {
     return undefined; // no credentials yet, or the connector is not created yet: create will tell
   }
 }
 
-export const sourceAdapter: ObjectAdapter = {
+export const sourceAdapter: ObjectAdapter<typeof sourceSchema> = {
   schema: sourceSchema,
   label: "Source",
   notFound: "SOURCE_NOT_FOUND",
@@ -97,7 +94,7 @@ export const sourceAdapter: ObjectAdapter = {
 };
 
 /** The Source's lifecycle against biconnector.source.* (`new SourceProvider()` needs no arguments). */
-export class SourceProvider extends ObjectProvider {
+export class SourceProvider extends ObjectProvider<typeof sourceSchema> {
   constructor(client?: ClientSource) {
     super(sourceAdapter, client);
   }

@@ -7,6 +7,7 @@ import {
   isJsonObject,
   writableApiFields,
 } from "./spec";
+import { ItemValues } from "./types";
 import { normalizeValue } from "./validate";
 
 function wanted(schema: ResourceSchema, inputs: JsonObject, names: readonly string[]): JsonObject {
@@ -41,10 +42,17 @@ export function toUpdateFields(
   return wanted(schema, inputs, changed);
 }
 
-/** Outputs from an API item: every schema field but `id`, normalized; unknown keys ignored. */
-export function fromApiItem(schema: ResourceSchema, item: unknown): JsonObject {
+/**
+ * Outputs from an API item: every schema field but `id`, normalized; unknown keys ignored. Typed
+ * from the schema: normalizeValue gives each field its schema type (ids as numbers, map values as
+ * strings, defaults filled), which is what the one cast at the end states.
+ */
+export function fromApiItem<S extends ResourceSchema>(
+  schema: S,
+  item: unknown,
+): ItemValues<S["fields"]> & JsonObject {
   const out: JsonObject = {};
-  if (!isJsonObject(item)) return out;
+  if (!isJsonObject(item)) return out as ItemValues<S["fields"]> & JsonObject;
   for (const f of schema.fields) {
     if (f.name === "id" || f.providerOnly) continue;
     const v = item[f.name];
@@ -55,7 +63,7 @@ export function fromApiItem(schema: ResourceSchema, item: unknown): JsonObject {
     }
     out[f.name] = normalizeValue(f, v);
   }
-  return out;
+  return out as ItemValues<S["fields"]> & JsonObject;
 }
 
 /** An item of a list of objects without its server-set fields (a column's `id`). */

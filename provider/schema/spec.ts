@@ -46,6 +46,15 @@ export interface FieldSpec {
   readonly ignoredOnWrite?: boolean;
   /** Read by the provider only (e.g. adoptId): never sent to the API, never a change. */
   readonly providerOnly?: boolean;
+  /** The API answers null until the server first sets it (`dateUpdate` of a never-updated object). */
+  readonly nullable?: boolean;
+  /**
+   * The id of another object (e.g. `"connector"`): programs pass that resource's `id`, a string
+   * output, so the typed args take a number or a string (check turns it into a number).
+   */
+  readonly idOf?: string;
+  /** `list` answers do not carry it (dataset columns): only `get` does, so lookups may lack it. */
+  readonly absentFromList?: boolean;
   /** Documentation shown in error messages and the README. */
   readonly doc?: string;
 }
