@@ -132,11 +132,6 @@ export class PageCache {
     return page;
   }
 
-  /** The current write generation (for a page request about to be sent). */
-  get writes(): number {
-    return this.generation;
-  }
-
   /**
    * Reads one object through list pages: from a kept page, from a page already on its way that
    * surely covers it, or from a new page starting at its id (the engine's next reads are usually

@@ -144,9 +144,7 @@ describe("Connector provider against the emulator", () => {
       "batch:503",
       "batch:200",
     ]);
-    expect(emu.calls.filter((c) => c.method.endsWith(".get")).map((c) => c.status)).toEqual([
-      500, 500, 200,
-    ]);
+    // the create read its connector back in its batch: the read that follows goes to a list page
     expect(await p.read(id)).toMatchObject({ id });
     expect(emu.calls.slice(3).map((c) => `${c.method}:${c.status}`)).toEqual([
       "biconnector.connector.list:500",
