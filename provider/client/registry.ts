@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { Bitrix24Client } from "./client";
-import { SettingSource, Settings, layeredSource, resolveSettings } from "./settings";
+import { SettingSource, Settings, checkSettings, layeredSource, resolveSettings } from "./settings";
 
 /**
  * Process-wide state of the installed package (never serialized into state): the stack config
@@ -28,4 +28,9 @@ export function clientFor(settings: Settings): Bitrix24Client {
 /** The client for the settings in force now (stack config, then env). */
 export function currentClient(): Bitrix24Client {
   return clientFor(currentSettings());
+}
+
+/** The settings check() reads (stack config, then env), without requiring credentials. */
+export function currentCheckSettings(): { allowPrivateEndpoints: boolean } {
+  return checkSettings(layeredSource(stackConfig));
 }

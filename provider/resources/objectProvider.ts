@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Bitrix24Client } from "../client/client";
 import { Bitrix24Error } from "../client/errors";
-import { currentClient } from "../client/registry";
+import { currentCheckSettings, currentClient } from "../client/registry";
 import { diffFields } from "../schema/diff";
 import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
 import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
@@ -94,7 +94,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
     const inputs = withoutProviderKey(news);
     registerSecretValues(this.schema, inputs);
-    const failures = validateInputs(this.schema, inputs);
+    const failures = validateInputs(this.schema, inputs, currentCheckSettings());
     if (failures.length || !isJsonObject(inputs)) return { inputs: news, failures };
     const normalized = normalizeInputs(this.schema, inputs);
     const remote = (await this.adapter.checkAgainstPortal?.(normalized)) ?? [];

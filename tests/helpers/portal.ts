@@ -18,6 +18,8 @@ export function oauthSettings(
   return {
     ...emu.providerSettings(tokenStore),
     retryBaseDelayMs: "10",
+    // The emulator's sample connector listens on loopback: a private endpoint, refused otherwise.
+    allowPrivateEndpoints: "true",
     // The emulator in these tests has no rate limit; tests of the limiter set their own.
     rateLimitRps: "1000",
     rateLimitBurst: "1000",
