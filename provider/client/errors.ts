@@ -1,20 +1,23 @@
-import { redact } from "./redact";
+import { RedactedError, redactField } from "./redact";
 
 /** An error answer from Bitrix24 (root-level or inside `result`, at any HTTP status). */
-export class Bitrix24Error extends Error {
+export class Bitrix24Error extends RedactedError {
+  readonly code: string;
+  readonly description: string;
   constructor(
     readonly method: string,
-    readonly code: string,
-    readonly description: string,
+    code: string,
+    description: string,
     readonly httpStatus: number,
   ) {
+    const safeCode = redactField(code, 100);
+    const safeDescription = redactField(description);
     super(
-      redact(
-        `Bitrix24 ${method} failed with ${code || "(empty code)"}: ${description || "no description"} (HTTP ${httpStatus})`,
-      ),
+      `Bitrix24 ${method} failed with ${safeCode || "(empty code)"}: ${safeDescription || "no description"} (HTTP ${httpStatus})`,
     );
-    this.name = "Bitrix24Error";
-    this.description = redact(description);
+    this.code = safeCode;
+    this.description = safeDescription;
+    this.scrub();
   }
 }
 
@@ -22,40 +25,59 @@ export class Bitrix24Error extends Error {
  * The request may or may not have reached the portal (connection reset, timeout, 5xx): for a
  * non-idempotent call the caller must find out before trying again.
  */
-export class Bitrix24TransportError extends Error {
+export class Bitrix24TransportError extends RedactedError {
+  readonly reason: string;
   constructor(
     readonly method: string,
-    readonly reason: string,
+    reason: string,
     readonly httpStatus?: number,
   ) {
-    super(redact(`Bitrix24 ${method}: ${reason}; the request may or may not have been applied`));
-    this.name = "Bitrix24TransportError";
+    const safeReason = redactField(reason);
+    super(`Bitrix24 ${method}: ${safeReason}; the request may or may not have been applied`);
+    this.reason = safeReason;
+    this.scrub();
   }
 }
 
 /** The operation's total time ran out while retrying. */
-export class Bitrix24DeadlineError extends Error {
+export class Bitrix24DeadlineError extends RedactedError {
+  readonly lastCode: string;
   constructor(
     readonly method: string,
     readonly attempts: number,
-    readonly lastCode: string,
+    lastCode: string,
     deadlineMs: number,
   ) {
+    const safeCode = redactField(lastCode, 200);
     super(
-      redact(
-        `Bitrix24 ${method} did not succeed within ${(deadlineMs / 1000).toFixed(1)} s ` +
-          `(bitrix24:operationTimeoutMs) after ${attempts} attempt(s); last error: ${lastCode}`,
-      ),
+      `Bitrix24 ${method} did not succeed within ${(deadlineMs / 1000).toFixed(1)} s ` +
+        `(bitrix24:operationTimeoutMs) after ${attempts} attempt(s); last error: ${safeCode}`,
     );
-    this.name = "Bitrix24DeadlineError";
+    this.lastCode = safeCode;
+    this.scrub();
+  }
+}
+
+/**
+ * A 2xx answer that does not hold what the method promises (no object in a `get`, a wrong type,
+ * an id beyond 2^53): the portal or a proxy in front of it misbehaves. Names the method.
+ */
+export class Bitrix24AnswerError extends RedactedError {
+  constructor(
+    readonly method: string,
+    readonly problem: string,
+  ) {
+    super(`Bitrix24 ${method} gave an unusable answer: ${redactField(problem)}`);
+    this.problem = redactField(problem);
+    this.scrub();
   }
 }
 
 /** Missing or contradictory provider settings. */
-export class Bitrix24ConfigError extends Error {
+export class Bitrix24ConfigError extends RedactedError {
   constructor(message: string) {
-    super(redact(message));
-    this.name = "Bitrix24ConfigError";
+    super(message);
+    this.scrub();
   }
 }
 

@@ -8,11 +8,14 @@ import { toUpdateFields } from "../schema/mapping";
 import { ConnectorProvider } from "./connectorProvider";
 import { ObjectAdapter, ObjectProvider } from "./objectProvider";
 
-/** get/list return settings as [{code, name, type, value, id}]; inputs and outputs use {code: value}. */
-function settingsMap(v: JsonValue | undefined): JsonObject {
-  if (isJsonObject(v)) return v;
+/**
+ * get/list return settings as [{code, name, type, value, id}]; inputs and outputs use {code: value}.
+ * Anything else is passed on as it came, for the answer check to refuse (never coerced to `{}`).
+ */
+function settingsMap(v: JsonValue | undefined): JsonValue | undefined {
+  if (!Array.isArray(v)) return v;
   const out: JsonObject = {};
-  for (const s of Array.isArray(v) ? v : [])
+  for (const s of v)
     if (isJsonObject(s) && typeof s.code === "string") out[s.code] = s.value ?? "";
   return out;
 }
@@ -47,9 +50,13 @@ export const sourceAdapter: ObjectAdapter = {
     const item = isJsonObject(r) && isJsonObject(r.item) ? r.item : undefined;
     if (!item) return undefined;
     const conn = isJsonObject(item.connection) ? item.connection : {};
-    return { ...conn, connectorId: item.connectorId ?? null, settings: settingsMap(item.settings) };
+    return {
+      ...conn,
+      connectorId: item.connectorId ?? null,
+      settings: settingsMap(item.settings) ?? null,
+    };
   },
-  itemFromList: (item) => ({ ...item, settings: settingsMap(item.settings) }),
+  itemFromList: (item) => ({ ...item, settings: settingsMap(item.settings) ?? null }),
   async checkAgainstPortal(inputs): Promise<CheckFailure[]> {
     const connectorId = inputs.connectorId;
     if (typeof connectorId !== "number" || !isJsonObject(inputs.settings)) return [];

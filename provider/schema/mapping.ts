@@ -1,5 +1,6 @@
 import { JsonObject, ResourceSchema, inputFields, isJsonObject, writableApiFields } from "./spec";
 import { normalizeValue } from "./validate";
+import { checkApiItem } from "./answer";
 
 function wanted(schema: ResourceSchema, inputs: JsonObject, names: readonly string[]): JsonObject {
   const out: JsonObject = {};
@@ -33,10 +34,18 @@ export function toUpdateFields(
   return wanted(schema, inputs, changed);
 }
 
-/** Outputs from an API item: every schema field but `id`, normalized; unknown keys ignored. */
-export function fromApiItem(schema: ResourceSchema, item: unknown): JsonObject {
+/**
+ * Outputs from an API item: every schema field but `id`, normalized; unknown keys ignored. The
+ * item is checked first (checkApiItem): no object, or a field of the wrong type, is an error that
+ * names `method` — never an empty or coerced state.
+ */
+export function fromApiItem(
+  schema: ResourceSchema,
+  raw: unknown,
+  method = `biconnector.${schema.object}`,
+): JsonObject {
+  const item = checkApiItem(schema, raw, method);
   const out: JsonObject = {};
-  if (!isJsonObject(item)) return out;
   for (const f of schema.fields) {
     if (f.name === "id" || f.providerOnly) continue;
     const v = item[f.name];
