@@ -37,7 +37,16 @@ function encodedForms(value: string): string[] {
     t.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   const uri = encodeURIComponent(value);
   const form = new URLSearchParams({ v: value }).toString().slice(2);
-  const out = [value, json, slashes, unicode(json), unicode(slashes), uri, uri.replace(/%20/g, "+"), form];
+  const out = [
+    value,
+    json,
+    slashes,
+    unicode(json),
+    unicode(slashes),
+    uri,
+    uri.replace(/%20/g, "+"),
+    form,
+  ];
   for (const f of [uri, form]) out.push(f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
   return out;
 }

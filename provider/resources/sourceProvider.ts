@@ -15,8 +15,7 @@ import { ObjectAdapter, ObjectProvider } from "./objectProvider";
 function settingsMap(v: JsonValue | undefined): JsonValue | undefined {
   if (!Array.isArray(v)) return v;
   const out: JsonObject = {};
-  for (const s of v)
-    if (isJsonObject(s) && typeof s.code === "string") out[s.code] = s.value ?? "";
+  for (const s of v) if (isJsonObject(s) && typeof s.code === "string") out[s.code] = s.value ?? "";
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { JsonObject, ResourceSchema, inputFields, isJsonObject, writableApiFields } from "./spec";
+import { JsonObject, ResourceSchema, inputFields, writableApiFields } from "./spec";
 import { normalizeValue } from "./validate";
 import { checkApiItem } from "./answer";
 
