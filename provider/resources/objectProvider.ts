@@ -250,7 +250,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
         : isJsonObject(r)
           ? r.item
           : undefined;
-      return fromApiItem(this.schema, item);
+      return fromApiItem(this.schema, item, m.get);
     } catch (e) {
       if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return undefined;
       throw e;
@@ -273,7 +273,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
       if (!Number.isInteger(id) || isClaimed(client.settings.portal, this.schema.object, id))
         continue;
       // List items may lack fields `get` has (e.g. dataset columns): compare what they carry.
-      const found = fromApiItem(this.schema, item);
+      const found = fromApiItem(this.schema, item, m.list);
       const comparable = Object.fromEntries(Object.entries(inputs).filter(([k]) => k in item));
       if (diffFields(this.schema, { ...comparable, ...found }, comparable).changed.length === 0)
         return id;
@@ -293,7 +293,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     const items = await client.listAll(m.list, { filter, order: { id: "ASC" } });
     return items.map((raw) => {
       const item = this.adapter.itemFromList?.(raw) ?? raw;
-      return { id: Number(item.id), ...fromApiItem(this.schema, item) };
+      return { id: Number(item.id), ...fromApiItem(this.schema, item, m.list) };
     });
   }
 }
