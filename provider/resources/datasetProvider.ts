@@ -80,6 +80,27 @@ async function updateColumns(
   } else if (add.length || del.length || visibility.length) {
     await client.call(method, { id, update: visibility, add, delete: del });
   }
+  // New columns are always created visible and `add` takes no `visible`: hide the declared-hidden
+  // ones in this same update (their ids are known only now), so the next preview shows no diff.
+  const hide = after
+    .filter((c) => c.visible === false && add.some((a) => a.name === c.name))
+    .map((c) => c.name);
+  if (hide.length) await hideColumns(client, m, id, hide);
+}
+
+/** Hides these columns (by name) of a stored dataset, reading their ids first. */
+async function hideColumns(
+  client: Bitrix24Client,
+  m: ObjectMethods,
+  id: number,
+  names: string[],
+): Promise<void> {
+  const r = await client.call(m.get, { id });
+  const stored = columns(isJsonObject(r) && isJsonObject(r.item) ? r.item.fields : undefined);
+  const update = stored
+    .filter((c) => names.includes(c.name))
+    .map((c) => ({ id: Number(c.id), visible: false }));
+  if (update.length) await client.call(fieldsUpdate(m), { id, update });
 }
 
 export const datasetAdapter: ObjectAdapter = {

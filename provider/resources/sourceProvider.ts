@@ -19,17 +19,23 @@ function settingsMap(v: JsonValue | undefined): JsonValue | undefined {
   return out;
 }
 
-/** The setting codes a connector declares, or undefined when they cannot be read now. */
-async function connectorCodes(connectorId: number): Promise<string[] | undefined> {
+/**
+ * The setting codes a connector declares; `"missing"` when the portal says this application has no
+ * such connector (it does not exist, or another application owns it); undefined when it cannot be
+ * read now (no credentials yet during a first preview, the portal unreachable): create will tell.
+ */
+async function connectorCodes(connectorId: number): Promise<string[] | "missing" | undefined> {
+  let connector;
   try {
-    const connector = await new ConnectorProvider().lookup(currentClient(), connectorId);
-    const settings = connector?.settings;
-    return Array.isArray(settings)
-      ? settings.filter(isJsonObject).map((s) => String(s.code))
-      : undefined;
+    connector = await new ConnectorProvider().lookup(currentClient(), connectorId);
   } catch {
-    return undefined; // no credentials yet, or the connector is not created yet: create will tell
+    return undefined;
   }
+  if (!connector) return "missing";
+  const settings = connector.settings;
+  return Array.isArray(settings)
+    ? settings.filter(isJsonObject).map((s) => String(s.code))
+    : undefined;
 }
 
 export const sourceAdapter: ObjectAdapter = {
@@ -61,6 +67,13 @@ export const sourceAdapter: ObjectAdapter = {
     if (typeof connectorId !== "number" || !isJsonObject(inputs.settings)) return [];
     const codes = await connectorCodes(connectorId);
     if (!codes) return [];
+    if (codes === "missing")
+      return [
+        {
+          property: "connectorId",
+          reason: `connector ${connectorId} does not exist on this portal, or belongs to another application (CONNECTOR_NOT_FOUND): a source can use only a connector of the same OAuth application`,
+        },
+      ];
     // The portal drops unknown keys silently: a typo would lose a credential without a word.
     return Object.keys(inputs.settings)
       .filter((k) => !codes.includes(k))
