@@ -234,6 +234,11 @@ function join(path: string, key: string | number): string {
   return typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
 }
 
+/** The keys of a plain object that would be refused as prototype machinery. */
+export function forbiddenKeysOf(v: object): string[] {
+  return Object.keys(v).filter((k) => FORBIDDEN_KEYS.has(k));
+}
+
 function forbiddenKeyFailures(v: unknown, path: string): CheckFailure[] {
   if (Array.isArray(v)) return v.flatMap((x, i) => forbiddenKeyFailures(x, join(path, i)));
   if (typeof v !== "object" || v === null) return [];
