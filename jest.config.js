@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   testMatch: ["<rootDir>/tests/**/*.test.ts"],
-  testTimeout: 60000,
+  // Lifecycle tests drive several Node processes; a loaded 2-core machine needs the margin.
+  testTimeout: 180000,
   // Example programs import the package by name; under jest they get this repo's source.
   moduleNameMapper: { "^pulumi-bitrix24-biconnector$": "<rootDir>/provider/index.ts" },
 };

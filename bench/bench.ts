@@ -10,7 +10,8 @@ import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { setStackConfig } from "../provider/client/registry";
+import { layeredSource, resolveSettings } from "../provider/client/settings";
+import { createClient } from "../provider/client/shared";
 import { ConnectorProvider } from "../provider/resources/connectorProvider";
 import { Emulator, startEmulator } from "../provider/emulator";
 import { JsonObject } from "../provider/schema/spec";
@@ -65,8 +66,8 @@ async function providerRun(n: number, latencyMs: number): Promise<PhaseResult[]>
   const emu = await startEmulator({ rateLimit: { rps: RPS, burst: BURST }, latencyMs });
   const store = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "b24-bench-")), "tokens.json");
   const values = emu.providerSettings(store);
-  setStackConfig((k) => values[k]);
-  const p = new ConnectorProvider();
+  const client = createClient(resolveSettings(layeredSource((k) => values[k], {})));
+  const p = new ConnectorProvider(() => client);
   const results: PhaseResult[] = [];
   const created: { id: string; outs: JsonObject }[] = [];
   results.push(

@@ -21,7 +21,7 @@ export {
   SETTINGS,
   resolveSettings,
 } from "./client";
-export type { Settings, CallOptions, ClientStats } from "./client";
+export type { Settings, ClientStats } from "./client";
 export {
   getConnector,
   listConnectors,

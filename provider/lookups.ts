@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Bitrix24Client } from "./client/client";
-import { clientFor } from "./client/registry";
 import { layeredSource, resolveSettings, SettingKey } from "./client/settings";
+import { createClient } from "./client/shared";
 import { ConnectorSetting } from "./resources/connector";
 import { ConnectorProvider } from "./resources/connectorProvider";
 import { DatasetColumn } from "./resources/dataset";
@@ -68,7 +68,7 @@ export type ListFilter = Record<string, string | number | boolean | (string | nu
 
 /** The settings a program sees: its stack config, then the environment. */
 function programClient(): Bitrix24Client {
-  return clientFor(
+  return createClient(
     resolveSettings(
       layeredSource((key: SettingKey) => pulumi.runtime.getConfig(`bitrix24:${key}`)),
     ),

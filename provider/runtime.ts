@@ -1,37 +1,68 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { setStackConfig } from "./client/registry";
-import { SETTINGS } from "./client/settings";
+import { Bitrix24Client } from "./client/client";
+import {
+  SETTINGS,
+  SettingKey,
+  CheckSettings,
+  checkSettings,
+  layeredSource,
+  resolveSettings,
+} from "./client/settings";
+import { createClient } from "./client/shared";
 import { ConnectorProvider } from "./resources/connectorProvider";
 import { SourceProvider } from "./resources/sourceProvider";
 import { DatasetProvider } from "./resources/datasetProvider";
 import type { ProviderRuntime } from "./resources/shim";
+import { CheckSettingsSource, ClientSource } from "./resources/clientSource";
 
-const factories: Record<string, () => pulumi.dynamic.ResourceProvider> = {
-  connector: () => new ConnectorProvider(),
-  source: () => new SourceProvider(),
-  dataset: () => new DatasetProvider(),
+type Factory = (
+  client: ClientSource,
+  check: CheckSettingsSource,
+) => pulumi.dynamic.ResourceProvider;
+
+const factories: Record<string, Factory> = {
+  connector: (client, check) => new ConnectorProvider(client, check),
+  source: (client, check) => new SourceProvider(client, check),
+  dataset: (client, check) => new DatasetProvider(client, check),
 };
-const instances = new Map<string, pulumi.dynamic.ResourceProvider>();
 
-/** The live logic behind every serialized shim, resolved by package name in the provider process. */
-export const providerRuntime: ProviderRuntime = {
-  configure(req) {
+/**
+ * The live logic behind every serialized shim, resolved by package name in the provider process.
+ * configure() receives the stack config; the client is built from it (then the environment) and
+ * handed to the providers. Missing credentials fail the first call that needs the portal, not
+ * configure: a preview validates inputs without any.
+ */
+class Runtime implements ProviderRuntime {
+  private settings: (key: SettingKey) => string | undefined = () => undefined;
+  private readonly instances = new Map<string, pulumi.dynamic.ResourceProvider>();
+
+  configure(req: pulumi.dynamic.ConfigureRequest): void {
     // Fully qualified keys: the config's own project namespace is the program's, not ours.
     const values = new Map<string, string | undefined>(
       SETTINGS.map((s) => [s.key, req.config.get(`bitrix24:${s.key}`)]),
     );
-    setStackConfig((key) => values.get(key));
-  },
-  provider(kind) {
-    let p = instances.get(kind);
+    this.settings = (key) => values.get(key);
+  }
+
+  /** The client for the configured settings (one per settings: see client/shared.ts). */
+  readonly client = (): Bitrix24Client =>
+    createClient(resolveSettings(layeredSource(this.settings)));
+
+  /** What check() reads (stack config, then env): no credentials needed, so preview works without. */
+  readonly checkSettings = (): CheckSettings => checkSettings(layeredSource(this.settings));
+
+  provider(kind: string): pulumi.dynamic.ResourceProvider {
+    let p = this.instances.get(kind);
     if (!p) {
       const make = factories[kind];
       if (!make)
         throw new Error(
           `pulumi-bitrix24-biconnector: unknown resource kind ${JSON.stringify(kind)}`,
         );
-      instances.set(kind, (p = make()));
+      this.instances.set(kind, (p = make(this.client, this.checkSettings)));
     }
     return p;
-  },
-};
+  }
+}
+
+export const providerRuntime: ProviderRuntime = new Runtime();

@@ -1,6 +1,11 @@
 export * from "./errors";
 export * from "./settings";
-export * from "./client";
-export { clientFor, currentClient, currentSettings, setStackConfig } from "./registry";
+export { Bitrix24Client } from "./client";
+export type { ClientStats, ClientParts } from "./client";
+export { createClient } from "./shared";
+export type { ClientOptions } from "./shared";
+export { Operation } from "./operation";
+export type { Transport, HttpRequest, HttpResponse } from "./transport";
+export { axiosTransport } from "./transport";
 export { TokenStore } from "./tokenStore";
 export { redact } from "./redact";

@@ -1,8 +1,13 @@
 import { TokenBucket } from "limiter";
+import { Layer } from "./call";
+import { Bitrix24Error } from "./errors";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Client-side image of the portal's leaky bucket: `burst` requests at once, then `rps` per
- * second. One per portal per process, shared by every resource the engine handles concurrently.
+ * Client-side image of the portal's leaky bucket (docs/bitrix24-api.md: `burst` requests at once,
+ * then `rps` per second; above that the portal answers 503 QUERY_LIMIT_EXCEEDED). One per portal
+ * per process (see shared.ts), because the portal counts every request of every resource alike.
  */
 export class PortalLimiter {
   private readonly bucket: TokenBucket;
@@ -14,8 +19,21 @@ export class PortalLimiter {
     this.bucket.content = burst; // the portal's counter starts empty: the whole burst is available
   }
 
+  /** Takes one request's worth; waits while the bucket is empty. */
   async take(): Promise<void> {
     await this.bucket.removeTokens(1);
+  }
+
+  /**
+   * Waits until a request could be sent now, without taking anything: a batcher waits here, then
+   * collects everything that queued meanwhile into one request.
+   */
+  async ready(): Promise<void> {
+    for (;;) {
+      this.bucket.drip();
+      if (this.bucket.content >= 1) return;
+      await sleep(Math.ceil(((1 - this.bucket.content) * 1000) / this.rps));
+    }
   }
 
   /** The portal said QUERY_LIMIT_EXCEEDED: our image was too optimistic, so stop bursting. */
@@ -26,11 +44,22 @@ export class PortalLimiter {
   }
 }
 
-const limiters = new Map<string, PortalLimiter>();
-
-/** The limiter of a portal; the first settings seen for a portal win for the process. */
-export function limiterFor(portal: string, rps: number, burst: number): PortalLimiter {
-  let l = limiters.get(portal);
-  if (!l) limiters.set(portal, (l = new PortalLimiter(rps, burst)));
-  return l;
+/** Every HTTP request (a `batch` too: it counts as one) takes a token first. */
+export function limiterLayer(
+  limiter: PortalLimiter,
+  counters: { requests: number; rateLimited: number },
+): Layer {
+  return (next) => async (req) => {
+    await limiter.take();
+    counters.requests++;
+    try {
+      return await next(req);
+    } catch (e) {
+      if (e instanceof Bitrix24Error && e.code === "QUERY_LIMIT_EXCEEDED") {
+        counters.rateLimited++;
+        limiter.penalize();
+      }
+      throw e;
+    }
+  };
 }

@@ -1,8 +1,8 @@
-import axios from "axios";
-import { Bitrix24ConfigError, Bitrix24Error, Bitrix24TransportError } from "./errors";
+import { Bitrix24ConfigError, Bitrix24Error } from "./errors";
 import { registerSecret } from "./redact";
 import { AuthSettings } from "./settings";
 import { TokenStore, fingerprint } from "./tokenStore";
+import { Transport } from "./transport";
 import { isJsonObject } from "../schema/spec";
 
 type OAuthSettings = Extract<AuthSettings, { kind: "oauth" }>;
@@ -21,10 +21,15 @@ export class OAuthSession {
   private readonly store: TokenStore;
   private readonly storeKey: string;
 
+  private readonly transport: Transport;
+  private readonly requestTimeoutMs: number;
+
   constructor(
     private readonly settings: OAuthSettings,
-    private readonly requestTimeoutMs: number,
+    deps: { transport: Transport; requestTimeoutMs: number },
   ) {
+    this.transport = deps.transport;
+    this.requestTimeoutMs = deps.requestTimeoutMs;
     this.store = new TokenStore(settings.tokenStore);
     this.storeKey = `${new URL(settings.portalUrl).origin}|${settings.clientId ?? "-"}`;
     const stored = this.store.load(this.storeKey, settings.refreshToken);
@@ -59,25 +64,18 @@ export class OAuthSession {
         "The Bitrix24 access token expired and cannot be refreshed: set bitrix24:refreshToken, " +
           "bitrix24:clientId and bitrix24:clientSecret (or their BITRIX24_* variables).",
       );
-    let status: number;
-    let data: unknown;
-    try {
-      const res = await axios.get(`${oauthUrl}oauth/token/`, {
-        params: {
-          grant_type: "refresh_token",
-          client_id: clientId,
-          client_secret: clientSecret,
-          refresh_token: this.refreshToken,
-        },
-        timeout: this.requestTimeoutMs,
-        validateStatus: () => true,
-      });
-      status = res.status;
-      data = res.data;
-    } catch (e) {
-      const code = axios.isAxiosError(e) ? (e.code ?? "network error") : "network error";
-      throw new Bitrix24TransportError(TOKEN_METHOD, code);
-    }
+    // A POST form body: the client secret and refresh token never travel in a URL.
+    const { status, data } = await this.transport({
+      url: `${oauthUrl}oauth/token/`,
+      form: {
+        grant_type: "refresh_token",
+        client_id: clientId,
+        client_secret: clientSecret,
+        refresh_token: this.refreshToken,
+      },
+      timeoutMs: this.requestTimeoutMs,
+      label: TOKEN_METHOD,
+    });
     if (
       !isJsonObject(data) ||
       typeof data.access_token !== "string" ||

@@ -127,8 +127,13 @@ function flag(get: SettingSource, key: SettingKey): boolean {
   );
 }
 
-/** What check() needs from the settings: no credentials, so preview works without them. */
-export function checkSettings(get: SettingSource): { allowPrivateEndpoints: boolean } {
+/** What check() needs from the settings. */
+export interface CheckSettings {
+  allowPrivateEndpoints: boolean;
+}
+
+/** The check settings alone: no credentials needed, so preview works without them. */
+export function checkSettings(get: SettingSource): CheckSettings {
   return { allowPrivateEndpoints: flag(get, "allowPrivateEndpoints") };
 }
 

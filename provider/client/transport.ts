@@ -1,42 +1,28 @@
-import axios from "axios";
-import { Bitrix24Error, Bitrix24TransportError } from "./errors";
-import { isJsonObject, JsonValue } from "../schema/spec";
+import axios, { AxiosInstance } from "axios";
+import { Bitrix24TransportError } from "./errors";
 
-/** One POST with a JSON body; every status is read as a Bitrix24 envelope. */
-export async function postJson(
-  method: string,
-  url: string,
-  body: unknown,
-  timeoutMs: number,
-): Promise<{ status: number; data: unknown }> {
-  try {
-    const res = await axios.post(url, body, {
-      timeout: timeoutMs,
-      validateStatus: () => true,
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "User-Agent": "pulumi-bitrix24-biconnector",
-      },
-      // Plain text in, so an HTML error page from a proxy does not throw inside axios.
-      responseType: "text",
-      transitional: {
-        silentJSONParsing: true,
-        forcedJSONParsing: false,
-        clarifyTimeoutError: true,
-      },
-      maxRedirects: 0,
-    });
-    return { status: res.status, data: parseBody(res.data) };
-  } catch (e) {
-    // Never rethrow the axios error: its config holds the URL and body (webhook secret, token).
-    const code = axios.isAxiosError(e) ? (e.code ?? "network error") : "network error";
-    throw new Bitrix24TransportError(
-      method,
-      code === "ETIMEDOUT" || code === "ECONNABORTED" ? `timeout after ${timeoutMs} ms` : code,
-    );
-  }
+/** One HTTP exchange, always a POST: a JSON body for REST calls, a form body for the token server. */
+export interface HttpRequest {
+  readonly url: string;
+  readonly json?: unknown;
+  readonly form?: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** Names the call in errors (a REST method, or `oauth/token`); never part of the URL's secrets. */
+  readonly label: string;
 }
+
+export interface HttpResponse {
+  readonly status: number;
+  /** The body parsed as JSON, or the raw text when it is not JSON (an HTML page from a proxy). */
+  readonly data: unknown;
+}
+
+/**
+ * The bottom of the client. Injected, so every layer above can be tested in-process against a
+ * scripted fake; a network failure rejects with Bitrix24TransportError and nothing else.
+ */
+export type Transport = (req: HttpRequest) => Promise<HttpResponse>;
 
 function parseBody(text: unknown): unknown {
   if (typeof text !== "string") return text;
@@ -47,25 +33,42 @@ function parseBody(text: unknown): unknown {
   }
 }
 
-/**
- * The `result` of a Bitrix24 answer, or the error it holds: a root-level `error` or, for the
- * biconnector module, `result.error` with HTTP 200 — both accepted at any status.
- */
-export function readEnvelope(method: string, status: number, data: unknown): JsonValue {
-  if (isJsonObject(data)) {
-    if (typeof data.error === "string" && data.error !== "")
-      throw new Bitrix24Error(method, data.error, String(data.error_description ?? ""), status);
-    const result = data.result;
-    if (isJsonObject(result) && isJsonObject(result.error) && "error" in result.error)
-      throw new Bitrix24Error(
-        method,
-        String(result.error.error ?? ""),
-        String(result.error.error_description ?? ""),
-        status,
+/** The real transport: axios, every status read as an answer, no redirects followed. */
+export function axiosTransport(instance: AxiosInstance = axios.create()): Transport {
+  return async (req) => {
+    try {
+      const body = req.form ? new URLSearchParams({ ...req.form }).toString() : req.json;
+      const res = await instance.post(req.url, body, {
+        timeout: req.timeoutMs,
+        signal: req.signal,
+        validateStatus: () => true,
+        headers: {
+          "Content-Type": req.form ? "application/x-www-form-urlencoded" : "application/json",
+          Accept: "application/json",
+          "User-Agent": "pulumi-bitrix24-biconnector",
+        },
+        // Plain text in, so an HTML error page from a proxy does not throw inside axios.
+        responseType: "text",
+        transitional: {
+          silentJSONParsing: true,
+          forcedJSONParsing: false,
+          clarifyTimeoutError: true,
+        },
+        maxRedirects: 0,
+      });
+      return { status: res.status, data: parseBody(res.data) };
+    } catch (e) {
+      // Never rethrow the axios error: its config holds the URL and body (webhook secret, token).
+      const code = axios.isAxiosError(e) ? (e.code ?? "network error") : "network error";
+      const timedOut = code === "ETIMEDOUT" || code === "ECONNABORTED";
+      throw new Bitrix24TransportError(
+        req.label,
+        timedOut
+          ? `timeout after ${req.timeoutMs} ms`
+          : code === "ERR_CANCELED"
+            ? "cancelled"
+            : code,
       );
-    if (status < 400 && "result" in data) return result as JsonValue;
-  }
-  if (status >= 500 || status === 0)
-    throw new Bitrix24TransportError(method, `HTTP ${status}`, status);
-  throw new Bitrix24Error(method, `HTTP_${status}`, "unexpected response without result", status);
+    }
+  };
 }

@@ -1,4 +1,5 @@
 import { connectorSchema } from "../schema/connector";
+import { CheckSettingsSource, ClientSource } from "./clientSource";
 import { ObjectAdapter, ObjectProvider } from "./objectProvider";
 
 export const connectorAdapter: ObjectAdapter = {
@@ -23,7 +24,7 @@ export const connectorAdapter: ObjectAdapter = {
 
 /** The Connector's lifecycle against biconnector.connector.* (`new ConnectorProvider()` needs no arguments). */
 export class ConnectorProvider extends ObjectProvider {
-  constructor() {
-    super(connectorAdapter);
+  constructor(client?: ClientSource, checkSettings?: CheckSettingsSource) {
+    super(connectorAdapter, client, checkSettings);
   }
 }

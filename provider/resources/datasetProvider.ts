@@ -1,16 +1,12 @@
 import { Bitrix24Client } from "../client/client";
 import { Bitrix24Error } from "../client/errors";
+import { Operation } from "../client/operation";
+import { CheckSettingsSource, ClientSource } from "./clientSource";
 import { datasetSchema } from "../schema/dataset";
 import { JsonObject, isJsonObject } from "../schema/spec";
 import { ObjectAdapter, ObjectMethods, ObjectProvider } from "./objectProvider";
 
 const IMMUTABLE = ["sourceId", "name", "externalCode", "externalName"] as const;
-
-/**
- * Newer portals have biconnector.table.*; older ones only biconnector.dataset.* (§5.13). Asked once
- * per client with the cheap `fields` method; dataset.delete is never used where table.* exists.
- */
-const methodsByClient = new WeakMap<Bitrix24Client, Promise<ObjectMethods>>();
 
 function methodSet(prefix: string): ObjectMethods {
   return {
@@ -22,10 +18,21 @@ function methodSet(prefix: string): ObjectMethods {
   };
 }
 
-function datasetMethods(client: Bitrix24Client): Promise<ObjectMethods> {
+/** Which method family each client's portal has: remembered per client by each provider. */
+type MethodCache = WeakMap<Bitrix24Client, Promise<ObjectMethods>>;
+
+/**
+ * Newer portals have biconnector.table.*; older ones only biconnector.dataset.* (§5.13). Asked once
+ * per client with the cheap `fields` method; dataset.delete is never used where table.* exists.
+ */
+function datasetMethods(
+  methodsByClient: MethodCache,
+  op: Operation,
+  client: Bitrix24Client,
+): Promise<ObjectMethods> {
   let m = methodsByClient.get(client);
   if (!m) {
-    m = client.call("biconnector.table.fields").then(
+    m = op.call("biconnector.table.fields").then(
       () => methodSet("biconnector.table"),
       (e: unknown) => {
         if (e instanceof Bitrix24Error && e.code === "ERROR_METHOD_NOT_FOUND")
@@ -50,7 +57,7 @@ const columns = (v: unknown): Column[] =>
  * whose type or code changes (delete + add under the same name) needs its delete sent first.
  */
 async function updateColumns(
-  client: Bitrix24Client,
+  op: Operation,
   m: ObjectMethods,
   id: number,
   olds: JsonObject,
@@ -75,102 +82,105 @@ async function updateColumns(
   const recreated = add.some((a) => byName.has(String(a.name)));
   const method = fieldsUpdate(m);
   if (recreated) {
-    await client.call(method, { id, update: visibility, delete: del });
-    await client.call(method, { id, add });
+    await op.call(method, { id, update: visibility, delete: del });
+    await op.call(method, { id, add });
   } else if (add.length || del.length || visibility.length) {
-    await client.call(method, { id, update: visibility, add, delete: del });
+    await op.call(method, { id, update: visibility, add, delete: del });
   }
   // New columns are always created visible and `add` takes no `visible`: hide the declared-hidden
   // ones in this same update (their ids are known only now), so the next preview shows no diff.
   const hide = after
     .filter((c) => c.visible === false && add.some((a) => a.name === c.name))
     .map((c) => c.name);
-  if (hide.length) await hideColumns(client, m, id, hide);
+  if (hide.length) await hideColumns(op, m, id, hide);
 }
 
 /** Hides these columns (by name) of a stored dataset, reading their ids first. */
 async function hideColumns(
-  client: Bitrix24Client,
+  op: Operation,
   m: ObjectMethods,
   id: number,
   names: string[],
 ): Promise<void> {
-  const r = await client.call(m.get, { id });
+  const r = await op.call(m.get, { id });
   const stored = columns(isJsonObject(r) && isJsonObject(r.item) ? r.item.fields : undefined);
   const update = stored
     .filter((c) => names.includes(c.name))
     .map((c) => ({ id: Number(c.id), visible: false }));
-  if (update.length) await client.call(fieldsUpdate(m), { id, update });
+  if (update.length) await op.call(fieldsUpdate(m), { id, update });
 }
 
-export const datasetAdapter: ObjectAdapter = {
-  schema: datasetSchema,
-  label: "Dataset",
-  notFound: "DATASET_NOT_FOUND",
-  refetchAfterUpdate: true,
-  methods: (client) => datasetMethods(client),
-  // get has the columns but not sourceId (only list has it, §3.3); sourceId never changes.
-  itemFromGet: async (r, old, client, m) => {
-    const item = isJsonObject(r) && isJsonObject(r.item) ? r.item : undefined;
-    if (!item) return undefined;
-    let sourceId = old?.sourceId;
-    if (sourceId === undefined) {
-      const [row] = await client.listAll(m.list, {
-        filter: { id: item.id ?? 0 },
-        select: ["id", "sourceId"],
-      });
-      sourceId = row?.sourceId;
-    }
-    return { ...item, sourceId: sourceId ?? null };
-  },
-  // add takes {type, name, externalCode} only: hidden columns are hidden right after.
-  async afterCreate(client, m, id, inputs, outs) {
-    const hidden = columns(inputs.fields)
-      .filter((c) => c.visible === false)
-      .map((c) => c.name);
-    if (!hidden.length) return false;
-    const update = columns(outs.fields)
-      .filter((c) => hidden.includes(c.name))
-      .map((c) => ({ id: Number(c.id), visible: false }));
-    await client.call(fieldsUpdate(m), { id, update });
-    return true;
-  },
-  update: async (client, m, id, inputs, olds, changed) => {
-    if (changed.includes("description"))
-      await client.call(m.update, { id, fields: { description: inputs.description ?? "" } });
-    if (changed.includes("fields")) await updateColumns(client, m, id, olds, inputs);
-  },
-  addFields: (inputs) => ({
-    sourceId: inputs.sourceId ?? null,
-    name: inputs.name ?? null,
-    externalCode: inputs.externalCode ?? null,
-    externalName: inputs.externalName ?? null,
-    description: inputs.description ?? "",
-    fields: columns(inputs.fields).map((c) => ({
-      type: c.type,
-      name: c.name,
-      externalCode: c.externalCode,
-    })),
-  }),
-  reconcileFilter: (inputs) => ({ name: inputs.name ?? "" }),
-  adoptionConflict: (existing, inputs) => {
-    const differ = IMMUTABLE.filter((k) => String(existing[k]) !== String(inputs[k]));
-    return differ.length
-      ? `${differ.map((k) => `${k} is ${JSON.stringify(existing[k])}, declared ${JSON.stringify(inputs[k])}`).join("; ")} — these cannot change in place`
-      : undefined;
-  },
-  explain: (e, op) => {
-    if (op === "create" && e.code === "NAME_EXISTS")
-      return "Dataset names are unique on the whole portal: pick another name, or take the existing table over with adoptId.";
-    if (e.code === "DATASET_UPDATE_ERROR")
-      return "The portal saved the column change but could not sync the report dataset; run `pulumi refresh` to see the stored columns.";
-    return undefined;
-  },
-};
+/** The dataset adapter, with its own memory of each portal's method family. */
+export function datasetAdapter(methodsByClient: MethodCache = new WeakMap()): ObjectAdapter {
+  return {
+    schema: datasetSchema,
+    label: "Dataset",
+    notFound: "DATASET_NOT_FOUND",
+    refetchAfterUpdate: true,
+    methods: (op, client) => datasetMethods(methodsByClient, op, client),
+    // get has the columns but not sourceId (only list has it, §3.3); sourceId never changes.
+    itemFromGet: async (r, old, op, m) => {
+      const item = isJsonObject(r) && isJsonObject(r.item) ? r.item : undefined;
+      if (!item) return undefined;
+      let sourceId = old?.sourceId;
+      if (sourceId === undefined) {
+        const [row] = await op.listAll(m.list, {
+          filter: { id: item.id ?? 0 },
+          select: ["id", "sourceId"],
+        });
+        sourceId = row?.sourceId;
+      }
+      return { ...item, sourceId: sourceId ?? null };
+    },
+    // add takes {type, name, externalCode} only: hidden columns are hidden right after.
+    async afterCreate(op, m, id, inputs, outs) {
+      const hidden = columns(inputs.fields)
+        .filter((c) => c.visible === false)
+        .map((c) => c.name);
+      if (!hidden.length) return false;
+      const update = columns(outs.fields)
+        .filter((c) => hidden.includes(c.name))
+        .map((c) => ({ id: Number(c.id), visible: false }));
+      await op.call(fieldsUpdate(m), { id, update });
+      return true;
+    },
+    update: async (op, m, id, inputs, olds, changed) => {
+      if (changed.includes("description"))
+        await op.call(m.update, { id, fields: { description: inputs.description ?? "" } });
+      if (changed.includes("fields")) await updateColumns(op, m, id, olds, inputs);
+    },
+    addFields: (inputs) => ({
+      sourceId: inputs.sourceId ?? null,
+      name: inputs.name ?? null,
+      externalCode: inputs.externalCode ?? null,
+      externalName: inputs.externalName ?? null,
+      description: inputs.description ?? "",
+      fields: columns(inputs.fields).map((c) => ({
+        type: c.type,
+        name: c.name,
+        externalCode: c.externalCode,
+      })),
+    }),
+    reconcileFilter: (inputs) => ({ name: inputs.name ?? "" }),
+    adoptionConflict: (existing, inputs) => {
+      const differ = IMMUTABLE.filter((k) => String(existing[k]) !== String(inputs[k]));
+      return differ.length
+        ? `${differ.map((k) => `${k} is ${JSON.stringify(existing[k])}, declared ${JSON.stringify(inputs[k])}`).join("; ")} — these cannot change in place`
+        : undefined;
+    },
+    explain: (e, op) => {
+      if (op === "create" && e.code === "NAME_EXISTS")
+        return "Dataset names are unique on the whole portal: pick another name, or take the existing table over with adoptId.";
+      if (e.code === "DATASET_UPDATE_ERROR")
+        return "The portal saved the column change but could not sync the report dataset; run `pulumi refresh` to see the stored columns.";
+      return undefined;
+    },
+  };
+}
 
 /** The Dataset's lifecycle against biconnector.table.* (or dataset.* on older portals). */
 export class DatasetProvider extends ObjectProvider {
-  constructor() {
-    super(datasetAdapter);
+  constructor(client?: ClientSource, checkSettings?: CheckSettingsSource) {
+    super(datasetAdapter(), client, checkSettings);
   }
 }

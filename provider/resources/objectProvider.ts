@@ -1,15 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Bitrix24Client } from "../client/client";
 import { Bitrix24Error } from "../client/errors";
-import { currentCheckSettings, currentClient } from "../client/registry";
+import { Operation } from "../client/operation";
 import { diffFields } from "../schema/diff";
 import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
 import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
 import { isUnknown } from "../schema/unknown";
 import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validate";
 import { parseId, withoutProviderKey } from "./common";
-import { addExactlyOnce, claim, isClaimed } from "./reconcile";
 import { registerSecret } from "../client/redact";
+import { CheckSettingsSource, ClientSource, checkSettingsOf, envClient } from "./clientSource";
 
 /** Values of secret fields (source settings) join the credentials that never appear in messages. */
 function registerSecretValues(schema: ResourceSchema, values: unknown): void {
@@ -36,19 +36,19 @@ export interface ObjectAdapter {
   readonly schema: ResourceSchema;
   /** "Connector", "Source", "Dataset": used in messages. */
   readonly label: string;
-  methods(client: Bitrix24Client): Promise<ObjectMethods> | ObjectMethods;
+  methods(op: Operation, client: Bitrix24Client): Promise<ObjectMethods> | ObjectMethods;
   /** The error code for "no such object (of this application)". */
   readonly notFound: string;
   /** The object from a `get` result as a flat API item (default: `result.item`). */
   itemFromGet?(
     result: JsonValue,
     old: JsonObject | undefined,
-    client: Bitrix24Client,
+    op: Operation,
     m: ObjectMethods,
   ): JsonObject | undefined | Promise<JsonObject | undefined>;
   /** After add: what add cannot set (e.g. hidden columns); returns true when it changed something. */
   afterCreate?(
-    client: Bitrix24Client,
+    op: Operation,
     m: ObjectMethods,
     id: number,
     inputs: JsonObject,
@@ -57,12 +57,12 @@ export interface ObjectAdapter {
   /** A `list` item in the shape `get` items have after itemFromGet (default: as is). */
   itemFromList?(item: JsonObject): JsonObject;
   /** Checks against the portal, when they can run (e.g. settings keys against the connector). */
-  checkAgainstPortal?(inputs: JsonObject): Promise<CheckFailure[]>;
+  checkAgainstPortal?(inputs: JsonObject, client: ClientSource): Promise<CheckFailure[]>;
   /** `fields` for add (default: every declared API field). */
   addFields?(inputs: JsonObject): JsonObject;
   /** Applies an in-place update of the changed fields (default: `update {id, fields}`). */
   update?(
-    client: Bitrix24Client,
+    op: Operation,
     m: ObjectMethods,
     id: number,
     inputs: JsonObject,
@@ -81,11 +81,17 @@ export interface ObjectAdapter {
 
 /**
  * The Pulumi lifecycle of one biconnector object kind, driven by its schema. Holds no credential:
- * the client is looked up from the settings in force (stack config given to configure(), then env)
- * at call time.
+ * it is handed a source of its client (the runtime builds it from the settings given to configure();
+ * without one, the environment's settings), asked at call time. Each Pulumi call is one client
+ * operation: all its requests and retries share one deadline.
  */
 export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
-  constructor(protected readonly adapter: ObjectAdapter) {}
+  constructor(
+    protected readonly adapter: ObjectAdapter,
+    protected readonly client: ClientSource = envClient,
+    /** Default: the client's settings, else (no credentials yet) the environment's. */
+    private readonly checkSettings: CheckSettingsSource = checkSettingsOf(client),
+  ) {}
 
   private get schema(): ResourceSchema {
     return this.adapter.schema;
@@ -94,10 +100,10 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
     const inputs = withoutProviderKey(news);
     registerSecretValues(this.schema, inputs);
-    const failures = validateInputs(this.schema, inputs, currentCheckSettings());
+    const failures = validateInputs(this.schema, inputs, this.checkSettings());
     if (failures.length || !isJsonObject(inputs)) return { inputs: news, failures };
     const normalized = normalizeInputs(this.schema, inputs);
-    const remote = (await this.adapter.checkAgainstPortal?.(normalized)) ?? [];
+    const remote = (await this.adapter.checkAgainstPortal?.(normalized, this.client)) ?? [];
     if (remote.length) return { inputs: news, failures: remote };
     return { inputs: normalized };
   }
@@ -113,38 +119,40 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
 
   async create(news: JsonObject): Promise<pulumi.dynamic.CreateResult> {
     registerSecretValues(this.schema, news);
-    const client = currentClient();
-    const m = await this.adapter.methods(client);
+    const client = this.client();
+    const op = client.operation();
+    const m = await this.adapter.methods(op, client);
     const inputs = normalizeInputs(this.schema, withoutProviderKey(news));
     if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId))
-      return this.adopt(client, m, inputs);
+      return this.adopt(client, op, m, inputs);
     const fields = this.adapter.addFields?.(inputs) ?? toAddFields(this.schema, inputs);
     const id = await this.explained("create", undefined, () =>
-      addExactlyOnce(
-        client,
-        this.schema.object,
+      op.addOnce(
+        m.add,
         async () => {
-          const r = await client.call(m.add, { fields });
+          const r = await op.call(m.add, { fields });
           return parseId(isJsonObject(r) ? r.id : undefined, m.add);
         },
-        () => this.findCommitted(client, m, inputs),
+        () => this.findCommitted(client, op, m, inputs),
       ),
     );
+    client.claims.claim(this.schema.object, id);
     // What the program declared stands in for what `get` does not return (dataset sourceId).
-    let outs = await this.fetch(client, m, String(id), inputs);
-    if (outs && (await this.adapter.afterCreate?.(client, m, id, inputs, outs)))
-      outs = await this.fetch(client, m, String(id), inputs);
+    let outs = await this.fetch(op, m, String(id), inputs);
+    if (outs && (await this.adapter.afterCreate?.(op, m, id, inputs, outs)))
+      outs = await this.fetch(op, m, String(id), inputs);
     return { id: String(id), outs: { ...(outs ?? inputs), ...this.providerOnly(inputs) } };
   }
 
   /** Takes over an existing object: read it, update it to the declared state, keep its id. */
   private async adopt(
     client: Bitrix24Client,
+    op: Operation,
     m: ObjectMethods,
     inputs: JsonObject,
   ): Promise<pulumi.dynamic.CreateResult> {
     const id = String(parseId(inputs.adoptId, `${this.adapter.label} adoptId`));
-    const existing = await this.fetch(client, m, id);
+    const existing = await this.fetch(op, m, id);
     if (!existing)
       throw new Error(
         `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${this.adapter.notFound} (it does not exist, or belongs to another application).`,
@@ -152,15 +160,16 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     const conflict = this.adapter.adoptionConflict?.(existing, inputs);
     if (conflict)
       throw new Error(`Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${conflict}`);
-    claim(client.settings.portal, this.schema.object, id);
+    client.claims.claim(this.schema.object, id);
     const { outs } = await this.update(id, existing, inputs);
     return { id, outs };
   }
 
   async read(id: string, props?: JsonObject): Promise<pulumi.dynamic.ReadResult> {
     registerSecretValues(this.schema, props);
-    const client = currentClient();
-    const outs = await this.fetch(client, await this.adapter.methods(client), id, props);
+    const client = this.client();
+    const op = client.operation();
+    const outs = await this.fetch(op, await this.adapter.methods(op, client), id, props);
     if (!outs) return {}; // deleted out of band: refresh drops it from state
     const kept = { ...outs, ...this.providerOnly(props ?? {}) };
     return { id, props: kept, inputs: inputsFromOutputs(this.schema, kept) };
@@ -172,17 +181,17 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     news: JsonObject,
   ): Promise<pulumi.dynamic.UpdateResult> {
     registerSecretValues(this.schema, news);
-    const client = currentClient();
-    const m = await this.adapter.methods(client);
+    const client = this.client();
+    const op = client.operation();
+    const m = await this.adapter.methods(op, client);
     const inputs = normalizeInputs(this.schema, withoutProviderKey(news));
     const { changed } = diffFields(this.schema, olds, inputs);
     const numericId = parseId(id, m.update);
     await this.explained("update", id, async () => {
       if (!changed.length) return;
-      if (this.adapter.update)
-        await this.adapter.update(client, m, numericId, inputs, olds, changed);
+      if (this.adapter.update) await this.adapter.update(op, m, numericId, inputs, olds, changed);
       else
-        await client.call(m.update, {
+        await op.call(m.update, {
           id: numericId,
           fields: toUpdateFields(this.schema, inputs, changed),
         });
@@ -191,17 +200,18 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     // moves fields of its own (dates, column ids) — then the object is read back once.
     const outs =
       changed.length && this.adapter.refetchAfterUpdate
-        ? await this.fetch(client, m, id, olds)
+        ? await this.fetch(op, m, id, olds)
         : undefined;
     return { outs: { ...(outs ?? { ...olds, ...inputs }), ...this.providerOnly(inputs) } };
   }
 
   async delete(id: string, _props: JsonObject): Promise<void> {
-    const client = currentClient();
-    const m = await this.adapter.methods(client);
+    const client = this.client();
+    const op = client.operation();
+    const m = await this.adapter.methods(op, client);
     await this.explained("delete", id, async () => {
       try {
-        await client.callCoalesced(m.delete, { id: parseId(id, m.delete) });
+        await op.callCoalesced(m.delete, { id: parseId(id, m.delete) });
       } catch (e) {
         if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return; // already gone
         throw e;
@@ -238,15 +248,15 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
 
   /** The object as the portal has it, or undefined when it no longer exists. */
   protected async fetch(
-    client: Bitrix24Client,
+    op: Operation,
     m: ObjectMethods,
     id: string,
     old?: JsonObject,
   ): Promise<JsonObject | undefined> {
     try {
-      const r = await client.callCoalesced(m.get, { id: parseId(id, m.get) });
+      const r = await op.callCoalesced(m.get, { id: parseId(id, m.get) });
       const item = this.adapter.itemFromGet
-        ? await this.adapter.itemFromGet(r, old, client, m)
+        ? await this.adapter.itemFromGet(r, old, op, m)
         : isJsonObject(r)
           ? r.item
           : undefined;
@@ -260,18 +270,18 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
   /** After a lost `add` answer: the newest unclaimed object with exactly these fields, if any. */
   private async findCommitted(
     client: Bitrix24Client,
+    op: Operation,
     m: ObjectMethods,
     inputs: JsonObject,
   ): Promise<number | undefined> {
-    const items = await client.listAll(m.list, {
+    const items = await op.listAll(m.list, {
       filter: this.adapter.reconcileFilter(inputs),
       order: { id: "DESC" },
     });
     for (const raw of items) {
       const item = this.adapter.itemFromList?.(raw) ?? raw;
       const id = Number(item.id);
-      if (!Number.isInteger(id) || isClaimed(client.settings.portal, this.schema.object, id))
-        continue;
+      if (!Number.isInteger(id) || client.claims.isClaimed(this.schema.object, id)) continue;
       // List items may lack fields `get` has (e.g. dataset columns): compare what they carry.
       const found = fromApiItem(this.schema, item, m.list);
       const comparable = Object.fromEntries(Object.entries(inputs).filter(([k]) => k in item));
@@ -283,14 +293,16 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
 
   /** One object as plain data (with its id), or undefined when it does not exist. */
   async lookup(client: Bitrix24Client, id: number | string): Promise<JsonObject | undefined> {
-    const outs = await this.fetch(client, await this.adapter.methods(client), String(id));
+    const op = client.operation();
+    const outs = await this.fetch(op, await this.adapter.methods(op, client), String(id));
     return outs ? { id: Number(id), ...outs } : undefined;
   }
 
   /** Every object of this application matching a biconnector list filter, as plain data. */
   async lookupAll(client: Bitrix24Client, filter: JsonObject = {}): Promise<JsonObject[]> {
-    const m = await this.adapter.methods(client);
-    const items = await client.listAll(m.list, { filter, order: { id: "ASC" } });
+    const op = client.operation();
+    const m = await this.adapter.methods(op, client);
+    const items = await op.listAll(m.list, { filter, order: { id: "ASC" } });
     return items.map((raw) => {
       const item = this.adapter.itemFromList?.(raw) ?? raw;
       return { id: Number(item.id), ...fromApiItem(this.schema, item, m.list) };

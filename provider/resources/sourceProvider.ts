@@ -1,5 +1,5 @@
 import { Bitrix24Error } from "../client/errors";
-import { currentClient } from "../client/registry";
+import { CheckSettingsSource, ClientSource } from "./clientSource";
 import { sourceSchema } from "../schema/source";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 import { isUnknown } from "../schema/unknown";
@@ -24,10 +24,13 @@ function settingsMap(v: JsonValue | undefined): JsonValue | undefined {
  * such connector (it does not exist, or another application owns it); undefined when it cannot be
  * read now (no credentials yet during a first preview, the portal unreachable): create will tell.
  */
-async function connectorCodes(connectorId: number): Promise<string[] | "missing" | undefined> {
+async function connectorCodes(
+  connectorId: number,
+  client: ClientSource,
+): Promise<string[] | "missing" | undefined> {
   let connector;
   try {
-    connector = await new ConnectorProvider().lookup(currentClient(), connectorId);
+    connector = await new ConnectorProvider(client).lookup(client(), connectorId);
   } catch {
     return undefined;
   }
@@ -62,10 +65,10 @@ export const sourceAdapter: ObjectAdapter = {
     };
   },
   itemFromList: (item) => ({ ...item, settings: settingsMap(item.settings) ?? null }),
-  async checkAgainstPortal(inputs): Promise<CheckFailure[]> {
+  async checkAgainstPortal(inputs, client): Promise<CheckFailure[]> {
     const connectorId = inputs.connectorId;
     if (typeof connectorId !== "number" || !isJsonObject(inputs.settings)) return [];
-    const codes = await connectorCodes(connectorId);
+    const codes = await connectorCodes(connectorId, client);
     if (!codes) return [];
     if (codes === "missing")
       return [
@@ -83,8 +86,8 @@ export const sourceAdapter: ObjectAdapter = {
       }));
   },
   // update requires title every time; settings merge by key.
-  update: async (client, m, id, inputs, _olds, changed) => {
-    await client.call(m.update, {
+  update: async (op, m, id, inputs, _olds, changed) => {
+    await op.call(m.update, {
       id,
       fields: { ...toUpdateFields(sourceSchema, inputs, changed), title: inputs.title ?? "" },
     });
@@ -108,7 +111,7 @@ export const sourceAdapter: ObjectAdapter = {
 
 /** The Source's lifecycle against biconnector.source.* (`new SourceProvider()` needs no arguments). */
 export class SourceProvider extends ObjectProvider {
-  constructor() {
-    super(sourceAdapter);
+  constructor(client?: ClientSource, checkSettings?: CheckSettingsSource) {
+    super(sourceAdapter, client, checkSettings);
   }
 }

@@ -2,7 +2,7 @@ import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { Bitrix24Error } from "../../provider/client/errors";
 import { JsonObject } from "../../provider/schema/spec";
 import { Emulator } from "../../provider/emulator";
-import { portal, seedConnector } from "../helpers/portal";
+import { portal, seedConnector, testClient } from "../helpers/portal";
 
 /** check → create, as the engine does: create receives the checked inputs. */
 async function createChecked(p: ConnectorProvider, news: JsonObject) {
@@ -16,7 +16,7 @@ async function createChecked(p: ConnectorProvider, news: JsonObject) {
 
 describe("Connector provider against the emulator", () => {
   let emu: Emulator;
-  const p = new ConnectorProvider();
+  const p = new ConnectorProvider(testClient);
   beforeEach(async () => {
     ({ emu } = await portal());
   });

@@ -1,15 +1,14 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { DatasetProvider } from "../../provider/resources/datasetProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
-import { currentClient } from "../../provider/client/registry";
 import { Emulator, EmulatorOptions } from "../../provider/emulator";
 import { JsonObject } from "../../provider/schema/spec";
 import { ObjectProvider } from "../../provider/resources/objectProvider";
-import { portal, sampleConnector } from "../helpers/portal";
+import { portal, sampleConnector, testClient } from "../helpers/portal";
 
-const connectors = new ConnectorProvider();
-const sources = new SourceProvider();
-const datasets = new DatasetProvider();
+const connectors = new ConnectorProvider(testClient);
+const sources = new SourceProvider(testClient);
+const datasets = new DatasetProvider(testClient);
 
 async function checked(p: ObjectProvider, news: JsonObject): Promise<JsonObject> {
   const r = await p.check({}, news);
@@ -195,7 +194,7 @@ describe("Dataset provider against the emulator", () => {
 
   test("adopt: matching table taken over (description and columns updated); a conflicting one refused", async () => {
     await pipeline();
-    const existing = (await currentClient().call("biconnector.table.add", {
+    const existing = (await testClient().call("biconnector.table.add", {
       fields: { ...declared, fields: [columns[0]] },
     })) as JsonObject;
     const { id, outs } = await datasets.create(

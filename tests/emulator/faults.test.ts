@@ -2,9 +2,16 @@ import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { Bitrix24DeadlineError, Bitrix24Error } from "../../provider/client/errors";
 import { Emulator } from "../../provider/emulator";
 import { JsonObject } from "../../provider/schema/spec";
-import { oauthSettings, portal, seedConnector, useSettings, clientWith } from "../helpers/portal";
+import {
+  oauthSettings,
+  portal,
+  seedConnector,
+  useSettings,
+  clientWith,
+  testClient,
+} from "../helpers/portal";
 
-const p = new ConnectorProvider();
+const p = new ConnectorProvider(testClient);
 const declared = (i: number, version = 1): JsonObject => ({
   ...seedConnector,
   title: `Connector ${i}`,

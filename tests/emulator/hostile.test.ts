@@ -9,6 +9,7 @@ import {
   portal,
   sampleConnector,
   seedConnector,
+  testClient,
   useSettings,
 } from "../helpers/portal";
 
@@ -16,9 +17,9 @@ import {
  * Issue 10, items 8, 9 and 11: partial creates, column visibility on update, and the source check
  * against the portal — cases that need real objects, so they run against the emulator.
  */
-const connectors = new ConnectorProvider();
-const sources = new SourceProvider();
-const datasets = new DatasetProvider();
+const connectors = new ConnectorProvider(testClient);
+const sources = new SourceProvider(testClient);
+const datasets = new DatasetProvider(testClient);
 
 async function checked(p: ObjectProvider, news: JsonObject): Promise<JsonObject> {
   const r = await p.check({}, news);

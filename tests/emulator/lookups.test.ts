@@ -9,8 +9,7 @@ import {
 } from "../../provider";
 import { Emulator } from "../../provider/emulator";
 import { JsonObject } from "../../provider/schema/spec";
-import { currentClient } from "../../provider/client/registry";
-import { oauthSettings, portal, sampleConnector } from "../helpers/portal";
+import { oauthSettings, portal, sampleConnector, testClient } from "../helpers/portal";
 
 describe("lookups read existing objects as typed plain data, with the program's stack config", () => {
   let emu: Emulator;
@@ -29,7 +28,7 @@ describe("lookups read existing objects as typed plain data, with the program's 
   afterAll(() => emu.close());
 
   test("get and list connectors, sources and datasets", async () => {
-    const c = currentClient();
+    const c = testClient();
     const connector = (await c.call("biconnector.connector.add", {
       fields: sampleConnector(emu, "Found by lookup"),
     })) as JsonObject;

@@ -1,7 +1,14 @@
 import * as fs from "fs";
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { Emulator } from "../../provider/emulator";
-import { oauthSettings, portal, seedConnector, useSettings, clientWith } from "../helpers/portal";
+import {
+  oauthSettings,
+  portal,
+  seedConnector,
+  useSettings,
+  clientWith,
+  testClient,
+} from "../helpers/portal";
 
 const client = clientWith;
 
@@ -64,7 +71,7 @@ describe("no secret in errors or outputs", () => {
   test("outputs and errors of the provider hold no credential after a refresh", async () => {
     const settings = oauthSettings(emu, tokenStore);
     useSettings(settings);
-    const p = new ConnectorProvider();
+    const p = new ConnectorProvider(testClient);
     emu.oauth.expireAll();
     const created = await p.create((await p.check({}, seedConnector)).inputs as never);
     const read = await p.read(created.id, created.outs);

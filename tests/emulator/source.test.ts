@@ -1,12 +1,11 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
-import { currentClient } from "../../provider/client/registry";
 import { Emulator } from "../../provider/emulator";
 import { JsonObject } from "../../provider/schema/spec";
-import { portal, sampleConnector } from "../helpers/portal";
+import { portal, sampleConnector, testClient } from "../helpers/portal";
 
-const connectors = new ConnectorProvider();
-const sources = new SourceProvider();
+const connectors = new ConnectorProvider(testClient);
+const sources = new SourceProvider(testClient);
 
 async function checked(
   p: ConnectorProvider | SourceProvider,
@@ -147,7 +146,7 @@ describe("Source provider against the emulator", () => {
   });
 
   test("adopt: an existing source is taken over, updated to the declared state, keeps its id", async () => {
-    const existing = (await currentClient().call("biconnector.source.add", {
+    const existing = (await testClient().call("biconnector.source.add", {
       fields: {
         connectorId,
         title: "Made by hand",

@@ -1,9 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { setStackConfig } from "../../provider/client/registry";
 import { Bitrix24Client } from "../../provider/client/client";
 import { SettingKey, layeredSource, resolveSettings } from "../../provider/client/settings";
+import { createClient } from "../../provider/client/shared";
+import { ClientSource } from "../../provider/resources/clientSource";
 import { Emulator, EmulatorOptions, startEmulator } from "../../provider/emulator";
 
 export function tempDir(prefix: string): string {
@@ -26,10 +27,19 @@ export function oauthSettings(
   };
 }
 
-/** Gives the provider runtime these settings, exactly as configure() does with stack config. */
+let configured: Partial<Record<SettingKey, string>> = {};
+
+/** The settings that `testClient` builds its client from, as configure() gives stack config. */
 export function useSettings(values: Partial<Record<SettingKey, string>>): void {
-  setStackConfig((key) => values[key]);
+  configured = values;
 }
+
+/**
+ * The client source the tests hand to providers: the client for the settings last given to
+ * `useSettings` (no env), shared per settings exactly as in a provider process.
+ */
+export const testClient: ClientSource = () =>
+  createClient(resolveSettings(layeredSource((key) => configured[key], {})));
 
 /** An emulator plus the provider runtime configured to use it. */
 export async function portal(
@@ -72,5 +82,5 @@ export function sampleConnector(emu: Emulator, title = "Sample DB") {
  * with other clients but the token store file.
  */
 export function clientWith(values: Partial<Record<SettingKey, string>>): Bitrix24Client {
-  return new Bitrix24Client(resolveSettings(layeredSource((k) => values[k], {})));
+  return createClient(resolveSettings(layeredSource((k) => values[k], {})), { isolated: true });
 }

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { RedactedError } from "../../provider/client/redact";
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { JsonObject } from "../../provider/schema/spec";
-import { clientWith, seedConnector, useSettings } from "../helpers/portal";
+import { clientWith, seedConnector, testClient, useSettings } from "../helpers/portal";
 import {
   HostilePortal,
   SECRETS,
@@ -128,7 +128,7 @@ const targets: Record<string, fc.Arbitrary<Body>> = {
   }),
 };
 
-const connectors = new ConnectorProvider();
+const connectors = new ConnectorProvider(testClient);
 let portal: HostilePortal;
 let answer: Body = { status: 200, text: "{}" };
 let target = "get";
@@ -175,8 +175,8 @@ async function run(name: string): Promise<void> {
     case "batch": {
       const client = clientWith(portal.settings(fast));
       await Promise.all([
-        client.callCoalesced("biconnector.connector.get", { id: 5 }),
-        client.callCoalesced("biconnector.connector.get", { id: 6 }),
+        client.operation().callCoalesced("biconnector.connector.get", { id: 5 }),
+        client.operation().callCoalesced("biconnector.connector.get", { id: 6 }),
       ]);
       return;
     }

@@ -3,7 +3,7 @@ import { registerSecret } from "../../provider/client/redact";
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
 import { JsonObject } from "../../provider/schema/spec";
-import { clientWith, seedConnector, useSettings } from "../helpers/portal";
+import { clientWith, seedConnector, testClient, useSettings } from "../helpers/portal";
 import {
   Exchange,
   HostilePortal,
@@ -26,7 +26,7 @@ import {
  * within its deadline (operationTimeoutMs 5 s unless said), with a clear error or the right
  * result, and no secret in any form in what the error shows.
  */
-const connectors = new ConnectorProvider();
+const connectors = new ConnectorProvider(testClient);
 const connectorItem = (id: number | string, more: JsonObject = {}): JsonObject => ({
   id,
   ...seedConnector,
@@ -182,7 +182,7 @@ describe("4. a server that echoes the request: no secret in any field or util.in
         : json(res, { error: "ECHO", error_description: encodeURIComponent(x.raw) }, 400),
     );
     useSettings(portal.settings({ operationTimeoutMs: "1500" }));
-    const sources = new SourceProvider();
+    const sources = new SourceProvider(testClient);
     const { error } = await failure(() =>
       sources.create({ connectorId: 1, title: "S", settings: { password } } as never),
     );

@@ -1,8 +1,8 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { UNKNOWN } from "../../provider/schema/unknown";
-import { seedConnector } from "../helpers/portal";
+import { seedConnector, testClient } from "../helpers/portal";
 
-const p = new ConnectorProvider();
+const p = new ConnectorProvider(testClient);
 const failuresOf = async (news: Record<string, unknown>) =>
   (await p.check({}, news as never)).failures ?? [];
 

@@ -4,7 +4,7 @@ import { connectorSchema } from "../../provider/schema/connector";
 import { inputFields } from "../../provider/schema/spec";
 import { UNKNOWN } from "../../provider/schema/unknown";
 import { Emulator } from "../../provider/emulator";
-import { portal, seedConnector } from "../helpers/portal";
+import { portal, seedConnector, testClient } from "../helpers/portal";
 
 const names = inputFields(connectorSchema).map((f) => f.name);
 
@@ -68,7 +68,7 @@ describe("check() fuzz", () => {
   afterAll(() => emu.close());
 
   test("300 malformed inputs: each a clear failure or a valid input, never a crash, never an API call", async () => {
-    const p = new ConnectorProvider();
+    const p = new ConnectorProvider(testClient);
     let failed = 0;
     let valid = 0;
     await fc.assert(

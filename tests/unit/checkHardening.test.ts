@@ -2,9 +2,10 @@ import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { DatasetProvider } from "../../provider/resources/datasetProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
 import { privateHostReason } from "../../provider/schema/endpoint";
-import { seedConnector, useSettings } from "../helpers/portal";
+import { providerRuntime } from "../../provider/runtime";
+import { seedConnector, testClient, useSettings } from "../helpers/portal";
 
-const connectors = new ConnectorProvider();
+const connectors = new ConnectorProvider(testClient);
 const failuresOf = async (
   p: { check: ConnectorProvider["check"] },
   news: Record<string, unknown>,
@@ -87,25 +88,38 @@ describe("check() refuses what the portal would store wrongly or a cloud portal 
     expect(privateHostReason("localhost.example.com")).toBeUndefined();
   });
 
-  test("bitrix24:allowPrivateEndpoints (stack config or env) lets private hosts through, nothing else", async () => {
-    useSettings({ allowPrivateEndpoints: "true" });
+  test("bitrix24:allowPrivateEndpoints lets private hosts through, nothing else", async () => {
     const local = { ...seedConnector, urlCheck: "http://127.0.0.1:9/check" };
-    expect(await failuresOf(connectors, local)).toEqual([]);
-    expect(await failuresOf(connectors, { ...local, urlData: "http://u:p@127.0.0.1/d" })).toEqual([
+    const allowed = new ConnectorProvider(testClient, () => ({ allowPrivateEndpoints: true }));
+    expect(await failuresOf(allowed, local)).toEqual([]);
+    expect(await failuresOf(allowed, { ...local, urlData: "http://u:p@127.0.0.1/d" })).toEqual([
       { property: "urlData", reason: expect.stringMatching(/credentials/) },
     ]);
-    useSettings({});
-    process.env.BITRIX24_ALLOW_PRIVATE_ENDPOINTS = "true";
-    try {
-      expect(await failuresOf(connectors, local)).toEqual([]);
-    } finally {
-      delete process.env.BITRIX24_ALLOW_PRIVATE_ENDPOINTS;
-    }
     expect(await failuresOf(connectors, local)).toHaveLength(1);
   });
 
+  test("the setting reaches check from stack config (configure) or, without credentials, the env", async () => {
+    const local = { ...seedConnector, urlCheck: "http://127.0.0.1:9/check" };
+    const config = (values: Record<string, string>) => ({
+      config: { get: (k: string) => values[k] },
+    });
+    providerRuntime.configure(config({ "bitrix24:allowPrivateEndpoints": "true" }) as never);
+    const p = providerRuntime.provider("connector");
+    expect((await p.check!({}, local as never)).failures).toBeUndefined();
+    providerRuntime.configure(config({}) as never);
+    expect((await p.check!({}, local as never)).failures).toHaveLength(1);
+    // no credentials at all (a first preview): the environment's setting still counts
+    process.env.BITRIX24_ALLOW_PRIVATE_ENDPOINTS = "true";
+    try {
+      expect(await failuresOf(new ConnectorProvider(), local)).toEqual([]);
+    } finally {
+      delete process.env.BITRIX24_ALLOW_PRIVATE_ENDPOINTS;
+    }
+    expect(await failuresOf(new ConnectorProvider(), local)).toHaveLength(1);
+  });
+
   test("a __proto__, constructor or prototype key is refused with its path, not dropped", async () => {
-    const sources = new SourceProvider();
+    const sources = new SourceProvider(testClient);
     for (const key of ["__proto__", "constructor", "prototype"]) {
       const news = JSON.parse(
         `{"connectorId": 1, "title": "S", "settings": {"login": "a", "${key}": "x"}}`,
@@ -123,7 +137,7 @@ describe("check() refuses what the portal would store wrongly or a cloud portal 
   });
 
   test("source setting values: control characters refused without echoing the value", async () => {
-    const failures = await failuresOf(new SourceProvider(), {
+    const failures = await failuresOf(new SourceProvider(testClient), {
       connectorId: 1,
       title: "S",
       settings: { password: "hunter2\r\n" },
@@ -134,7 +148,7 @@ describe("check() refuses what the portal would store wrongly or a cloud portal 
   });
 
   test("dataset: ids within 32 bits, column names without control characters", async () => {
-    const datasets = new DatasetProvider();
+    const datasets = new DatasetProvider(testClient);
     expect(await failuresOf(datasets, dataset)).toEqual([]);
     expect(await failuresOf(datasets, { ...dataset, sourceId: 2 ** 53 })).toEqual([
       { property: "sourceId", reason: expect.stringMatching(/from -2147483648 to 2147483647/) },

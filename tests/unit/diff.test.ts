@@ -2,9 +2,9 @@ import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { UNKNOWN } from "../../provider/schema/unknown";
 import { diffFields } from "../../provider/schema/diff";
 import { ResourceSchema } from "../../provider/schema/spec";
-import { seedConnector } from "../helpers/portal";
+import { seedConnector, testClient } from "../helpers/portal";
 
-const p = new ConnectorProvider();
+const p = new ConnectorProvider(testClient);
 const outs = {
   ...seedConnector,
   description: "",

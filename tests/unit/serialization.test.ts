@@ -39,8 +39,8 @@ describe("serialized provider", () => {
     // Loaded after the env holds credentials, as a user program would be.
     const { Connector } = await import("../../provider");
     // Touch the runtime in this process too, so a captured client would have credentials.
-    const { currentSettings } = await import("../../provider/client/registry");
-    expect(currentSettings().auth.kind).toBe("oauth");
+    const { envClient } = await import("../../provider/resources/clientSource");
+    expect(envClient().settings.auth.kind).toBe("oauth");
     const c = new Connector("sales", {
       title: "Sales DB",
       logo: "https://example.com/logo.png",

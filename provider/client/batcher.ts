@@ -3,28 +3,25 @@ import { MAX_BATCH_COMMANDS } from "./apiLimits";
 import { Bitrix24Error } from "./errors";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 
+/** Sends one call through the client's layers under the given deadline. */
+export type Send = (method: string, params: JsonObject, deadline: number) => Promise<JsonValue>;
+
 interface Pending {
   method: string;
   params: JsonObject;
+  deadline: number;
   resolve: (v: JsonValue) => void;
   reject: (e: unknown) => void;
 }
 
-/** A call whose first attempt may use a rate-limit token the caller already holds. */
-export type SingleCall = (
-  method: string,
-  params: JsonObject,
-  tokenHeld: boolean,
-) => Promise<JsonValue>;
-
 /**
  * Coalesces idempotent calls that arrive together (the engine reads and deletes many resources in
  * parallel) into `batch` requests of up to 50 commands: one request against the rate limit instead
- * of fifty. The coalescer first waits for a rate-limit token and only then takes what has queued,
- * so the busier the portal, the fuller the batches. A command's own error fails only that command.
- * A portal that refuses these methods in a batch gets them one by one from then on.
+ * of fifty. It waits until the limiter could send a request and only then takes what has queued, so
+ * the busier the portal, the fuller the batches. A command's own error fails only that command. A
+ * portal that refuses a method inside `batch` gets that method one call at a time from then on.
  */
-export class Coalescer {
+export class Batcher {
   private queue: Pending[] = [];
   private flushing = false;
   private readonly refused = new Set<string>();
@@ -32,16 +29,16 @@ export class Coalescer {
   batches = 0;
 
   constructor(
-    private readonly call: SingleCall,
-    /** Waits for a rate-limit token. */
-    private readonly acquire: () => Promise<void>,
+    private readonly send: Send,
+    /** Resolves when the rate limiter would let a request through now. */
+    private readonly ready: () => Promise<void>,
     private readonly windowMs = 20,
   ) {}
 
-  enqueue(method: string, params: JsonObject): Promise<JsonValue> {
-    if (this.refused.has(method)) return this.call(method, params, false);
+  enqueue(method: string, params: JsonObject, deadline: number): Promise<JsonValue> {
+    if (this.refused.has(method)) return this.send(method, params, deadline);
     return new Promise((resolve, reject) => {
-      this.queue.push({ method, params, resolve, reject });
+      this.queue.push({ method, params, deadline, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -51,22 +48,26 @@ export class Coalescer {
     try {
       await new Promise((r) => setTimeout(r, this.windowMs));
       while (this.queue.length) {
-        await this.acquire();
-        void this.send(this.queue.splice(0, MAX_BATCH_COMMANDS));
+        await this.ready();
+        void this.sendBatch(this.queue.splice(0, MAX_BATCH_COMMANDS));
+        // Let that request take its rate token (all in-process steps) before asking again.
+        await new Promise((r) => setImmediate(r));
       }
     } finally {
       this.flushing = false;
     }
   }
 
-  private async send(items: Pending[]): Promise<void> {
-    if (items.length === 1) return this.single(items[0], true);
+  private async sendBatch(items: Pending[]): Promise<void> {
+    if (items.length === 1) return this.single(items[0]);
     const cmd: JsonObject = {};
     items.forEach((it, i) => (cmd[`c${i}`] = `${it.method}?${qs.stringify(it.params)}`));
+    // The batch serves every command: it may take as long as the most patient of them.
+    const deadline = Math.max(...items.map((it) => it.deadline));
     let answer: JsonValue;
     try {
       this.batches++;
-      answer = await this.call("batch", { halt: 0, cmd }, true);
+      answer = await this.send("batch", { halt: 0, cmd }, deadline);
     } catch (e) {
       if (e instanceof Bitrix24Error && e.code === "ERROR_BATCH_METHOD_NOT_ALLOWED") {
         for (const it of items) this.refused.add(it.method);
@@ -101,9 +102,9 @@ export class Coalescer {
     );
   }
 
-  private async single(it: Pending, tokenHeld = false): Promise<void> {
+  private async single(it: Pending): Promise<void> {
     try {
-      it.resolve(await this.call(it.method, it.params, tokenHeld));
+      it.resolve(await this.send(it.method, it.params, it.deadline));
     } catch (e) {
       it.reject(e);
     }

@@ -1,0 +1,82 @@
+import { LIST_PAGE_SIZE } from "./apiLimits";
+import { Bitrix24TransportError } from "./errors";
+import { RetrySettings, retrying, retryOptions } from "./retry";
+import { isIdempotent } from "./verdicts";
+import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
+
+/** What an operation needs from its client. */
+export interface OperationHost {
+  send(
+    method: string,
+    params: JsonObject,
+    deadline: number,
+    idempotent: boolean,
+  ): Promise<JsonValue>;
+  sendCoalesced(method: string, params: JsonObject, deadline: number): Promise<JsonValue>;
+  readonly settings: RetrySettings;
+}
+
+/**
+ * One Pulumi operation (a check, create, read, update or delete, or a lookup): every call it makes,
+ * with all their retries, shares one deadline (bitrix24:operationTimeoutMs).
+ */
+export class Operation {
+  constructor(
+    private readonly host: OperationHost,
+    readonly deadline: number,
+  ) {}
+
+  call(method: string, params: JsonObject = {}): Promise<JsonValue> {
+    return this.host.send(method, params, this.deadline, isIdempotent(method));
+  }
+
+  /**
+   * An idempotent call that may travel with others in one `batch` request (reads and deletes that
+   * the engine issues together). Its result and errors are its own, exactly as with `call`.
+   */
+  callCoalesced(method: string, params: JsonObject = {}): Promise<JsonValue> {
+    if (!isIdempotent(method)) return this.call(method, params);
+    return this.host.sendCoalesced(method, params, this.deadline);
+  }
+
+  /** Every page of a biconnector list (50 a page, no `total`: a shorter page is the last one). */
+  async listAll(method: string, params: JsonObject = {}): Promise<JsonObject[]> {
+    const items: JsonObject[] = [];
+    for (let page = 1; ; page++) {
+      const result = await this.call(method, { ...params, page });
+      const batch = Array.isArray(result) ? result.filter(isJsonObject) : [];
+      items.push(...batch);
+      if (batch.length < LIST_PAGE_SIZE) return items;
+    }
+  }
+
+  /**
+   * `add` is not idempotent: when its answer is lost (reset, timeout, 5xx) the object may exist.
+   * Each attempt adds; after an ambiguous failure `findCommitted` looks for what it may have made
+   * (e.g. list by title, same fields, unclaimed) and returns its id, or undefined — then the same
+   * retry policy as every call adds again. Nothing lost, nothing duplicated.
+   */
+  addOnce<T>(
+    label: string,
+    add: () => Promise<T>,
+    findCommitted: () => Promise<T | undefined>,
+  ): Promise<T> {
+    return retrying(
+      async () => {
+        try {
+          return await add();
+        } catch (e) {
+          if (!(e instanceof Bitrix24TransportError)) throw e;
+          const found = await findCommitted();
+          if (found !== undefined) return found;
+          throw e; // not applied after all: safe to add again
+        }
+      },
+      {
+        ...retryOptions(this.host.settings, label, this.deadline, true),
+        // Only the ambiguous failures: every other error was already retried by the call itself.
+        retryOn: (e) => e instanceof Bitrix24TransportError,
+      },
+    );
+  }
+}

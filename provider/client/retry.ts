@@ -1,0 +1,149 @@
+import {
+  DelegateBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+} from "cockatiel";
+import { Call, Layer } from "./call";
+import { Bitrix24DeadlineError, Bitrix24Error, Bitrix24TransportError, errorCode } from "./errors";
+import { FEW_ATTEMPTS, classify } from "./verdicts";
+
+export interface RetryOptions {
+  /** Names the operation in the deadline error. */
+  readonly label: string;
+  /** When the operation must have ended (epoch ms): sleeps and requests are cut at this moment. */
+  readonly deadline: number;
+  /** The configured operation time, quoted in the deadline error (bitrix24:operationTimeoutMs). */
+  readonly operationTimeoutMs: number;
+  /** May an attempt be repeated after an ambiguous failure (5xx, reset, timeout)? */
+  readonly idempotent: boolean;
+  /** First delay; doubles per attempt, with full jitter, up to maxDelayMs. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Replaces the verdicts: retry exactly the errors this accepts. */
+  readonly retryOn?: (e: unknown) => boolean;
+}
+
+/** The settings the retry policy reads (see settings.ts). */
+export interface RetrySettings {
+  readonly requestTimeoutMs: number;
+  readonly operationTimeoutMs: number;
+  readonly retryBaseDelayMs: number;
+}
+
+export function retryOptions(
+  settings: RetrySettings,
+  label: string,
+  deadline: number,
+  idempotent: boolean,
+): RetryOptions {
+  return {
+    label,
+    deadline,
+    idempotent,
+    operationTimeoutMs: settings.operationTimeoutMs,
+    baseDelayMs: settings.retryBaseDelayMs,
+    // A sleep is cut at the deadline anyway; short delays keep a late success possible.
+    maxDelayMs: Math.max(
+      settings.retryBaseDelayMs,
+      Math.min(10_000, settings.operationTimeoutMs / 4),
+    ),
+  };
+}
+
+/** Full jitter (a random delay up to the exponential cap) keeps many clients from retrying in step. */
+function jittered(o: RetryOptions, attempt: number): number {
+  const cap = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.random() * cap;
+}
+
+/**
+ * Runs `attempt` until it succeeds, the error's verdict says stop, or the operation's deadline
+ * passes (then Bitrix24DeadlineError with the last error's code). The retry loop and the deadline
+ * are cockatiel policies: the deadline aborts the signal an attempt receives, so an HTTP request in
+ * flight is cut too. This is the only retry loop of the package; the lost-answer reconciliation of
+ * `add` runs inside it as well.
+ */
+export async function retrying<T>(
+  attempt: (signal: AbortSignal, timeLeftMs: number) => Promise<T>,
+  o: RetryOptions,
+): Promise<T> {
+  let attempts = 0;
+  let last: unknown;
+  const mayRetry = (e: Error): boolean => {
+    last = e;
+    if (o.retryOn) return o.retryOn(e);
+    switch (classify(e)) {
+      case "retry":
+        return true;
+      case "retry-if-idempotent":
+        return o.idempotent;
+      case "retry-few":
+        return attempts < FEW_ATTEMPTS;
+      default:
+        return false;
+    }
+  };
+  const left = o.deadline - Date.now();
+  if (left <= 0) throw new Bitrix24DeadlineError(o.label, 0, "no time left", o.operationTimeoutMs);
+  const policy = wrap(
+    timeout(left, TimeoutStrategy.Aggressive),
+    retry(handleWhen(mayRetry), {
+      maxAttempts: Number.POSITIVE_INFINITY,
+      backoff: new DelegateBackoff((ctx) => jittered(o, ctx.attempt)),
+    }).dangerouslyUnref(), // a sleep cut by the deadline must not keep the process alive
+  );
+  try {
+    return await policy.execute(({ signal }) => {
+      if (signal.aborted) throw new TaskCancelledError();
+      attempts++;
+      return attempt(signal, o.deadline - Date.now());
+    });
+  } catch (e) {
+    if (e instanceof TaskCancelledError)
+      throw new Bitrix24DeadlineError(
+        o.label,
+        attempts,
+        last === undefined ? "no answer yet" : errorCode(last),
+        o.operationTimeoutMs,
+      );
+    throw e;
+  }
+}
+
+/**
+ * The retry layer: each attempt gets the time left (at most one request timeout) and the
+ * deadline's abort signal. A non-idempotent call that failed ambiguously is reported as a
+ * Bitrix24TransportError: the caller must find out whether it was applied before adding again.
+ */
+export function retryLayer(settings: RetrySettings, onRetry: () => void = () => {}): Layer {
+  return (next: Call): Call =>
+    async (req) => {
+      let first = true;
+      try {
+        return await retrying(
+          (signal, leftMs) => {
+            if (!first) onRetry();
+            first = false;
+            return next({
+              ...req,
+              signal,
+              timeoutMs: Math.max(1, Math.min(settings.requestTimeoutMs, leftMs)),
+            });
+          },
+          retryOptions(settings, req.method, req.deadline, req.idempotent),
+        );
+      } catch (e) {
+        if (!req.idempotent && e instanceof Bitrix24Error && classify(e) === "retry-if-idempotent")
+          throw new Bitrix24TransportError(
+            req.method,
+            `HTTP ${e.httpStatus} ${e.code}`,
+            e.httpStatus,
+          );
+        throw e;
+      }
+    };
+}

@@ -1,0 +1,67 @@
+import { createHash } from "crypto";
+import { Bitrix24Client } from "./client";
+import { Claims } from "./claims";
+import { PortalLimiter } from "./limiter";
+import { OAuthSession } from "./oauth";
+import { Settings } from "./settings";
+import { Transport, axiosTransport } from "./transport";
+
+/**
+ * The only process-wide state of the client, and why it must be process-wide:
+ * - the rate limiter, per portal: the portal counts every request of every resource (and every
+ *   credential) of this process against one bucket;
+ * - the OAuth session, per portal and credentials: one refresh for all resources, since a refresh
+ *   token works only once;
+ * - the claims, per portal: reconciliation must never adopt what another resource created;
+ * - the clients themselves, per settings, so that the engine's many calls reuse those parts.
+ * Nothing here can reach a Pulumi state: it lives in the installed package, not in the program.
+ */
+const limiters = new Map<string, PortalLimiter>();
+const sessions = new Map<string, OAuthSession>();
+const claims = new Map<string, Claims>();
+const clients = new Map<string, Bitrix24Client>();
+
+const hash = (v: unknown): string => createHash("sha256").update(JSON.stringify(v)).digest("hex");
+
+function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
+}
+
+export interface ClientOptions {
+  /** The HTTP transport (default: axios). A client with its own gets an OAuth session of its own. */
+  readonly transport?: Transport;
+  /** Share nothing with other clients, as a client in a new process would (tests, tools). */
+  readonly isolated?: boolean;
+}
+
+/** A client for these settings: one per settings in the process, built from the shared parts. */
+export function createClient(settings: Settings, opts: ClientOptions = {}): Bitrix24Client {
+  if (!opts.transport && !opts.isolated)
+    return memo(clients, hash(settings), () => build(settings, axiosTransport(), true));
+  return build(settings, opts.transport ?? axiosTransport(), false, !opts.isolated);
+}
+
+function build(
+  settings: Settings,
+  transport: Transport,
+  shareSession: boolean,
+  sharePortal = shareSession,
+): Bitrix24Client {
+  const auth = settings.auth;
+  const session = (): OAuthSession | undefined => {
+    if (auth.kind !== "oauth") return undefined;
+    const make = () =>
+      new OAuthSession(auth, { transport, requestTimeoutMs: settings.requestTimeoutMs });
+    return shareSession ? memo(sessions, hash(auth), make) : make();
+  };
+  const newLimiter = () => new PortalLimiter(settings.rateLimitRps, settings.rateLimitBurst);
+  return new Bitrix24Client(settings, {
+    transport,
+    // The first settings seen for a portal set its limits for the process.
+    limiter: sharePortal ? memo(limiters, settings.portal, newLimiter) : newLimiter(),
+    session: session(),
+    claims: sharePortal ? memo(claims, settings.portal, () => new Claims()) : new Claims(),
+  });
+}

@@ -1,0 +1,81 @@
+import { PortalLimiter } from "../../../provider/client/limiter";
+import { createClient } from "../../../provider/client/shared";
+import { fakeTransport, ok, systemError } from "../../helpers/fakeTransport";
+import { testSettings } from "../../helpers/settings";
+
+describe("limiter: the portal's leaky bucket, client side", () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  const settle = async () => {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  };
+
+  test("the whole burst is available at once, then one request per 1/rps seconds", async () => {
+    const l = new PortalLimiter(2, 3);
+    let taken = 0;
+    for (let i = 0; i < 5; i++) void l.take().then(() => taken++);
+    await settle();
+    expect(taken).toBe(3);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(taken).toBe(4);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(taken).toBe(5);
+  });
+
+  test("ready() waits for capacity without taking it", async () => {
+    const l = new PortalLimiter(1, 1);
+    await l.take();
+    let ready = false;
+    void l.ready().then(() => (ready = true));
+    await settle();
+    expect(ready).toBe(false);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(ready).toBe(true);
+    let taken = false;
+    void l.take().then(() => (taken = true));
+    await settle();
+    expect(taken).toBe(true); // ready() left the token there
+  });
+
+  test("a QUERY_LIMIT_EXCEEDED that still arrives empties the bucket (no more bursting)", async () => {
+    jest.useRealTimers();
+    const busy = () => systemError(503, "QUERY_LIMIT_EXCEEDED");
+    const t = fakeTransport(busy, () => ok([]));
+    const client = createClient(testSettings({ rateLimitRps: "1000", rateLimitBurst: "1000" }), {
+      transport: t,
+    });
+    await client.call("biconnector.connector.list");
+    expect(client.stats.rateLimited).toBe(1);
+    expect(client.stats.requests).toBe(2);
+  });
+
+  test("every HTTP request takes a token: a batch of 50 commands takes one", async () => {
+    jest.useRealTimers();
+    const l = new PortalLimiter(1, 2);
+    const takes = jest.spyOn(l, "take");
+    const t = fakeTransport(() =>
+      ok({
+        result: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`c${i}`, { item: {} }])),
+        result_error: {},
+      }),
+    );
+    const { Bitrix24Client } = await import("../../../provider/client/client");
+    const { Claims } = await import("../../../provider/client/claims");
+    const settings = testSettings({
+      webhookUrl: "https://h.example.com/rest/1/s3cretvalue/",
+      portalUrl: "",
+      accessToken: "",
+      refreshToken: "",
+    });
+    const client = new Bitrix24Client(settings, { transport: t, limiter: l, claims: new Claims() });
+    const op = client.operation();
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        op.callCoalesced("biconnector.connector.get", { id: i + 1 }),
+      ),
+    );
+    expect(t.requests).toHaveLength(1);
+    expect(takes).toHaveBeenCalledTimes(1);
+  });
+});
