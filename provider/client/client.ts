@@ -54,7 +54,7 @@ export class Bitrix24Client {
         authLayer(authFor(settings, parts.session), this.stats),
         limiterLayer(parts.limiter, this.stats),
       ],
-      httpCall(parts.transport, settings.requestTimeoutMs),
+      httpCall(parts.transport, settings.requestTimeoutMs, settings.maxResponseBytes),
     );
     this.batcher = new Batcher(
       (method, params, deadline) => send({ method, params, deadline, idempotent: true }),

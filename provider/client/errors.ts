@@ -9,9 +9,15 @@ export class Bitrix24Error extends RedactedError {
     code: string,
     description: string,
     readonly httpStatus: number,
+    /** OPERATION_TIME_LIMIT: when the method frees up (unix seconds, `time.operating_reset_at`). */
+    readonly operatingResetAt?: number,
   ) {
     const safeCode = redactField(code, 100);
-    const safeDescription = redactField(description);
+    const frees =
+      operatingResetAt !== undefined
+        ? ` (the method frees up at ${new Date(operatingResetAt * 1000).toISOString()})`
+        : "";
+    const safeDescription = redactField(description) + frees;
     super(
       `Bitrix24 ${method} failed with ${safeCode || "(empty code)"}: ${safeDescription || "no description"} (HTTP ${httpStatus})`,
     );
@@ -36,6 +42,20 @@ export class Bitrix24TransportError extends RedactedError {
     super(`Bitrix24 ${method}: ${safeReason}; the request may or may not have been applied`);
     this.reason = safeReason;
     this.scrub();
+  }
+}
+
+/**
+ * The answer was larger than bitrix24:maxResponseBytes and was cut off unread. Asking again would
+ * fetch the same page (a proxy's error page, a runaway answer): not retried — except that for an
+ * `add` it is ambiguous like any unreadable answer, so the caller looks for the committed object.
+ */
+export class Bitrix24AnswerTooLargeError extends Bitrix24TransportError {
+  constructor(method: string, limitBytes: number) {
+    super(
+      method,
+      `answer larger than ${limitBytes} bytes (bitrix24:maxResponseBytes), cut off unread`,
+    );
   }
 }
 

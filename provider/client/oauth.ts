@@ -23,13 +23,15 @@ export class OAuthSession {
 
   private readonly transport: Transport;
   private readonly requestTimeoutMs: number;
+  private readonly maxResponseBytes?: number;
 
   constructor(
     private readonly settings: OAuthSettings,
-    deps: { transport: Transport; requestTimeoutMs: number },
+    deps: { transport: Transport; requestTimeoutMs: number; maxResponseBytes?: number },
   ) {
     this.transport = deps.transport;
     this.requestTimeoutMs = deps.requestTimeoutMs;
+    this.maxResponseBytes = deps.maxResponseBytes;
     this.store = new TokenStore(settings.tokenStore);
     this.storeKey = `${new URL(settings.portalUrl).origin}|${settings.clientId ?? "-"}`;
     const stored = this.store.load(this.storeKey, settings.refreshToken);
@@ -74,6 +76,7 @@ export class OAuthSession {
         refresh_token: this.refreshToken,
       },
       timeoutMs: this.requestTimeoutMs,
+      maxBytes: this.maxResponseBytes,
       label: TOKEN_METHOD,
     });
     if (

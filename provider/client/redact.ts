@@ -58,7 +58,7 @@ export function redact(text: string): string {
 }
 
 /** Server text kept in an error field: redacted and cut short (a 50 MB error page is no message). */
-export function redactField(text: string, max = 500): string {
+export function redactField(text: string, max = 1000): string {
   const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
   return redact(cut);
 }

@@ -1,15 +1,22 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Bitrix24Client } from "../client/client";
-import { Bitrix24Error } from "../client/errors";
+import { Bitrix24AnswerError, Bitrix24Error, Bitrix24TransportError } from "../client/errors";
 import { Operation } from "../client/operation";
 import { diffFields } from "../schema/diff";
 import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
 import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
 import { isUnknown } from "../schema/unknown";
 import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validate";
-import { parseId, withoutProviderKey } from "./common";
+import { PROVIDER_KEY, parseId, withoutProviderKey } from "./common";
+import { finishOrRemove } from "./allOrNothing";
 import { registerSecret } from "../client/redact";
 import { CheckSettingsSource, ClientSource, checkSettingsOf, envClient } from "./clientSource";
+
+/** The serialized provider, which the host adds to outputs itself except on a failed create. */
+function providerKeyOf(news: JsonObject): JsonObject {
+  const v = news[PROVIDER_KEY];
+  return v === undefined ? {} : { [PROVIDER_KEY]: v };
+}
 
 /** Values of secret fields (source settings) join the credentials that never appear in messages. */
 function registerSecretValues(schema: ResourceSchema, values: unknown): void {
@@ -131,17 +138,51 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
         m.add,
         async () => {
           const r = await op.call(m.add, { fields });
-          return parseId(isJsonObject(r) ? r.id : undefined, m.add);
+          try {
+            return parseId(isJsonObject(r) ? r.id : undefined, m.add);
+          } catch (e) {
+            // Applied, probably, but its id is unreadable: ambiguous like a lost answer.
+            if (e instanceof Bitrix24AnswerError)
+              throw new Bitrix24TransportError(m.add, e.problem, 200);
+            throw e;
+          }
         },
         () => this.findCommitted(client, op, m, inputs),
       ),
     );
     client.claims.claim(this.schema.object, id);
-    // What the program declared stands in for what `get` does not return (dataset sourceId).
-    let outs = await this.fetch(op, m, String(id), inputs);
-    if (outs && (await this.adapter.afterCreate?.(op, m, id, inputs, outs)))
-      outs = await this.fetch(op, m, String(id), inputs);
+    // All or nothing: if reading it back or finishing it (hidden columns) fails, it is removed
+    // again, so the next `up` starts clean instead of meeting NAME_EXISTS or an orphan.
+    let read: JsonObject | undefined;
+    const outs = await finishOrRemove(
+      {
+        what: `${this.adapter.label} ${id}`,
+        id: String(id),
+        remove: () => this.remove(client, m, id),
+        partial: () => read && { ...read, ...this.providerOnly(inputs), ...providerKeyOf(news) },
+      },
+      async () => {
+        // What the program declared stands in for what `get` does not return (dataset sourceId).
+        read = await this.fetch(op, m, String(id), inputs);
+        if (read && (await this.adapter.afterCreate?.(op, m, id, inputs, read)))
+          read = await this.fetch(op, m, String(id), inputs);
+        return read;
+      },
+    );
     return { id: String(id), outs: { ...(outs ?? inputs), ...this.providerOnly(inputs) } };
+  }
+
+  /**
+   * Deletes an object this create just added, in an operation of its own: the create's deadline may
+   * be what ran out.
+   */
+  private async remove(client: Bitrix24Client, m: ObjectMethods, id: number): Promise<void> {
+    try {
+      await client.operation().call(m.delete, { id });
+    } catch (e) {
+      if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return;
+      throw e;
+    }
   }
 
   /** Takes over an existing object: read it, update it to the declared state, keep its id. */

@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { RedactedError } from "../../provider/client/redact";
+import { RedactedError, registerSecret } from "../../provider/client/redact";
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { JsonObject } from "../../provider/schema/spec";
-import { clientWith, seedConnector, testClient, useSettings } from "../helpers/portal";
+import { clientWith, seedConnector, tempDir, testClient, useSettings } from "../helpers/portal";
 import {
   HostilePortal,
   SECRETS,
@@ -87,14 +87,21 @@ interface Body {
   status: number;
   text: string;
 }
-const body = (inner: fc.Arbitrary<unknown>): fc.Arbitrary<Body> =>
-  fc.record({
-    status: fc.constantFrom(200, 200, 200, 200, 400, 401, 404, 429, 500, 503),
-    text: fc.oneof(
-      { weight: 4, arbitrary: envelope(inner).map((v) => JSON.stringify(v) ?? "null") },
-      { weight: 1, arbitrary: rawText },
-    ),
-  });
+/** Mostly odd bodies, some well-formed (`valid`), so that both outcomes are exercised. */
+const body = (inner: fc.Arbitrary<unknown>, valid: unknown): fc.Arbitrary<Body> =>
+  fc.oneof(
+    { weight: 1, arbitrary: fc.constant({ status: 200, text: JSON.stringify(valid) }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        status: fc.constantFrom(200, 200, 200, 200, 400, 401, 404, 429, 500, 503),
+        text: fc.oneof(
+          { weight: 4, arbitrary: envelope(inner).map((v) => JSON.stringify(v) ?? "null") },
+          { weight: 1, arbitrary: rawText },
+        ),
+      }),
+    },
+  );
 
 const targets: Record<string, fc.Arbitrary<Body>> = {
   get: body(
@@ -102,9 +109,12 @@ const targets: Record<string, fc.Arbitrary<Body>> = {
       item.map((i) => ({ item: i })),
       value,
     ),
+    {
+      result: { item: { id: 5, ...seedConnector } },
+    },
   ),
-  list: body(fc.oneof(fc.array(item, { maxLength: 3 }), value)),
-  add: body(fc.oneof(fc.record({ id: value }), value)),
+  list: body(fc.oneof(fc.array(item, { maxLength: 3 }), value), { result: [] }),
+  add: body(fc.oneof(fc.record({ id: value }), value), { result: { id: 5 } }),
   batch: body(
     fc.oneof(
       fc.record({
@@ -113,10 +123,22 @@ const targets: Record<string, fc.Arbitrary<Body>> = {
       }),
       value,
     ),
+    {
+      result: {
+        result: {
+          c0: { item: { id: 5, ...seedConnector } },
+          c1: { item: { id: 6, ...seedConnector } },
+        },
+        result_error: [],
+      },
+    },
   ),
   token: fc.record({
     status: fc.constantFrom(200, 200, 400, 401, 500),
     text: fc.oneof(
+      fc.constant(
+        JSON.stringify({ access_token: "fuzz-access-0001", refresh_token: "fuzz-refresh-1" }),
+      ),
       fc
         .record(
           { access_token: value, refresh_token: value, expires_in: value, error: value },
@@ -129,6 +151,8 @@ const targets: Record<string, fc.Arbitrary<Body>> = {
 };
 
 const connectors = new ConnectorProvider(testClient);
+const stores = tempDir("b24-fuzz-");
+let storeCount = 0;
 let portal: HostilePortal;
 let answer: Body = { status: 200, text: "{}" };
 let target = "get";
@@ -140,6 +164,9 @@ const isTarget = (method: string): boolean =>
   (target === "token" && method === "oauth/token");
 
 beforeAll(async () => {
+  // The deployment's credentials, as configured (the token target runs without an access token,
+  // but a secret is a secret: it must not come back through an error either).
+  for (const secret of Object.values(SECRETS)) registerSecret(secret);
   portal = await hostilePortal((x, res) => {
     if (isTarget(x.method)) {
       res.writeHead(answer.status, { "Content-Type": "application/json" });
@@ -181,10 +208,14 @@ async function run(name: string): Promise<void> {
       return;
     }
     case "token":
-      await clientWith(portal.settings({ ...fast, accessToken: "" })).call(
-        "biconnector.connector.get",
-        { id: 5 },
-      );
+      // a token store of its own each time: a stored pair would make the refresh unnecessary
+      await clientWith(
+        portal.settings({
+          ...fast,
+          accessToken: "",
+          tokenStore: `${stores}/t${++storeCount}.json`,
+        }),
+      ).call("biconnector.connector.get", { id: 5 });
       return;
   }
 }
@@ -197,6 +228,7 @@ describe("fuzz of answers (issue 10): never a crash, never a hang, never a secre
       target = name;
       useSettings(portal.settings(fast));
       counts[name] = { runs: 0, failed: 0 };
+      const before = portal.exchanges.length;
       await fc.assert(
         fc.asyncProperty(arb, async (b) => {
           answer = b;
@@ -225,6 +257,11 @@ describe("fuzz of answers (issue 10): never a crash, never a hang, never a secre
         { numRuns: RUNS_PER_TARGET, seed: 20261128, endOnFailure: true },
       );
       expect(counts[name].runs).toBeGreaterThanOrEqual(RUNS_PER_TARGET);
+      // the generated answers reached the code under test, and some runs succeeded, some failed
+      const hits = portal.exchanges.slice(before).filter((x) => isTarget(x.method)).length;
+      expect(hits).toBeGreaterThanOrEqual(RUNS_PER_TARGET);
+      expect(counts[name].failed).toBeGreaterThan(0);
+      expect(counts[name].failed).toBeLessThan(counts[name].runs);
     }, 120_000);
 
   afterAll(() => {
