@@ -80,7 +80,7 @@ export function axiosTransport(instance: AxiosInstance = axios.create()): Transp
       throw new Bitrix24TransportError(
         req.label,
         timedOut
-          ? `timeout after ${req.timeoutMs} ms (bitrix24:requestTimeoutMs, body included)`
+          ? `timeout after ${req.timeoutMs} ms`
           : code === "ERR_CANCELED"
             ? "cancelled"
             : code,

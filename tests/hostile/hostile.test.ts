@@ -39,7 +39,16 @@ const page = (from: number) =>
   Array.from({ length: 50 }, (_, i) => connectorItem(from + i, { title: `C${from + i}` }));
 
 let portal: HostilePortal;
-afterEach(() => portal?.close());
+let started = 0;
+const measured: string[] = [];
+beforeEach(() => (started = Date.now()));
+afterEach(async () => {
+  // Time and requests per case, for the record (printed once at the end).
+  const name = expect.getState().currentTestName ?? "?";
+  measured.push(`${name}: ${Date.now() - started} ms, ${portal?.exchanges.length ?? 0} requests`);
+  await portal?.close();
+});
+afterAll(() => console.log(`hostile portal cases:\n${measured.join("\n")}`));
 
 function expectNoSecret(e: unknown, extra: string[] = []): void {
   const text = shown(e);
@@ -89,8 +98,10 @@ describe("2. an answer dripped byte by byte", () => {
     await start((x, res) => drip(res, body, 300));
     const client = clientWith(portal.settings({ operationTimeoutMs: "2500" }));
     const { error, ms } = await failure(() => client.call("biconnector.connector.get", { id: 5 }));
-    expect(String(error)).toMatch(/biconnector.connector.get/);
+    expect(String(error)).toMatch(/biconnector.connector.get.*timeout after \d+ ms/);
     expect(ms).toBeLessThan(2_500 + 1_000);
+    // each exchange was cut at ~1 s (not the 30 s the drip takes): room for a retry or two
+    expect(portal.calls("biconnector.connector.get")).toBeGreaterThanOrEqual(2);
   });
 
   test("an endless drip ends too", async () => {

@@ -89,7 +89,7 @@ describe("redaction (issue 10, item 4)", () => {
 
   test("a 50 MB description is cut short in the error", () => {
     const e = new Bitrix24Error("m", "X", "y".repeat(50_000_000), 500);
-    expect(e.message.length).toBeLessThan(1_000);
+    expect(e.message.length).toBeLessThan(1_200);
     expect(e.description).toMatch(/50000000 characters/);
   });
 });
