@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Bitrix24AnswerError } from "../client/errors";
 import { FieldSpec, JsonObject, ResourceSchema, isJsonObject } from "./spec";
+import { describeValue } from "./validate";
 
 /**
  * What the portal's answers may hold, built from the same schema as the inputs: an item is an
@@ -50,16 +51,6 @@ function answerSchema(schema: ResourceSchema): z.ZodType {
   return s;
 }
 
-function describe(v: unknown): string {
-  if (v === undefined) return "nothing";
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "an object";
-  if (typeof v === "string")
-    return v.length > 40 ? `a string of ${v.length} characters` : JSON.stringify(v);
-  return `${typeof v} ${String(v)}`;
-}
-
 /**
  * The item of an answer, checked: a Bitrix24AnswerError naming the method when it holds no object
  * (`result: null`, `{}`, `item: {}`) or a field of the wrong type. A deleted object is not this
@@ -69,7 +60,7 @@ export function checkApiItem(schema: ResourceSchema, item: unknown, method: stri
   if (!isJsonObject(item) || Object.keys(item).length === 0)
     throw new Bitrix24AnswerError(
       method,
-      `expected a ${schema.object} object, got ${isJsonObject(item) ? "an empty object" : describe(item)}`,
+      `expected a ${schema.object} object, got ${isJsonObject(item) ? "an empty object" : describeValue(item)}`,
     );
   const result = answerSchema(schema).safeParse(item);
   if (!result.success) {
@@ -80,7 +71,7 @@ export function checkApiItem(schema: ResourceSchema, item: unknown, method: stri
       value = isJsonObject(value) || Array.isArray(value) ? (value as never)[p] : undefined;
     throw new Bitrix24AnswerError(
       method,
-      `${schema.object}${path.join("")} is ${describe(value)}, not ${expected(issue.path, schema)}`,
+      `${schema.object}${path.join("")} is ${describeValue(value)}, not ${expected(issue.path, schema)}`,
     );
   }
   return item;

@@ -140,7 +140,8 @@ function specAt(fields: readonly FieldSpec[], path: readonly PropertyKey[]): Fie
   return spec;
 }
 
-function describeValue(v: unknown): string {
+/** A value as shown in a failure: short strings quoted, long ones by their length. */
+export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";

@@ -1,6 +1,5 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { DatasetProvider } from "../../provider/resources/datasetProvider";
-import { ObjectProvider } from "../../provider/resources/objectProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
 import { Emulator } from "../../provider/emulator";
 import { JsonObject } from "../../provider/schema/spec";
@@ -8,9 +7,11 @@ import {
   oauthSettings,
   portal,
   sampleConnector,
+  sampleSource,
   seedConnector,
   testClient,
   useSettings,
+  checked,
 } from "../helpers/portal";
 
 /**
@@ -21,27 +22,14 @@ const connectors = new ConnectorProvider(testClient);
 const sources = new SourceProvider(testClient);
 const datasets = new DatasetProvider(testClient);
 
-async function checked(p: ObjectProvider, news: JsonObject): Promise<JsonObject> {
-  const r = await p.check({}, news);
-  expect(r.failures ?? []).toEqual([]);
-  return r.inputs as JsonObject;
-}
-
 let emu: Emulator;
 afterEach(() => emu.close());
 
 async function pipeline(): Promise<JsonObject> {
   ({ emu } = await portal());
-  const c = await connectors.create(await checked(connectors, sampleConnector(emu)));
-  const s = await sources.create(
-    await checked(sources, {
-      connectorId: c.id,
-      title: "Warehouse",
-      settings: { ...emu.sampleConnectorCredentials },
-    }),
-  );
+  const { sourceId } = await sampleSource(emu, connectors, sources);
   return {
-    sourceId: s.id,
+    sourceId,
     name: "deals",
     externalCode: "deals",
     externalName: "Deals",

@@ -5,6 +5,8 @@ import { Bitrix24Client } from "../../provider/client/client";
 import { SettingKey, layeredSource, resolveSettings } from "../../provider/client/settings";
 import { createClient } from "../../provider/client/shared";
 import { ClientSource } from "../../provider/resources/clientSource";
+import { ObjectProvider } from "../../provider/resources/objectProvider";
+import { JsonObject } from "../../provider/schema/spec";
 import { Emulator, EmulatorOptions, startEmulator } from "../../provider/emulator";
 
 export function tempDir(prefix: string): string {
@@ -83,4 +85,28 @@ export function sampleConnector(emu: Emulator, title = "Sample DB") {
  */
 export function clientWith(values: Partial<Record<SettingKey, string>>): Bitrix24Client {
   return createClient(resolveSettings(layeredSource((k) => values[k], {})), { isolated: true });
+}
+
+/** The inputs check() gives for these declared values, asserting that it finds nothing wrong. */
+export async function checked(p: ObjectProvider, news: JsonObject): Promise<JsonObject> {
+  const r = await p.check({}, news);
+  expect(r.failures ?? []).toEqual([]);
+  return r.inputs as JsonObject;
+}
+
+/** A connector on the emulator's sample connector and a working source of it, through the providers. */
+export async function sampleSource(
+  emu: Emulator,
+  connectors: ObjectProvider,
+  sources: ObjectProvider,
+): Promise<{ connectorId: string; sourceId: string }> {
+  const c = await connectors.create(await checked(connectors, sampleConnector(emu)));
+  const s = await sources.create(
+    await checked(sources, {
+      connectorId: c.id,
+      title: "Warehouse",
+      settings: { ...emu.sampleConnectorCredentials },
+    }),
+  );
+  return { connectorId: c.id, sourceId: s.id };
 }
