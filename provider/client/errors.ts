@@ -93,6 +93,14 @@ export class Bitrix24AnswerError extends RedactedError {
   }
 }
 
+/** A provider-level failure (adoption refused, an explained API error, an unfinished create). */
+export class Bitrix24ProviderError extends RedactedError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.scrub();
+  }
+}
+
 /** Missing or contradictory provider settings. */
 export class Bitrix24ConfigError extends RedactedError {
   constructor(message: string) {

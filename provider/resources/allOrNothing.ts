@@ -1,3 +1,4 @@
+import { Bitrix24ProviderError } from "../client/errors";
 import { RedactedError } from "../client/redact";
 import { JsonObject } from "../schema/spec";
 
@@ -63,12 +64,12 @@ export async function finishOrRemove<T>(u: Unfinished, steps: () => Promise<T>):
           `${left}: it is kept in state as partially created; the next \`pulumi up\` finishes it.`,
           failed,
         );
-      throw new RedactedError(
+      throw new Bitrix24ProviderError(
         `${left}: take it over with adoptId: ${u.id}, or delete it in the portal.`,
         { cause: failed },
       );
     }
-    throw new RedactedError(
+    throw new Bitrix24ProviderError(
       `${why} — ${u.what} was created, then removed again so that the next \`pulumi up\` starts clean.`,
       { cause: failed },
     );

@@ -1,6 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Bitrix24Client } from "../client/client";
-import { Bitrix24AnswerError, Bitrix24Error, Bitrix24TransportError } from "../client/errors";
+import {
+  Bitrix24AnswerError,
+  Bitrix24Error,
+  Bitrix24ProviderError,
+  Bitrix24TransportError,
+} from "../client/errors";
 import { Operation } from "../client/operation";
 import { diffFields } from "../schema/diff";
 import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
@@ -195,12 +200,14 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     const id = String(parseId(inputs.adoptId, `${this.adapter.label} adoptId`));
     const existing = await this.fetch(op, m, id);
     if (!existing)
-      throw new Error(
+      throw new Bitrix24ProviderError(
         `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${this.adapter.notFound} (it does not exist, or belongs to another application).`,
       );
     const conflict = this.adapter.adoptionConflict?.(existing, inputs);
     if (conflict)
-      throw new Error(`Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${conflict}`);
+      throw new Bitrix24ProviderError(
+        `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${conflict}`,
+      );
     client.claims.claim(this.schema.object, id);
     const { outs } = await this.update(id, existing, inputs);
     return { id, outs };
@@ -274,7 +281,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
         op === "update" && e.code === this.adapter.notFound
           ? `${this.adapter.label} ${id} was deleted outside Pulumi: run \`pulumi refresh\`, then \`pulumi up\` re-creates it.`
           : this.adapter.explain?.(e, op, id);
-      if (why) throw new Error(`${e.message}. ${why}`, { cause: e });
+      if (why) throw new Bitrix24ProviderError(`${e.message}. ${why}`, { cause: e });
       throw e;
     }
   }
