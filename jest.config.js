@@ -1,4 +1,4 @@
-/** Tests by layer: tests/unit, tests/emulator (provider <-> emulator over loopback), tests/lifecycle (real Pulumi runtime). */
+/** Tests by layer: tests/unit, tests/emulator (provider <-> emulator over loopback), tests/hostile (provider <-> scripted misbehaving servers over loopback), tests/lifecycle (real Pulumi runtime). */
 module.exports = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
