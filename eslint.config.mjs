@@ -3,7 +3,15 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "examples/**/node_modules/**", "coverage/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "emulator/dist/**",
+      "node_modules/**",
+      "examples/**/node_modules/**",
+      "coverage/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

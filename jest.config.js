@@ -6,5 +6,9 @@ module.exports = {
   // Lifecycle tests drive several Node processes; a loaded 2-core machine needs the margin.
   testTimeout: 180000,
   // Example programs import the package by name; under jest they get this repo's source.
-  moduleNameMapper: { "^pulumi-bitrix24-biconnector$": "<rootDir>/provider/index.ts" },
+  // Tests import the emulator package by name; they get its source too.
+  moduleNameMapper: {
+    "^pulumi-bitrix24-biconnector$": "<rootDir>/provider/index.ts",
+    "^bitrix24-biconnector-emulator$": "<rootDir>/emulator/src/index.ts",
+  },
 };

@@ -10,10 +10,10 @@ import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { layeredSource, resolveSettings } from "../provider/client/settings";
+import { SettingKey, layeredSource, resolveSettings } from "../provider/client/settings";
 import { createClient } from "../provider/client/shared";
 import { ConnectorProvider } from "../provider/resources/connectorProvider";
-import { Emulator, startEmulator } from "../provider/emulator";
+import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../provider/schema/spec";
 
 const RPS = 2;
@@ -65,7 +65,7 @@ const drain = () => new Promise((r) => setTimeout(r, (BURST / RPS) * 1000 + 500)
 async function providerRun(n: number, latencyMs: number): Promise<PhaseResult[]> {
   const emu = await startEmulator({ rateLimit: { rps: RPS, burst: BURST }, latencyMs });
   const store = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "b24-bench-")), "tokens.json");
-  const values = emu.providerSettings(store);
+  const values: Partial<Record<SettingKey, string>> = emu.providerSettings(store);
   const client = createClient(resolveSettings(layeredSource((k) => values[k], {})));
   const p = new ConnectorProvider(() => client);
   const results: PhaseResult[] = [];

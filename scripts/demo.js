@@ -47,7 +47,7 @@ async function main() {
     );
     return 1;
   }
-  const { startEmulator } = require(path.join(ROOT, "dist", "provider", "emulator"));
+  const { startEmulator } = require("bitrix24-biconnector-emulator");
   const emu = await startEmulator();
   const dir = programDir();
   const env = {
@@ -79,7 +79,12 @@ async function main() {
     pulumi(["up", "--yes"], "1. create the connector");
     const [connector] = emu.state.connectors.values();
     console.log(`\n=== 2. someone renames connector ${connector.id} in the portal (out of band)`);
-    connector.fields.title = "Renamed in the portal";
+    // Through the emulator's control endpoint, which needs its admin token.
+    const renamed = await emu.control(`connectors/${connector.id}`, {
+      method: "PATCH",
+      body: { title: "Renamed in the portal" },
+    });
+    if (renamed.status !== 200) throw new Error(`rename failed: HTTP ${renamed.status}`);
     pulumi(["refresh", "--yes", "--diff"], "3. refresh shows the drift");
     pulumi(["up", "--yes", "--diff"], "4. up repairs it");
     console.log(`portal now has title: ${emu.state.connectors.get(connector.id).fields.title}`);

@@ -47,6 +47,14 @@ export const SETTINGS = [
 ] as const;
 
 export type SettingKey = (typeof SETTINGS)[number]["key"];
+
+/** Settings that are credentials: never logged, secret in stack config and in the plugin schema. */
+export const SECRET_SETTINGS: readonly SettingKey[] = [
+  "webhookUrl",
+  "accessToken",
+  "refreshToken",
+  "clientSecret",
+];
 export type SettingSource = (key: SettingKey) => string | undefined;
 
 export type AuthSettings =
@@ -161,7 +169,7 @@ const HOW_TO =
 
 /** Resolves and checks the provider settings; one clear error lists what to set. */
 export function resolveSettings(get: SettingSource): Settings {
-  for (const key of ["webhookUrl", "accessToken", "refreshToken", "clientSecret"] as const) {
+  for (const key of SECRET_SETTINGS) {
     const v = get(key);
     registerSecret(v);
     if (key === "webhookUrl" && v) registerSecret(v.replace(/\/+$/, "").split("/").pop());

@@ -1,4 +1,12 @@
-import { JsonObject, ResourceSchema, inputFields, writableApiFields } from "./spec";
+import {
+  FieldSpec,
+  JsonObject,
+  JsonValue,
+  ResourceSchema,
+  inputFields,
+  isJsonObject,
+  writableApiFields,
+} from "./spec";
 import { normalizeValue } from "./validate";
 import { checkApiItem } from "./answer";
 
@@ -59,10 +67,24 @@ export function fromApiItem(
   return out;
 }
 
-/** The input view of outputs: what `read` returns as `inputs` so a refresh leaves no phantom diff. */
+/** An item of a list of objects without its server-set fields (a column's `id`). */
+function withoutReadOnlyItemFields(f: FieldSpec, v: JsonValue): JsonValue {
+  if (!f.items || !Array.isArray(v)) return v;
+  const serverSet = f.items.filter((i) => i.readOnly).map((i) => i.name);
+  return v.map((item) =>
+    isJsonObject(item)
+      ? Object.fromEntries(Object.entries(item).filter(([k]) => !serverSet.includes(k)))
+      : item,
+  );
+}
+
+/**
+ * The input view of outputs: what `read` returns as `inputs`, so that a refresh leaves no phantom
+ * diff and an import (a read with only an id) yields inputs that check accepts as they are.
+ */
 export function inputsFromOutputs(schema: ResourceSchema, outputs: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const f of inputFields(schema))
-    if (outputs[f.name] !== undefined) out[f.name] = outputs[f.name];
+    if (outputs[f.name] !== undefined) out[f.name] = withoutReadOnlyItemFields(f, outputs[f.name]);
   return out;
 }

@@ -1,7 +1,7 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { Bitrix24Error } from "../../provider/client/errors";
 import { JsonObject } from "../../provider/schema/spec";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { portal, seedConnector, testClient } from "../helpers/portal";
 
 /** check → create, as the engine does: create receives the checked inputs. */

@@ -1,7 +1,7 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { DatasetProvider } from "../../provider/resources/datasetProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
-import { Emulator, EmulatorOptions } from "../../provider/emulator";
+import { Emulator, EmulatorOptions } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../../provider/schema/spec";
 import { checked, portal, sampleSource, testClient } from "../helpers/portal";
 

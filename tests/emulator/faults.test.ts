@@ -1,6 +1,6 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { Bitrix24DeadlineError, Bitrix24Error } from "../../provider/client/errors";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../../provider/schema/spec";
 import {
   oauthSettings,

@@ -7,7 +7,7 @@ import {
   listDatasets,
   listSources,
 } from "../../provider";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../../provider/schema/spec";
 import { oauthSettings, portal, sampleConnector, testClient } from "../helpers/portal";
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import {
   oauthSettings,
   portal,

@@ -1,6 +1,6 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../../provider/schema/spec";
 import { checked, portal, sampleConnector, testClient } from "../helpers/portal";
 

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { Emulator, startEmulator } from "../../provider/emulator";
+import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { tempDir } from "../helpers/portal";
 import { EngineStandIn, StackConfig } from "./engine/standIn";
 import { REPO } from "./program";
@@ -27,7 +27,8 @@ export function credentialValues(emu: Emulator): string[] {
 }
 
 export async function lifecycleEmulator(): Promise<Emulator> {
-  return startEmulator({ rateLimit: { rps: 50, burst: 100 } });
+  // Sources here call the built-in sample connector on loopback: allowed explicitly.
+  return startEmulator({ rateLimit: { rps: 50, burst: 100 }, allowPrivateEndpoints: true });
 }
 
 export function standIn(

@@ -30,9 +30,21 @@ export function programFrom(
     fs.symlinkSync(REPO, path.join(dir, "node_modules", "pulumi-bitrix24-biconnector"), "dir");
     return dir;
   }
-  const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
-  };
+  installPacked(dir, tarball as string);
+  return dir;
+}
+
+/**
+ * Writes the folder's package.json dependencies as a user's would be — the pinned SDK and this
+ * package from the `npm pack` tarball — and runs `npm install` there.
+ */
+export function installPacked(dir: string, tarball: string): void {
+  const file = path.join(dir, "package.json");
+  const pkg = (
+    fs.existsSync(file)
+      ? JSON.parse(fs.readFileSync(file, "utf8"))
+      : { name: "b24-user", private: true }
+  ) as { dependencies: Record<string, string> };
   const sdkVersion = (
     JSON.parse(
       fs.readFileSync(path.join(REPO, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
@@ -42,13 +54,12 @@ export function programFrom(
     "@pulumi/pulumi": sdkVersion,
     "pulumi-bitrix24-biconnector": `file:${tarball}`,
   };
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
+  fs.writeFileSync(file, JSON.stringify(pkg, null, 2));
   execFileSync(
     "npm",
     ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
     { cwd: dir, stdio: "pipe" },
   );
-  return dir;
 }
 
 /** `npm pack` of the repo (its `prepack` builds it), into a temp folder; returns the tarball path. */

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { tempDir } from "../helpers/portal";
 import { StackState } from "./engine/standIn";
 import { EXAMPLES, credentialsConfig, lifecycleEmulator, standIn } from "./helpers";

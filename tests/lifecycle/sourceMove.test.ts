@@ -1,5 +1,5 @@
 import * as path from "path";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { tempDir } from "../helpers/portal";
 import { StackConfig } from "./engine/standIn";
 import { credentialsConfig, lifecycleEmulator, standIn } from "./helpers";

@@ -3,7 +3,7 @@ import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { connectorSchema } from "../../provider/schema/connector";
 import { inputFields } from "../../provider/schema/spec";
 import { UNKNOWN } from "../../provider/schema/unknown";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { portal, seedConnector, testClient } from "../helpers/portal";
 
 const names = inputFields(connectorSchema).map((f) => f.name);

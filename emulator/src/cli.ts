@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+import * as fs from "fs";
+import { parseArgs } from "util";
+import { startEmulator } from "./server";
+import { settingsAsEnv } from "./providerSettings";
+
+/**
+ * `npm run emulator -- [--port 8787] [--rps 2 --burst 50] [--latency 0] [--fault-rate 0 --seed 1]
+ * [--credentials-file F] [--allow-private-endpoints] [--handler-url URL] [--scope S] [--access-token-ttl s]`
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: env.EMULATOR_PORT ?? "8787" },
+      rps: { type: "string", default: env.EMULATOR_RPS ?? "2" },
+      burst: { type: "string", default: env.EMULATOR_BURST ?? "50" },
+      "no-rate-limit": { type: "boolean", default: false },
+      latency: { type: "string", default: env.EMULATOR_LATENCY_MS ?? "0" },
+      "fault-rate": { type: "string", default: env.EMULATOR_FAULT_RATE ?? "0" },
+      seed: { type: "string", default: env.EMULATOR_SEED ?? "1" },
+      "credentials-file": { type: "string", default: env.EMULATOR_CREDENTIALS_FILE },
+      "allow-private-endpoints": { type: "boolean", default: false },
+      "handler-url": { type: "string", default: env.EMULATOR_HANDLER_URL },
+      scope: { type: "string", default: env.EMULATOR_SCOPE ?? "biconnector" },
+      "access-token-ttl": { type: "string", default: env.EMULATOR_ACCESS_TOKEN_TTL ?? "3600" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(
+      "Local Bitrix24 emulator (biconnector methods, OAuth token server, fault injection).\n" +
+        "Flags (env): --port (EMULATOR_PORT, 8787) --rps (EMULATOR_RPS, 2) --burst (EMULATOR_BURST, 50)\n" +
+        "  --no-rate-limit --latency ms (EMULATOR_LATENCY_MS) --fault-rate 0..1 (EMULATOR_FAULT_RATE)\n" +
+        "  --seed n (EMULATOR_SEED) --credentials-file path (EMULATOR_CREDENTIALS_FILE: JSON with the settings)\n" +
+        "  --allow-private-endpoints (let sources call connector endpoints on loopback/private hosts)\n" +
+        "  --handler-url URL (EMULATOR_HANDLER_URL: where /oauth/authorize/ redirects with the code)\n" +
+        "  --scope list (EMULATOR_SCOPE, biconnector) --access-token-ttl s (EMULATOR_ACCESS_TOKEN_TTL, 3600)",
+    );
+    return;
+  }
+  const num = (name: string, v: string | undefined): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0)
+      throw new Error(`--${name} must be a non-negative number, got ${v}`);
+    return n;
+  };
+  const faultRate = num("fault-rate", values["fault-rate"]);
+  const emu = await startEmulator({
+    port: num("port", values.port),
+    rateLimit: values["no-rate-limit"]
+      ? false
+      : { rps: num("rps", values.rps), burst: num("burst", values.burst) },
+    latencyMs: num("latency", values.latency),
+    randomFaults: faultRate > 0 ? { seed: num("seed", values.seed), rate: faultRate } : undefined,
+    allowPrivateEndpoints: values["allow-private-endpoints"],
+    handlerUrl: values["handler-url"],
+    scope: values.scope,
+    accessTokenTtlSec: num("access-token-ttl", values["access-token-ttl"]),
+  });
+  const settings = settingsAsEnv(emu.providerSettings());
+  if (values["credentials-file"])
+    fs.writeFileSync(values["credentials-file"], JSON.stringify(settings, null, 2), {
+      mode: 0o600,
+    });
+  console.log(`Bitrix24 emulator listening on ${emu.url} (local test credentials, not real ones):`);
+  for (const [k, v] of Object.entries(settings)) console.log(`export ${k}=${v}`);
+  console.log(`# webhook (answers only *.fields, like a real portal): ${emu.webhookUrl}`);
+  console.log(`# authorize page: ${emu.authorizeUrl}&state=<random>`);
+  console.log(
+    `# control endpoints ${emu.url}_emulator/… need: Authorization: Bearer ${emu.adminToken}`,
+  );
+  const stop = () => void emu.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});

@@ -1,4 +1,0 @@
-export { startEmulator } from "./server";
-export type { Emulator, EmulatorOptions, CallRecord } from "./server";
-export type { FaultKind, FaultRule, RandomFaults } from "./faults";
-export { PortalState } from "./state";

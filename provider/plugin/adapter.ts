@@ -1,0 +1,189 @@
+import { Bitrix24Client } from "../client/client";
+import { ConnectorProvider } from "../resources/connectorProvider";
+import { DatasetProvider } from "../resources/datasetProvider";
+import { ObjectProvider } from "../resources/objectProvider";
+import { SourceProvider } from "../resources/sourceProvider";
+import { JsonObject, isJsonObject } from "../schema/spec";
+import { UNKNOWN } from "../schema/unknown";
+import { CheckFailure } from "../schema/validate";
+import { SETTINGS } from "../client/settings";
+import { ConfigureInput, pluginConfig, unknownConfigKeys, useConfig } from "./config";
+import { KINDS, Kind, getToken, kindOfType, listToken, resourceToken } from "./kinds";
+import { WireObject } from "./sdk";
+import { fromWire, toWire, unwrapAll } from "./wire";
+
+/**
+ * The plugin's operations on plain values, one per ResourceProvider call: a thin adapter over the
+ * same object providers the dynamic provider uses. What it adds is only what the wire needs —
+ * secrets unwrapped and re-wrapped, string reference ids, the preview flag, the import-shaped read.
+ */
+const FACTORIES: Record<Kind["name"], (client: () => Bitrix24Client) => ObjectProvider> = {
+  Connector: (client) => new ConnectorProvider(client),
+  Source: (client) => new SourceProvider(client),
+  Dataset: (client) => new DatasetProvider(client),
+};
+
+export interface DiffAnswer {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+export interface CheckAnswer {
+  inputs: WireObject;
+  failures: CheckFailure[];
+}
+
+export class PluginAdapter {
+  private client: () => Bitrix24Client;
+  private readonly providers = new Map<Kind["name"], ObjectProvider>();
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {
+    // Before Configure (and for invokes of a default provider): PULUMI_CONFIG, then env.
+    this.client = useConfig(pluginConfig(undefined, env));
+  }
+
+  configure(input: ConfigureInput): void {
+    this.client = useConfig(pluginConfig(input, this.env));
+  }
+
+  /** Provider config keys are checked by name; values are checked when a client is built. */
+  checkConfig(news: WireObject): CheckAnswer {
+    const failures = unknownConfigKeys(Object.keys(news)).map((k) => ({
+      property: k,
+      reason: `unknown bitrix24 setting; allowed: ${SETTINGS.map((s) => s.key).join(", ")}`,
+    }));
+    return { inputs: news, failures };
+  }
+
+  private kind(type: string): { kind: Kind; provider: ObjectProvider } {
+    const kind = kindOfType(type);
+    if (!kind) throw new Error(`bitrix24: unknown resource type ${JSON.stringify(type)}`);
+    let provider = this.providers.get(kind.name);
+    if (!provider) {
+      provider = FACTORIES[kind.name](() => this.client());
+      this.providers.set(kind.name, provider);
+    }
+    return { kind, provider };
+  }
+
+  async check(type: string, news: WireObject): Promise<CheckAnswer> {
+    const { kind, provider } = this.kind(type);
+    const { props, secretKeys } = fromWire(kind.schema, news);
+    const r = await provider.check({}, props);
+    if (r.failures?.length) return { inputs: news, failures: r.failures };
+    return { inputs: toWire(kind.schema, r.inputs as JsonObject, secretKeys), failures: [] };
+  }
+
+  async diff(type: string, id: string, olds: WireObject, news: WireObject): Promise<DiffAnswer> {
+    const { kind, provider } = this.kind(type);
+    const d = await provider.diff(
+      id,
+      fromWire(kind.schema, olds).props,
+      fromWire(kind.schema, news).props,
+    );
+    return {
+      changes: d.changes === true,
+      replaces: d.replaces ?? [],
+      deleteBeforeReplace: d.deleteBeforeReplace === true,
+    };
+  }
+
+  /** With `preview`, nothing is written: the outputs are the inputs, server-set fields unknown. */
+  async create(
+    type: string,
+    news: WireObject,
+    preview: boolean,
+  ): Promise<{ id: string; properties: WireObject }> {
+    const { kind, provider } = this.kind(type);
+    const { props, secretKeys } = fromWire(kind.schema, news);
+    if (preview) {
+      const outs: JsonObject = { ...props };
+      for (const f of kind.schema.fields)
+        if (f.readOnly && f.name !== "id" && outs[f.name] === undefined) outs[f.name] = UNKNOWN;
+      return { id: "", properties: toWire(kind.schema, outs, secretKeys) };
+    }
+    const r = await provider.create(props);
+    return { id: r.id, properties: toWire(kind.schema, r.outs as JsonObject, secretKeys) };
+  }
+
+  /**
+   * Refresh and import. An import sends only the id (no properties, no inputs); the inputs
+   * returned are what the engine then checks and diffs, so they must pass Check and diff clean.
+   * A deleted object answers the empty id.
+   */
+  async read(
+    type: string,
+    id: string,
+    properties: WireObject,
+    inputs: WireObject,
+  ): Promise<{ id: string; properties?: WireObject; inputs?: WireObject }> {
+    const { kind, provider } = this.kind(type);
+    const olds = fromWire(kind.schema, properties);
+    const secretKeys = [...olds.secretKeys, ...fromWire(kind.schema, inputs).secretKeys];
+    const r = await provider.read(id, olds.props);
+    if (!r.props || !r.id) return { id: "" };
+    return {
+      id: r.id,
+      properties: toWire(kind.schema, r.props as JsonObject, secretKeys),
+      inputs: toWire(kind.schema, (r.inputs ?? {}) as JsonObject, secretKeys),
+    };
+  }
+
+  async update(
+    type: string,
+    id: string,
+    olds: WireObject,
+    news: WireObject,
+    preview: boolean,
+  ): Promise<WireObject> {
+    const { kind, provider } = this.kind(type);
+    const old = fromWire(kind.schema, olds);
+    const next = fromWire(kind.schema, news);
+    const secretKeys = [...old.secretKeys, ...next.secretKeys];
+    if (preview) return toWire(kind.schema, { ...old.props, ...next.props }, secretKeys);
+    const r = await provider.update(id, old.props, next.props);
+    return toWire(kind.schema, r.outs as JsonObject, secretKeys);
+  }
+
+  async delete(type: string, id: string, properties: WireObject): Promise<void> {
+    const { kind, provider } = this.kind(type);
+    await provider.delete(id, fromWire(kind.schema, properties).props);
+  }
+
+  /** The lookups: get<Kind> by id, list<Kind>s by a biconnector list filter. */
+  async invoke(
+    tok: string,
+    args: WireObject,
+  ): Promise<{ result?: WireObject; failures: CheckFailure[] }> {
+    const plain = unwrapAll(args);
+    for (const kind of KINDS) {
+      const { provider } = this.kind(resourceToken(kind));
+      const answer = (o: JsonObject): WireObject => toWire(kind.schema, { ...o, id: String(o.id) });
+      if (tok === getToken(kind)) {
+        const id = plain.id;
+        if (!(typeof id === "string" || typeof id === "number") || !/^\d+$/.test(String(id)))
+          return { failures: [{ property: "id", reason: "must be an id: a positive integer" }] };
+        const found = await provider.lookup(this.client(), String(id));
+        if (!found)
+          return {
+            failures: [
+              {
+                property: "id",
+                reason: `no ${kind.name.toLowerCase()} ${id} of this application on the portal`,
+              },
+            ],
+          };
+        return { result: answer(found), failures: [] };
+      }
+      if (tok === listToken(kind)) {
+        const filter = plain.filter ?? {};
+        if (!isJsonObject(filter))
+          return { failures: [{ property: "filter", reason: "must be an object" }] };
+        const items = await provider.lookupAll(this.client(), filter);
+        return { result: { items: items.map(answer) }, failures: [] };
+      }
+    }
+    throw new Error(`bitrix24: unknown function ${JSON.stringify(tok)}`);
+  }
+}
