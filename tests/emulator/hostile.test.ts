@@ -1,7 +1,7 @@
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { DatasetProvider } from "../../provider/resources/datasetProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
-import { Emulator } from "../../provider/emulator";
+import { Emulator } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../../provider/schema/spec";
 import {
   oauthSettings,
@@ -137,5 +137,39 @@ describe("11. source check against the portal", () => {
     await expect(connectors.create(await checked(connectors, seedConnector))).rejects.toThrow(
       /ACCESS_DENIED.*OAuth application/,
     );
+  });
+});
+
+describe("7. OPERATION_TIME_LIMIT from the emulator's operating meter", () => {
+  test("blocked for 1 s: the read waits until operating_reset_at, then succeeds with one more call", async () => {
+    ({ emu } = await portal());
+    const { id, outs } = await connectors.create(await checked(connectors, seedConnector));
+    emu.faults.inject({
+      kind: "operationTimeLimit",
+      method: "biconnector.connector.get",
+      resetInSec: 1,
+    });
+    emu.calls.length = 0;
+    const started = Date.now();
+    const r = await connectors.read(id, outs as JsonObject);
+    expect(r.id).toBe(id);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(emu.calls.filter((c) => c.method === "biconnector.connector.get")).toHaveLength(2);
+  });
+
+  test("blocked beyond the deadline: fails at once, saying when the method frees up", async () => {
+    ({ emu } = await portal());
+    const { id, outs } = await connectors.create(await checked(connectors, seedConnector));
+    shortDeadline();
+    emu.faults.inject({
+      kind: "operationTimeLimit",
+      method: "biconnector.connector.get",
+      resetInSec: 600,
+    });
+    const started = Date.now();
+    await expect(connectors.read(id, outs as JsonObject)).rejects.toThrow(
+      /OPERATION_TIME_LIMIT.*frees up at \d{4}-\d{2}-\d{2}T/,
+    );
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });
