@@ -1,5 +1,5 @@
 /**
- * Fixed numbers of the biconnector API (shared/bitrix24-api.md §2.4, §3.0), read by the client and
+ * Fixed numbers of the biconnector API (docs/bitrix24-api.md#batch, #lists), read by the client and
  * by the emulator alike.
  */
 /** Lists return 50 items a page and no `total`: a shorter page is the last one. */

@@ -4,7 +4,7 @@ import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 /**
  * The `result` of a Bitrix24 answer, or the error it holds: a root-level `error` (system errors such
  * as expired_token or QUERY_LIMIT_EXCEEDED), or, for the biconnector module, `result.error` with
- * HTTP 200 (docs/bitrix24-api.md) — both accepted at any status.
+ * HTTP 200 (docs/bitrix24-api.md#envelopes) — both accepted at any status.
  */
 export function readEnvelope(method: string, status: number, data: unknown): JsonValue {
   if (isJsonObject(data)) {

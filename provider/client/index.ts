@@ -7,5 +7,7 @@ export type { ClientOptions } from "./shared";
 export { Operation } from "./operation";
 export type { Transport, HttpRequest, HttpResponse } from "./transport";
 export { axiosTransport } from "./transport";
-export { TokenStore } from "./tokenStore";
+export type { StoredTokens, TokenStore } from "./tokenStore";
+export { TokenStoreError, tokenKey } from "./tokenStore";
+export { openTokenStore, FileTokenStore, CommandTokenStore } from "./tokenStores";
 export { redact } from "./redact";

@@ -5,7 +5,7 @@ import { Bitrix24Error } from "./errors";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Client-side image of the portal's leaky bucket (docs/bitrix24-api.md: `burst` requests at once,
+ * Client-side image of the portal's leaky bucket (docs/bitrix24-api.md#rate-limit: `burst` requests at once,
  * then `rps` per second; above that the portal answers 503 QUERY_LIMIT_EXCEEDED). One per portal
  * per process (see shared.ts), because the portal counts every request of every resource alike.
  */

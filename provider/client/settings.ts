@@ -12,7 +12,11 @@ export const SETTINGS = [
   { key: "clientId", env: "BITRIX24_CLIENT_ID", doc: "application client_id" },
   { key: "clientSecret", env: "BITRIX24_CLIENT_SECRET", doc: "application client_secret" },
   { key: "oauthUrl", env: "BITRIX24_OAUTH_URL", doc: "token server" },
-  { key: "tokenStore", env: "BITRIX24_TOKEN_STORE", doc: "token store file" },
+  {
+    key: "tokenStore",
+    env: "BITRIX24_TOKEN_STORE",
+    doc: "token store: a file path, or command:<shell command>",
+  },
   {
     key: "rateLimitRps",
     env: "BITRIX24_RATE_LIMIT_RPS",
@@ -163,7 +167,8 @@ const HOW_TO =
   "Set either an OAuth application (recommended; the connector methods refuse webhooks): " +
   "bitrix24:portalUrl (BITRIX24_PORTAL_URL) with bitrix24:accessToken (BITRIX24_ACCESS_TOKEN) and/or " +
   "bitrix24:refreshToken + bitrix24:clientId + bitrix24:clientSecret " +
-  "(BITRIX24_REFRESH_TOKEN, BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET); " +
+  "(BITRIX24_REFRESH_TOKEN, BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET), or just clientId + " +
+  "clientSecret once `npx bitrix24-biconnector login` stored a token pair; " +
   "or an incoming webhook: bitrix24:webhookUrl (BITRIX24_WEBHOOK_URL). " +
   "Secrets belong in `pulumi config set --secret`.";
 
@@ -207,7 +212,11 @@ export function resolveSettings(get: SettingSource): Settings {
   }
   const missing: string[] = [];
   if (!portalUrl) missing.push("bitrix24:portalUrl (BITRIX24_PORTAL_URL)");
-  if (!accessToken && !refreshToken) missing.push("bitrix24:accessToken or bitrix24:refreshToken");
+  // With clientId + clientSecret the pair may come from the token store (what `login` leaves).
+  if (!accessToken && !refreshToken && !(clientId && clientSecret))
+    missing.push(
+      "bitrix24:accessToken or bitrix24:refreshToken (or clientId + clientSecret after `npx bitrix24-biconnector login`)",
+    );
   if (refreshToken && !clientId) missing.push("bitrix24:clientId (BITRIX24_CLIENT_ID)");
   if (refreshToken && !clientSecret) missing.push("bitrix24:clientSecret (BITRIX24_CLIENT_SECRET)");
   if (missing.length)

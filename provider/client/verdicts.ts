@@ -1,7 +1,7 @@
 import { Bitrix24AnswerTooLargeError, Bitrix24Error, Bitrix24TransportError } from "./errors";
 
 /**
- * What to do after a failed request (shared/bitrix24-api.md §2.5):
+ * What to do after a failed request (docs/bitrix24-api.md#retry):
  * - "retry": the portal refused before doing anything (rate limit, operating limit) — safe always;
  * - "retry-if-idempotent": the request may have been applied (5xx, reset, timeout);
  * - "retry-few": the connector's endpoint failed the portal's connection check (nothing was done);
@@ -11,7 +11,7 @@ import { Bitrix24AnswerTooLargeError, Bitrix24Error, Bitrix24TransportError } fr
 export type Verdict = "retry" | "retry-if-idempotent" | "retry-few" | "refresh" | "fail";
 
 /**
- * The connector's endpoint did not answer the portal's check (§2.5: retry with backoff). Wrong
+ * The connector's endpoint did not answer the portal's check (docs/bitrix24-api.md#retry: retry with backoff). Wrong
  * credentials give the same answer, so only a few attempts, not the whole deadline.
  */
 export const CONNECTION_ERRORS = new Set([

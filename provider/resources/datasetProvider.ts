@@ -22,7 +22,7 @@ function methodSet(prefix: string): ObjectMethods {
 type MethodCache = WeakMap<Bitrix24Client, Promise<ObjectMethods>>;
 
 /**
- * Newer portals have biconnector.table.*; older ones only biconnector.dataset.* (§5.13). Asked once
+ * Newer portals have biconnector.table.*; older ones only biconnector.dataset.* (docs/bitrix24-api.md#ambiguity-tables). Asked once
  * per client with the cheap `fields` method; dataset.delete is never used where table.* exists.
  */
 function datasetMethods(
@@ -118,7 +118,7 @@ export function datasetAdapter(methodsByClient: MethodCache = new WeakMap()): Ob
     notFound: "DATASET_NOT_FOUND",
     refetchAfterUpdate: true,
     methods: (op, client) => datasetMethods(methodsByClient, op, client),
-    // get has the columns but not sourceId (only list has it, §3.3); sourceId never changes.
+    // get has the columns but not sourceId (only list has it: docs/bitrix24-api.md#table-methods); sourceId never changes.
     itemFromGet: async (r, old, op, m) => {
       const item = isJsonObject(r) && isJsonObject(r.item) ? r.item : undefined;
       if (!item) return undefined;

@@ -53,7 +53,7 @@ export const sourceAdapter: ObjectAdapter = {
     update: "biconnector.source.update",
     delete: "biconnector.source.delete",
   }),
-  // get nests the source under `connection` (§3.2).
+  // get nests the source under `connection` (docs/bitrix24-api.md#source-methods).
   itemFromGet: (r) => {
     const item = isJsonObject(r) && isJsonObject(r.item) ? r.item : undefined;
     if (!item) return undefined;

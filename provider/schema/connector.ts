@@ -1,7 +1,7 @@
 import { ResourceSchema } from "./spec";
 
 /**
- * biconnector.connector (shared/bitrix24-api.md §3.1), fields in the API's schema order, which is
+ * biconnector.connector (docs/bitrix24-api.md#connector), fields in the API's schema order, which is
  * the order the portal validates them in. No connector field is immutable: every change is an
  * in-place update.
  */

@@ -11,7 +11,7 @@ export const COLUMN_TYPES = [
 ] as const;
 
 /**
- * biconnector.table (formerly biconnector.dataset, §3.3): a table of a source offered to BI Builder
+ * biconnector.table (formerly biconnector.dataset; docs/bitrix24-api.md#table): a table of a source offered to BI Builder
  * reports, with its columns. Only the description and the columns change in place; sourceId, name,
  * externalCode and externalName replace it, and the name is unique portal-wide.
  */

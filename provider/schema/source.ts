@@ -1,7 +1,7 @@
 import { ResourceSchema } from "./spec";
 
 /**
- * biconnector.source (shared/bitrix24-api.md §3.2): a working connection of a connector, holding
+ * biconnector.source (docs/bitrix24-api.md#source): a working connection of a connector, holding
  * the values of its settings — credentials, so secret. Fields in the API's schema order.
  */
 export const sourceSchema = {
@@ -12,7 +12,7 @@ export const sourceSchema = {
     { name: "type", type: "string", readOnly: true },
     { name: "code", type: "string", readOnly: true },
     { name: "description", type: "string", default: "", multiline: true },
-    // Writable in the schema, ignored by add and update: always created active (§5.10).
+    // Writable in the schema, ignored by add and update: always created active (docs/bitrix24-api.md#ambiguity-source-active).
     { name: "active", type: "boolean", readOnly: true, ignoredOnWrite: true },
     { name: "dateCreate", type: "string", readOnly: true },
     { name: "dateUpdate", type: "string", readOnly: true },

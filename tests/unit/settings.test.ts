@@ -37,6 +37,18 @@ describe("provider settings", () => {
     );
   });
 
+  test("portalUrl, clientId and clientSecret suffice: the token pair may come from the store (after login)", () => {
+    const s = resolveSettings(
+      layeredSource(() => undefined, {
+        BITRIX24_PORTAL_URL: "https://p.example.com",
+        BITRIX24_CLIENT_ID: "local.app",
+        BITRIX24_CLIENT_SECRET: "client-secret-1",
+      }),
+    );
+    expect(s.auth).toMatchObject({ kind: "oauth", clientId: "local.app" });
+    expect(s.auth).not.toHaveProperty("refreshToken", expect.anything());
+  });
+
   test("a refresh token needs the application's id and secret", () => {
     expect(() => from({ portalUrl: "https://a.bitrix24.com", refreshToken: "r-123456" })).toThrow(
       /incomplete.*bitrix24:clientId.*bitrix24:clientSecret/,

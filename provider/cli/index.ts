@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import { parseArgs } from "util";
+import { redact } from "../client/redact";
+import { SettingKey } from "../client/settings";
+import { doctor } from "./doctor";
+import { CliIo, processIo } from "./io";
+import { login } from "./login";
+import { FLAGS } from "./settingsSource";
+
+const USAGE = `Usage: bitrix24-biconnector <command> [flags]
+
+Commands:
+  login    sign in as the portal's local application and store the token pair
+  doctor   check settings, token store, token, scope and the biconnector methods
+
+Flags (else the current stack's config, else BITRIX24_* variables):
+  --portal URL           portal address (bitrix24:portalUrl)
+  --client-id ID         application client_id (bitrix24:clientId)
+  --client-secret SECRET application client_secret (bitrix24:clientSecret)
+  --oauth-url URL        token server (bitrix24:oauthUrl, default https://oauth.bitrix.info)
+  --token-store STORE    file path or command:<shell command> (bitrix24:tokenStore)
+  --stack NAME           the stack whose Pulumi.<NAME>.yaml to read
+login only:
+  --port N               callback port on 127.0.0.1 (default 8765); handler path
+                         http://127.0.0.1:<port>/callback
+  --no-browser           print the address, do not open a browser
+  --paste                no listener: paste the redirected address (or the code)
+  --timeout SECONDS      how long to wait for the browser or the paste (default 300)`;
+
+/** Runs the command line `argv` (without node and script); resolves to the exit status. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        portal: { type: "string" },
+        "client-id": { type: "string" },
+        "client-secret": { type: "string" },
+        "oauth-url": { type: "string" },
+        "token-store": { type: "string" },
+        stack: { type: "string" },
+        port: { type: "string", default: "8765" },
+        "no-browser": { type: "boolean", default: false },
+        paste: { type: "boolean", default: false },
+        timeout: { type: "string", default: "300" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command] = positionals;
+  if (values.help || !command) {
+    (command || values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const flags: Partial<Record<SettingKey, string>> = {};
+  for (const [key, flag] of Object.entries(FLAGS)) {
+    const v = values[flag as keyof typeof values];
+    if (typeof v === "string" && v !== "") flags[key as SettingKey] = v;
+  }
+  const port = Number(values.port);
+  const timeoutSec = Number(values.timeout);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`--port must be a port number (0-65535), got ${JSON.stringify(values.port)}`);
+    return 2;
+  }
+  if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) {
+    io.err(`--timeout must be a positive number of seconds, got ${JSON.stringify(values.timeout)}`);
+    return 2;
+  }
+  switch (command) {
+    case "login":
+      return login(
+        {
+          flags,
+          port,
+          noBrowser: values["no-browser"],
+          paste: values.paste,
+          stack: values.stack,
+          timeoutSec,
+        },
+        io,
+      );
+    case "doctor":
+      return doctor({ flags, stack: values.stack }, io);
+    default:
+      io.err(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+if (require.main === module)
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${redact(e instanceof Error ? e.message : String(e))}\n`);
+      process.exit(1);
+    },
+  );

@@ -1,0 +1,69 @@
+import { SETTINGS, SettingKey, SettingSource } from "../client/settings";
+import { StackConfig } from "./stackConfig";
+
+/** Where a setting's value comes from, for `doctor` (never the value of a credential). */
+export type Origin =
+  | { from: "flag"; name: string }
+  | { from: "stack"; file: string }
+  | { from: "stack-secret"; file: string }
+  | { from: "env"; name: string }
+  | { from: "unset" };
+
+/** The command's flags for settings. */
+export const FLAGS: Partial<Record<SettingKey, string>> = {
+  portalUrl: "portal",
+  clientId: "client-id",
+  clientSecret: "client-secret",
+  oauthUrl: "oauth-url",
+  tokenStore: "token-store",
+};
+
+export const CREDENTIALS: readonly SettingKey[] = [
+  "webhookUrl",
+  "accessToken",
+  "refreshToken",
+  "clientSecret",
+];
+
+/**
+ * The provider's order — stack config first, then the environment — with the command's flags in
+ * front. A stack secret cannot be decrypted here: its environment variable is used if set.
+ */
+export function cliSettings(
+  flags: Partial<Record<SettingKey, string>>,
+  stack: StackConfig,
+  env: NodeJS.ProcessEnv,
+): { get: SettingSource; origin: (key: SettingKey) => Origin } {
+  const origin = (key: SettingKey): Origin => {
+    const row = SETTINGS.find((s) => s.key === key);
+    if (flags[key]) return { from: "flag", name: FLAGS[key] ?? key };
+    if (stack.values.has(key) && stack.values.get(key) !== "")
+      return { from: "stack", file: stack.file as string };
+    if (row && env[row.env]) return { from: "env", name: row.env };
+    if (stack.secretKeys.has(key)) return { from: "stack-secret", file: stack.file as string };
+    return { from: "unset" };
+  };
+  const get: SettingSource = (key) => {
+    const o = origin(key);
+    if (o.from === "flag") return flags[key];
+    if (o.from === "stack") return stack.values.get(key);
+    if (o.from === "env") return env[(SETTINGS.find((s) => s.key === key) as { env: string }).env];
+    return undefined;
+  };
+  return { get, origin };
+}
+
+export function describeOrigin(o: Origin): string {
+  switch (o.from) {
+    case "flag":
+      return `the --${o.name} flag`;
+    case "stack":
+      return `stack config ${o.file}`;
+    case "stack-secret":
+      return `a secret in ${o.file} (encrypted: only the Pulumi CLI can read it)`;
+    case "env":
+      return `environment variable ${o.name}`;
+    case "unset":
+      return "not set";
+  }
+}
