@@ -10,9 +10,11 @@ import { ObjectAdapter, ObjectProvider } from "./objectProvider";
 
 /**
  * get/list return settings as [{code, name, type, value, id}]; inputs and outputs use {code: value}.
- * Anything else is passed on as it came, for the answer check to refuse (never coerced to `{}`).
+ * Absent (a list whose selection leaves them out) reads as no settings; any other shape is passed
+ * on as it came, for the answer check to refuse (never coerced to `{}`).
  */
-function settingsMap(v: JsonValue | undefined): JsonValue | undefined {
+function settingsMap(v: JsonValue | undefined): JsonValue {
+  if (v === undefined || v === null) return {};
   if (!Array.isArray(v)) return v;
   const out: JsonObject = {};
   for (const s of v) if (isJsonObject(s) && typeof s.code === "string") out[s.code] = s.value ?? "";
@@ -61,10 +63,10 @@ export const sourceAdapter: ObjectAdapter = {
     return {
       ...conn,
       connectorId: item.connectorId ?? null,
-      settings: settingsMap(item.settings) ?? null,
+      settings: settingsMap(item.settings),
     };
   },
-  itemFromList: (item) => ({ ...item, settings: settingsMap(item.settings) ?? null }),
+  itemFromList: (item) => ({ ...item, settings: settingsMap(item.settings) }),
   async checkAgainstPortal(inputs, client): Promise<CheckFailure[]> {
     const connectorId = inputs.connectorId;
     if (typeof connectorId !== "number" || !isJsonObject(inputs.settings)) return [];
