@@ -1,14 +1,37 @@
-/** Tests by layer: tests/unit, tests/emulator (provider <-> emulator over loopback), tests/hostile (provider <-> scripted misbehaving servers over loopback), tests/lifecycle (real Pulumi runtime). */
-module.exports = {
+/**
+ * Tests by layer: tests/unit (in-process, no sockets, no child processes — enforced by
+ * tests/helpers/inProcessOnly.ts), tests/emulator (provider <-> emulator over loopback),
+ * tests/hostile (provider <-> scripted misbehaving servers over loopback),
+ * tests/integration (the repo's scripts and examples run as processes against loopback endpoints),
+ * tests/lifecycle (the real Pulumi runtime).
+ */
+const common = {
+  rootDir: __dirname,
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
-  testMatch: ["<rootDir>/tests/**/*.test.ts"],
-  // Lifecycle tests drive several Node processes; a loaded 2-core machine needs the margin.
-  testTimeout: 180000,
   // Example programs import the package by name; under jest they get this repo's source.
   // Tests import the emulator package by name; they get its source too.
   moduleNameMapper: {
     "^pulumi-bitrix24-biconnector$": "<rootDir>/provider/index.ts",
     "^bitrix24-biconnector-emulator$": "<rootDir>/emulator/src/index.ts",
   },
+};
+
+module.exports = {
+  // Lifecycle tests drive several Node processes; a loaded 2-core machine needs the margin.
+  testTimeout: 180000,
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/tests/unit/**/*.test.ts"],
+      setupFilesAfterEnv: ["<rootDir>/tests/helpers/inProcessOnly.ts"],
+    },
+    {
+      ...common,
+      displayName: "out-of-process",
+      testMatch: ["<rootDir>/tests/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/unit/"],
+    },
+  ],
 };

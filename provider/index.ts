@@ -8,7 +8,13 @@ export { ConnectorProvider } from "./resources/connectorProvider";
 export { Source, SourceArgs } from "./resources/source";
 export { SourceProvider } from "./resources/sourceProvider";
 export { sourceSchema } from "./schema/source";
-export { Dataset, DatasetArgs, DatasetColumn, DatasetColumnType } from "./resources/dataset";
+export {
+  Dataset,
+  DatasetArgs,
+  DatasetColumn,
+  DatasetColumnType,
+  StoredDatasetColumn,
+} from "./resources/dataset";
 export { DatasetProvider } from "./resources/datasetProvider";
 export { datasetSchema } from "./schema/dataset";
 export { connectorSchema } from "./schema/connector";

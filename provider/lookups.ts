@@ -4,64 +4,33 @@ import { layeredSource, resolveSettings, SettingKey } from "./client/settings";
 import { createClient } from "./client/shared";
 import { ConnectorSetting } from "./resources/connector";
 import { ConnectorProvider } from "./resources/connectorProvider";
-import { DatasetColumn } from "./resources/dataset";
+import { StoredDatasetColumn } from "./resources/dataset";
 import { DatasetProvider } from "./resources/datasetProvider";
 import { SourceProvider } from "./resources/sourceProvider";
-import { JsonObject } from "./schema/spec";
+import { connectorSchema } from "./schema/connector";
+import { datasetSchema } from "./schema/dataset";
+import { sourceSchema } from "./schema/source";
+import { ObjectInfo } from "./schema/types";
 
 /**
  * Lookups for programs: read existing BI Builder objects of the application as typed plain data,
  * e.g. `pulumi.output(getConnector(12))`. They run in the program process, so they read the stack
  * config (`bitrix24:*`) the program sees, then the environment — the same settings as the provider.
+ * Their types are the schema's stored fields plus the id.
  */
-export interface ConnectorInfo {
-  id: number;
-  title: string;
-  logo: string;
-  description: string;
-  sort: number;
-  urlCheck: string;
-  urlTableList: string;
-  urlTableDescription: string;
-  urlData: string;
-  settings: ConnectorSetting[];
-  supportMapping: boolean;
-  sourceCode: string;
-  dateCreate: string;
-}
+export interface ConnectorInfo extends ObjectInfo<
+  typeof connectorSchema.fields,
+  { settings: ConnectorSetting }
+> {}
 
 /** Setting values come back in plain text, as the API returns them: wrap them in pulumi.secret. */
-export interface SourceInfo {
-  id: number;
-  connectorId: number;
-  title: string;
-  description: string;
-  settings: Record<string, string>;
-  active: boolean;
-  type: string;
-  code: string;
-  dateCreate: string;
-  dateUpdate: string | null;
-  createdById: number;
-  updatedById: number;
-}
+export interface SourceInfo extends ObjectInfo<typeof sourceSchema.fields> {}
 
 /** listDatasets items have no columns (the list method does not return them); getDataset has them. */
-export interface DatasetInfo {
-  id: number;
-  sourceId: number;
-  name: string;
-  externalCode: string;
-  externalName: string;
-  description: string;
-  fields?: (DatasetColumn & { id: number })[];
-  type: string;
-  externalId: number;
-  dateCreate: string;
-  dateUpdate: string | null;
-  createdById: number;
-  updatedById: number;
-}
+export interface DatasetInfo extends ObjectInfo<
+  typeof datasetSchema.fields,
+  { fields: StoredDatasetColumn }
+> {}
 
 /** A biconnector list filter: field → value, with the API's key prefixes (`%title`, `>=id`, `@id`…). */
 export type ListFilter = Record<string, string | number | boolean | (string | number)[]>;
@@ -75,29 +44,21 @@ function programClient(): Bitrix24Client {
   );
 }
 
-const as = <T>(o: JsonObject | undefined): T | undefined => o as unknown as T | undefined;
-
 export async function getConnector(id: number | string): Promise<ConnectorInfo | undefined> {
-  return as<ConnectorInfo>(await new ConnectorProvider().lookup(programClient(), id));
+  return new ConnectorProvider().lookup(programClient(), id);
 }
 export async function listConnectors(filter: ListFilter = {}): Promise<ConnectorInfo[]> {
-  return (await new ConnectorProvider().lookupAll(
-    programClient(),
-    filter,
-  )) as unknown as ConnectorInfo[];
+  return new ConnectorProvider().lookupAll(programClient(), filter);
 }
 export async function getSource(id: number | string): Promise<SourceInfo | undefined> {
-  return as<SourceInfo>(await new SourceProvider().lookup(programClient(), id));
+  return new SourceProvider().lookup(programClient(), id);
 }
 export async function listSources(filter: ListFilter = {}): Promise<SourceInfo[]> {
-  return (await new SourceProvider().lookupAll(programClient(), filter)) as unknown as SourceInfo[];
+  return new SourceProvider().lookupAll(programClient(), filter);
 }
 export async function getDataset(id: number | string): Promise<DatasetInfo | undefined> {
-  return as<DatasetInfo>(await new DatasetProvider().lookup(programClient(), id));
+  return new DatasetProvider().lookup(programClient(), id);
 }
 export async function listDatasets(filter: ListFilter = {}): Promise<DatasetInfo[]> {
-  return (await new DatasetProvider().lookupAll(
-    programClient(),
-    filter,
-  )) as unknown as DatasetInfo[];
+  return new DatasetProvider().lookupAll(programClient(), filter);
 }

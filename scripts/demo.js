@@ -96,10 +96,14 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(`demo: ${e.message}`);
-    process.exit(1);
-  },
-);
+if (require.main === module)
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`demo: ${e.message}`);
+      process.exit(1);
+    },
+  );
+
+// For tests/integration/demo.test.ts: the parts that run without a Pulumi CLI.
+module.exports = { findCli, programDir };

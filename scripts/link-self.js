@@ -3,11 +3,18 @@
 // from any folder inside it, as it does for a user who installed the package. The serialized
 // provider shim loads the package by name, so the root Pulumi.yaml program and the examples run
 // straight from a checkout. (The link points at the repo itself; npm pack ignores node_modules.)
+//
+// `prepare` runs it; npm runs `prepare` on `npm install`/`npm ci` in this folder and before
+// `npm pack`/`publish`, never when the package is installed from the registry or a tarball (and
+// this script is not in the tarball). A copy of the sources that is not a git checkout (a source
+// archive, a folder copied elsewhere) gets no link either: `.git` (a folder, or a file in a git
+// worktree) is what marks the development checkout this link is for.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
+if (!fs.existsSync(path.join(root, ".git"))) process.exit(0);
 const link = path.join(root, "node_modules", "pulumi-bitrix24-biconnector");
 try {
   const current = fs.readlinkSync(link);

@@ -2,7 +2,7 @@ import { connectorSchema } from "../schema/connector";
 import { CheckSettingsSource, ClientSource } from "./clientSource";
 import { ObjectAdapter, ObjectProvider } from "./objectProvider";
 
-export const connectorAdapter: ObjectAdapter = {
+export const connectorAdapter: ObjectAdapter<typeof connectorSchema> = {
   schema: connectorSchema,
   label: "Connector",
   notFound: "CONNECTOR_NOT_FOUND",
@@ -23,7 +23,7 @@ export const connectorAdapter: ObjectAdapter = {
 };
 
 /** The Connector's lifecycle against biconnector.connector.* (`new ConnectorProvider()` needs no arguments). */
-export class ConnectorProvider extends ObjectProvider {
+export class ConnectorProvider extends ObjectProvider<typeof connectorSchema> {
   constructor(client?: ClientSource, checkSettings?: CheckSettingsSource) {
     super(connectorAdapter, client, checkSettings);
   }

@@ -4,6 +4,7 @@ import { Operation } from "../client/operation";
 import { CheckSettingsSource, ClientSource } from "./clientSource";
 import { datasetSchema } from "../schema/dataset";
 import { JsonObject, isJsonObject } from "../schema/spec";
+import type { StoredDatasetColumn } from "./dataset";
 import { ObjectAdapter, ObjectMethods, ObjectProvider } from "./objectProvider";
 
 const IMMUTABLE = ["sourceId", "name", "externalCode", "externalName"] as const;
@@ -48,7 +49,8 @@ function datasetMethods(
 
 const fieldsUpdate = (m: ObjectMethods) => m.update.replace(/\.update$/, ".fields.update");
 
-type Column = { id?: number; type: string; name: string; externalCode: string; visible: boolean };
+/** A column of inputs (no id yet) or outputs (with its id); check has filled `visible` in. */
+type Column = Omit<StoredDatasetColumn, "id"> & { id?: number };
 const columns = (v: unknown): Column[] =>
   Array.isArray(v) ? v.filter(isJsonObject).map((c) => c as unknown as Column) : [];
 
@@ -111,7 +113,9 @@ async function hideColumns(
 }
 
 /** The dataset adapter, with its own memory of each portal's method family. */
-export function datasetAdapter(methodsByClient: MethodCache = new WeakMap()): ObjectAdapter {
+export function datasetAdapter(
+  methodsByClient: MethodCache = new WeakMap(),
+): ObjectAdapter<typeof datasetSchema> {
   return {
     schema: datasetSchema,
     label: "Dataset",
@@ -179,7 +183,7 @@ export function datasetAdapter(methodsByClient: MethodCache = new WeakMap()): Ob
 }
 
 /** The Dataset's lifecycle against biconnector.table.* (or dataset.* on older portals). */
-export class DatasetProvider extends ObjectProvider {
+export class DatasetProvider extends ObjectProvider<typeof datasetSchema> {
   constructor(client?: ClientSource, checkSettings?: CheckSettingsSource) {
     super(datasetAdapter(), client, checkSettings);
   }

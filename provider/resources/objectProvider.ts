@@ -10,6 +10,7 @@ import { Operation } from "../client/operation";
 import { diffFields } from "../schema/diff";
 import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
 import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
+import { ItemValues } from "../schema/types";
 import { isUnknown } from "../schema/unknown";
 import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validate";
 import { PROVIDER_KEY, parseId, withoutProviderKey } from "./common";
@@ -44,8 +45,8 @@ export interface ObjectMethods {
 }
 
 /** What differs between biconnector objects; everything else is the same lifecycle. */
-export interface ObjectAdapter {
-  readonly schema: ResourceSchema;
+export interface ObjectAdapter<S extends ResourceSchema = ResourceSchema> {
+  readonly schema: S;
   /** "Connector", "Source", "Dataset": used in messages. */
   readonly label: string;
   methods(op: Operation, client: Bitrix24Client): Promise<ObjectMethods> | ObjectMethods;
@@ -97,15 +98,17 @@ export interface ObjectAdapter {
  * without one, the environment's settings), asked at call time. Each Pulumi call is one client
  * operation: all its requests and retries share one deadline.
  */
-export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
+export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
+  implements pulumi.dynamic.ResourceProvider
+{
   constructor(
-    protected readonly adapter: ObjectAdapter,
+    protected readonly adapter: ObjectAdapter<S>,
     protected readonly client: ClientSource = envClient,
     /** Default: the client's settings, else (no credentials yet) the environment's. */
     private readonly checkSettings: CheckSettingsSource = checkSettingsOf(client),
   ) {}
 
-  private get schema(): ResourceSchema {
+  private get schema(): S {
     return this.adapter.schema;
   }
 
@@ -300,7 +303,7 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
     m: ObjectMethods,
     id: string,
     old?: JsonObject,
-  ): Promise<JsonObject | undefined> {
+  ): Promise<(ItemValues<S["fields"]> & JsonObject) | undefined> {
     try {
       const r = await op.callCoalesced(m.get, { id: parseId(id, m.get) });
       const item = this.adapter.itemFromGet
@@ -340,14 +343,20 @@ export class ObjectProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   /** One object as plain data (with its id), or undefined when it does not exist. */
-  async lookup(client: Bitrix24Client, id: number | string): Promise<JsonObject | undefined> {
+  async lookup(
+    client: Bitrix24Client,
+    id: number | string,
+  ): Promise<({ id: number } & ItemValues<S["fields"]>) | undefined> {
     const op = client.operation();
     const outs = await this.fetch(op, await this.adapter.methods(op, client), String(id));
     return outs ? { id: Number(id), ...outs } : undefined;
   }
 
   /** Every object of this application matching a biconnector list filter, as plain data. */
-  async lookupAll(client: Bitrix24Client, filter: JsonObject = {}): Promise<JsonObject[]> {
+  async lookupAll(
+    client: Bitrix24Client,
+    filter: JsonObject = {},
+  ): Promise<({ id: number } & ItemValues<S["fields"]>)[]> {
     const op = client.operation();
     const m = await this.adapter.methods(op, client);
     const items = await op.listAll(m.list, { filter, order: { id: "ASC" } });

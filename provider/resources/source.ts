@@ -1,46 +1,56 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Bitrix24ConfigError } from "../client/errors";
-import { SourceInputName, sourceSchema } from "../schema/source";
+import { sourceSchema } from "../schema/source";
+import { Doc, Documented } from "../schema/types";
 import { forbiddenKeysOf } from "../schema/validate";
-import { SameNames, resourceProps } from "./resourceProps";
+import { ArgsOf, OutputsOf, resourceProps } from "./resourceProps";
 import { providerShim } from "./shim";
 
-export interface SourceArgs {
+/** TSDoc of SourceArgs; names, optionality and types come from the schema. */
+interface SourceArgDocs {
   /** The connector this source connects through (usually `connector.id`); changing it replaces the source. */
-  connectorId: pulumi.Input<number | string>;
+  connectorId: Doc;
   /** Name of the connection in BI Builder. */
-  title: pulumi.Input<string>;
-  description?: pulumi.Input<string>;
+  title: Doc;
+  /** Default "". */
+  description: Doc;
   /**
    * Values for the connector's setting codes, e.g. `{ login: "bi", password: cfg.requireSecret("pw") }`.
    * Always stored as a secret, even when not wrapped in `pulumi.secret`. Bitrix24 merges updates by
    * key: a key can be changed, not removed.
    */
-  settings: pulumi.Input<Record<string, pulumi.Input<string | number>>>;
+  settings: Doc;
   /** Take over this existing source of the application instead of creating one (create only). */
-  adoptId?: pulumi.Input<number>;
+  adoptId: Doc;
 }
 
-const argsMatchSchema: SameNames<keyof SourceArgs, SourceInputName> = true;
-void argsMatchSchema;
+export interface SourceArgs extends Documented<ArgsOf<typeof sourceSchema>, SourceArgDocs> {}
+
+/** TSDoc of the Source's outputs. */
+interface SourceOutputDocs extends Omit<SourceArgDocs, "adoptId"> {
+  /** Always true: the API creates sources active and ignores writes of this field. */
+  active: Doc;
+  /** `rest`. */
+  type: Doc;
+  /** `rest_<connectorId>`. */
+  code: Doc;
+  /** When the portal created it (`Y-m-d H:i:s`, portal time). */
+  dateCreate: Doc;
+  /** When it last changed; null until the first update. */
+  dateUpdate: Doc;
+  createdById: Doc;
+  updatedById: Doc;
+}
+
+/** The outputs of a Source, from the schema (declared on the class below by interface merging). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- types only: the class declares no fields, the engine sets them
+export interface Source extends Readonly<
+  Documented<OutputsOf<typeof sourceSchema>, SourceOutputDocs>
+> {}
 
 /** A Bitrix24 BI Builder source (connection) of a connector (biconnector.source.*). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Source extends pulumi.dynamic.Resource {
-  declare public readonly connectorId: pulumi.Output<number>;
-  declare public readonly title: pulumi.Output<string>;
-  declare public readonly description: pulumi.Output<string>;
-  declare public readonly settings: pulumi.Output<Record<string, string>>;
-  /** Always true: the API creates sources active and ignores writes of this field. */
-  declare public readonly active: pulumi.Output<boolean>;
-  /** `rest`. */
-  declare public readonly type: pulumi.Output<string>;
-  /** `rest_<connectorId>`. */
-  declare public readonly code: pulumi.Output<string>;
-  declare public readonly dateCreate: pulumi.Output<string>;
-  declare public readonly dateUpdate: pulumi.Output<string | null>;
-  declare public readonly createdById: pulumi.Output<number>;
-  declare public readonly updatedById: pulumi.Output<number>;
-
   constructor(name: string, args: SourceArgs, opts?: pulumi.CustomResourceOptions) {
     // Pulumi's wire format (a protobuf Struct) turns objects back into JavaScript with plain
     // assignment, so a `__proto__` key never reaches the provider's check: refuse it here.

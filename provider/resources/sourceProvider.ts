@@ -36,14 +36,10 @@ async function connectorCodes(
   } catch {
     return undefined;
   }
-  if (!connector) return "missing";
-  const settings = connector.settings;
-  return Array.isArray(settings)
-    ? settings.filter(isJsonObject).map((s) => String(s.code))
-    : undefined;
+  return connector ? connector.settings.map((s) => s.code) : "missing";
 }
 
-export const sourceAdapter: ObjectAdapter = {
+export const sourceAdapter: ObjectAdapter<typeof sourceSchema> = {
   schema: sourceSchema,
   label: "Source",
   notFound: "SOURCE_NOT_FOUND",
@@ -112,7 +108,7 @@ export const sourceAdapter: ObjectAdapter = {
 };
 
 /** The Source's lifecycle against biconnector.source.* (`new SourceProvider()` needs no arguments). */
-export class SourceProvider extends ObjectProvider {
+export class SourceProvider extends ObjectProvider<typeof sourceSchema> {
   constructor(client?: ClientSource, checkSettings?: CheckSettingsSource) {
     super(sourceAdapter, client, checkSettings);
   }

@@ -54,7 +54,3 @@ export const connectorSchema = {
     { name: "dateCreate", type: "string", readOnly: true },
   ],
 } as const satisfies ResourceSchema;
-
-type ConnectorField = (typeof connectorSchema.fields)[number];
-/** Names a user can set, straight from the schema (used to check the typed args at compile time). */
-export type ConnectorInputName = Exclude<ConnectorField, { readOnly: true }>["name"];

@@ -19,7 +19,7 @@ export const datasetSchema = {
   object: "dataset",
   fields: [
     { name: "id", type: "integer", readOnly: true },
-    { name: "sourceId", type: "integer", required: true, immutable: true },
+    { name: "sourceId", type: "integer", required: true, immutable: true, idOf: "source" },
     { name: "type", type: "string", readOnly: true },
     {
       name: "name",
@@ -48,7 +48,7 @@ export const datasetSchema = {
       maxLength: 512,
     },
     { name: "dateCreate", type: "string", readOnly: true },
-    { name: "dateUpdate", type: "string", readOnly: true },
+    { name: "dateUpdate", type: "string", readOnly: true, nullable: true },
     { name: "createdById", type: "integer", readOnly: true },
     { name: "updatedById", type: "integer", readOnly: true },
     { name: "externalId", type: "integer", readOnly: true },
@@ -56,6 +56,7 @@ export const datasetSchema = {
       name: "fields",
       type: "array",
       required: true,
+      absentFromList: true,
       itemKey: "name",
       uniqueItemKeys: ["name", "externalCode"],
       items: [
@@ -75,6 +76,3 @@ export const datasetSchema = {
     { name: "adoptId", type: "integer", providerOnly: true },
   ],
 } as const satisfies ResourceSchema;
-
-type DatasetField = (typeof datasetSchema.fields)[number];
-export type DatasetInputName = Exclude<DatasetField, { readOnly: true }>["name"];

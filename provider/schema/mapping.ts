@@ -7,6 +7,7 @@ import {
   isJsonObject,
   writableApiFields,
 } from "./spec";
+import { ItemValues } from "./types";
 import { normalizeValue } from "./validate";
 import { checkApiItem } from "./answer";
 
@@ -45,13 +46,15 @@ export function toUpdateFields(
 /**
  * Outputs from an API item: every schema field but `id`, normalized; unknown keys ignored. The
  * item is checked first (checkApiItem): no object, or a field of the wrong type, is an error that
- * names `method` — never an empty or coerced state.
+ * names `method` — never an empty or coerced state. Typed from the schema: normalizeValue gives
+ * each field its schema type (ids as numbers, map values as strings, defaults filled), which is
+ * what the one cast at the end states.
  */
-export function fromApiItem(
-  schema: ResourceSchema,
+export function fromApiItem<S extends ResourceSchema>(
+  schema: S,
   raw: unknown,
   method = `biconnector.${schema.object}`,
-): JsonObject {
+): ItemValues<S["fields"]> & JsonObject {
   const item = checkApiItem(schema, raw, method);
   const out: JsonObject = {};
   for (const f of schema.fields) {
@@ -64,7 +67,7 @@ export function fromApiItem(
     }
     out[f.name] = normalizeValue(f, v);
   }
-  return out;
+  return out as ItemValues<S["fields"]> & JsonObject;
 }
 
 /** An item of a list of objects without its server-set fields (a column's `id`). */

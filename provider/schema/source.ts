@@ -15,15 +15,12 @@ export const sourceSchema = {
     // Writable in the schema, ignored by add and update: always created active (docs/bitrix24-api.md#ambiguity-source-active).
     { name: "active", type: "boolean", readOnly: true, ignoredOnWrite: true },
     { name: "dateCreate", type: "string", readOnly: true },
-    { name: "dateUpdate", type: "string", readOnly: true },
+    { name: "dateUpdate", type: "string", readOnly: true, nullable: true },
     { name: "createdById", type: "integer", readOnly: true },
     { name: "updatedById", type: "integer", readOnly: true },
-    { name: "connectorId", type: "integer", required: true, immutable: true },
+    { name: "connectorId", type: "integer", required: true, immutable: true, idOf: "connector" },
     // Values per connector setting code; updates merge by key (a key cannot be removed).
     { name: "settings", type: "map", required: true, secret: true, mergedByKey: true },
     { name: "adoptId", type: "integer", providerOnly: true },
   ],
 } as const satisfies ResourceSchema;
-
-type SourceField = (typeof sourceSchema.fields)[number];
-export type SourceInputName = Exclude<SourceField, { readOnly: true }>["name"];

@@ -48,6 +48,15 @@ export interface FieldSpec {
   readonly providerOnly?: boolean;
   /** Free text that may span lines: tab, CR and LF allowed (other strings refuse every control character). */
   readonly multiline?: boolean;
+  /** The API answers null until the server first sets it (`dateUpdate` of a never-updated object). */
+  readonly nullable?: boolean;
+  /**
+   * The id of another object (e.g. `"connector"`): programs pass that resource's `id`, a string
+   * output, so the typed args take a number or a string (check turns it into a number).
+   */
+  readonly idOf?: string;
+  /** `list` answers do not carry it (dataset columns): only `get` does, so lookups may lack it. */
+  readonly absentFromList?: boolean;
   /** Documentation shown in error messages and the README. */
   readonly doc?: string;
 }

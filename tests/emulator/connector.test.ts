@@ -140,6 +140,9 @@ describe("Connector provider against the emulator", () => {
     expect(emu.calls.filter((c) => c.method.endsWith(".add")).map((c) => c.status)).toEqual([
       503, 503, 200,
     ]);
+    expect(emu.calls.filter((c) => c.method.endsWith(".get")).map((c) => c.status)).toEqual([
+      500, 500, 200,
+    ]);
     expect(await p.read(id)).toMatchObject({ id });
   });
 

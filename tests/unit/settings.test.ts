@@ -1,3 +1,4 @@
+import * as util from "util";
 import { layeredSource, resolveSettings, SettingKey } from "../../provider/client/settings";
 
 const from = (config: Partial<Record<SettingKey, string>>, env: NodeJS.ProcessEnv = {}) =>
@@ -65,7 +66,7 @@ describe("provider settings", () => {
     ).toThrow(/Contradictory/);
   });
 
-  test("a webhook URL must have the /rest/USER/SECRET/ shape; its secret never shows in errors", () => {
+  test("a webhook URL must have the /rest/USER/SECRET/ shape", () => {
     expect(from({ webhookUrl: "https://a.bitrix24.com/rest/1/s3cr3tw3bh00k" }).auth).toEqual({
       kind: "webhook",
       webhookUrl: "https://a.bitrix24.com/rest/1/s3cr3tw3bh00k/",
@@ -78,4 +79,91 @@ describe("provider settings", () => {
       from({ portalUrl: "https://a.bitrix24.com", accessToken: "t-123456", rateLimitRps: "fast" }),
     ).toThrow(/bitrix24:rateLimitRps must be a positive number/);
   });
+});
+
+describe("no credential shows in a settings error", () => {
+  const SECRET = {
+    webhook: "wh00k-S3cret-7f3a",
+    accessToken: "acc3ss-T0ken-91bd",
+    refreshToken: "r3fresh-T0ken-c2e8",
+    clientSecret: "cl1ent-S3cret-55a0",
+  };
+  const PORTAL = "https://a.bitrix24.com";
+  /** A value as it could leak: as is, URL-encoded, base64. */
+  const leakedForms = (v: string) => [v, encodeURIComponent(v), Buffer.from(v).toString("base64")];
+
+  function thrownBy(config: Partial<Record<SettingKey, string>>): Error {
+    try {
+      from(config);
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error("resolveSettings accepted settings it should refuse");
+  }
+
+  test.each<[string, Partial<Record<SettingKey, string>>, RegExp]>([
+    [
+      "a webhook URL without its user id",
+      { webhookUrl: `${PORTAL}/rest/${SECRET.webhook}` },
+      /USER_ID\/SECRET/,
+    ],
+    [
+      "a webhook URL that is not a URL",
+      { webhookUrl: `a.bitrix24.com/rest/1/${SECRET.webhook}/` },
+      /webhookUrl must be an http\(s\) URL/,
+    ],
+    [
+      "a webhook next to OAuth settings",
+      {
+        webhookUrl: `${PORTAL}/rest/1/${SECRET.webhook}/`,
+        portalUrl: PORTAL,
+        accessToken: SECRET.accessToken,
+        refreshToken: SECRET.refreshToken,
+        clientId: "app.1",
+        clientSecret: SECRET.clientSecret,
+      },
+      /Contradictory/,
+    ],
+    [
+      "a refresh token without the application id",
+      { portalUrl: PORTAL, refreshToken: SECRET.refreshToken, clientSecret: SECRET.clientSecret },
+      /incomplete.*bitrix24:clientId/,
+    ],
+    [
+      "tokens without a portal",
+      {
+        accessToken: SECRET.accessToken,
+        refreshToken: SECRET.refreshToken,
+        clientId: "app.1",
+        clientSecret: SECRET.clientSecret,
+      },
+      /incomplete.*bitrix24:portalUrl/,
+    ],
+    [
+      "a portal URL that is not a URL",
+      { portalUrl: `not a url ${SECRET.accessToken}`, accessToken: SECRET.accessToken },
+      /portalUrl must be an http\(s\) URL/,
+    ],
+    [
+      "a bad limit next to credentials",
+      { portalUrl: PORTAL, accessToken: SECRET.accessToken, rateLimitBurst: "-1" },
+      /rateLimitBurst must be a positive number/,
+    ],
+  ])(
+    "%s: the error says what is wrong; its message, stack and util.inspect hold no credential",
+    (_, config, why) => {
+      const given = Object.values(SECRET).filter((v) => JSON.stringify(config).includes(v));
+      expect(given.length).toBeGreaterThan(0); // the case does hand over credentials
+      const e = thrownBy(config);
+      expect(e.message).toMatch(why);
+      const shown = [
+        e.message,
+        String(e.stack),
+        util.inspect(e),
+        util.inspect(e, { showHidden: true, depth: 10 }),
+        JSON.stringify(e),
+      ].join("\n");
+      for (const v of given) for (const form of leakedForms(v)) expect(shown).not.toContain(form);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 /**
  * What `npm pack` of the provider holds. This test spawns `npm pack --dry-run --json` (lifecycle
- * scripts off, so nothing is built or written) and opens no socket.
+ * scripts off, so nothing is built or written): a child process, so not a unit test.
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
