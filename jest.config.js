@@ -1,6 +1,7 @@
 /**
  * Tests by layer: tests/unit (in-process, no sockets, no child processes — enforced by
  * tests/helpers/inProcessOnly.ts), tests/emulator (provider <-> emulator over loopback),
+ * tests/hostile (provider <-> scripted misbehaving servers over loopback),
  * tests/integration (the repo's scripts and examples run as processes against loopback endpoints),
  * tests/lifecycle (the real Pulumi runtime).
  */

@@ -1,18 +1,30 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Bitrix24Client } from "./client/client";
-import { SETTINGS, SettingKey, layeredSource, resolveSettings } from "./client/settings";
+import {
+  SETTINGS,
+  SettingKey,
+  CheckSettings,
+  checkSettings,
+  layeredSource,
+  resolveSettings,
+} from "./client/settings";
 import { createClient } from "./client/shared";
 import { ConnectorProvider } from "./resources/connectorProvider";
 import { SourceProvider } from "./resources/sourceProvider";
 import { DatasetProvider } from "./resources/datasetProvider";
 import type { ProviderRuntime } from "./resources/shim";
+import { CheckSettingsSource, ClientSource } from "./resources/clientSource";
 
-const factories: Record<string, (client: () => Bitrix24Client) => pulumi.dynamic.ResourceProvider> =
-  {
-    connector: (client) => new ConnectorProvider(client),
-    source: (client) => new SourceProvider(client),
-    dataset: (client) => new DatasetProvider(client),
-  };
+type Factory = (
+  client: ClientSource,
+  check: CheckSettingsSource,
+) => pulumi.dynamic.ResourceProvider;
+
+const factories: Record<string, Factory> = {
+  connector: (client, check) => new ConnectorProvider(client, check),
+  source: (client, check) => new SourceProvider(client, check),
+  dataset: (client, check) => new DatasetProvider(client, check),
+};
 
 /**
  * The live logic behind every serialized shim, resolved by package name in the provider process.
@@ -36,6 +48,9 @@ class Runtime implements ProviderRuntime {
   readonly client = (): Bitrix24Client =>
     createClient(resolveSettings(layeredSource(this.settings)));
 
+  /** What check() reads (stack config, then env): no credentials needed, so preview works without. */
+  readonly checkSettings = (): CheckSettings => checkSettings(layeredSource(this.settings));
+
   provider(kind: string): pulumi.dynamic.ResourceProvider {
     let p = this.instances.get(kind);
     if (!p) {
@@ -44,7 +59,7 @@ class Runtime implements ProviderRuntime {
         throw new Error(
           `pulumi-bitrix24-biconnector: unknown resource kind ${JSON.stringify(kind)}`,
         );
-      this.instances.set(kind, (p = make(this.client)));
+      this.instances.set(kind, (p = make(this.client, this.checkSettings)));
     }
     return p;
   }

@@ -7,6 +7,8 @@ import { Connector } from "pulumi-bitrix24-biconnector";
 // before anyone creates a source on it. The check runs with @pulumi/command (its plugin is fetched
 // by the Pulumi CLI at deploy time).
 const config = new pulumi.Config();
+// A loopback or private-network endpoint (the emulator's sample connector, an on-premise portal's
+// neighbour) is refused at preview unless `pulumi config set bitrix24:allowPrivateEndpoints true`.
 const endpoint = config.require("endpointBaseUrl");
 
 const connector = new Connector("warehouse", {

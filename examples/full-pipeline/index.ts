@@ -4,6 +4,8 @@ import { Connector, Dataset, Source } from "pulumi-bitrix24-biconnector";
 // The whole BI Builder pipeline: connector → source (a working connection with credentials) →
 // dataset (the table offered to reports). Pulumi orders create and destroy by these references.
 const config = new pulumi.Config();
+// A loopback or private-network endpoint (the emulator's sample connector, an on-premise portal's
+// neighbour) is refused at preview unless `pulumi config set bitrix24:allowPrivateEndpoints true`.
 const endpoint = config.require("endpointBaseUrl");
 
 const connector = new Connector("warehouse", {

@@ -3,6 +3,8 @@ import { Connector } from "pulumi-bitrix24-biconnector";
 
 // Where the connector's endpoints live (your service implementing the connector contract).
 const config = new pulumi.Config();
+// A loopback or private-network endpoint (the emulator's sample connector, an on-premise portal's
+// neighbour) is refused at preview unless `pulumi config set bitrix24:allowPrivateEndpoints true`.
 const endpoint = config.get("endpointBaseUrl") || "https://connector.example.com";
 
 const sales = new Connector("sales", {

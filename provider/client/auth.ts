@@ -1,4 +1,5 @@
 import { Layer } from "./call";
+import { Bitrix24Error } from "./errors";
 import { OAuthSession } from "./oauth";
 import { classify } from "./verdicts";
 import { JsonObject } from "../schema/spec";
@@ -13,12 +14,18 @@ export interface AuthStrategy {
   sign(params: JsonObject): Promise<{ params: JsonObject; token?: string }>;
   /** Replaces `stale` with a fresh access token (shared with concurrent callers). */
   refresh?(stale: string | undefined): Promise<void>;
+  /** Words added to an ACCESS_DENIED answer: what this kind of credential cannot do. */
+  readonly accessDeniedHint?: string;
 }
 
 export function webhookAuth(webhookUrl: string): AuthStrategy {
   return {
     url: (method) => webhookUrl + method,
     sign: async (params) => ({ params }),
+    accessDeniedHint:
+      "the biconnector connector, source and dataset methods answer ACCESS_DENIED to an incoming " +
+      "webhook: they work only for an OAuth application (a local application with the biconnector " +
+      "scope). Set bitrix24:portalUrl, clientId, clientSecret and refreshToken instead of bitrix24:webhookUrl",
   };
 }
 
@@ -42,6 +49,13 @@ export function authLayer(strategy: AuthStrategy, counters: { refreshes: number 
       try {
         return await next({ ...req, url: strategy.url(req.method), params });
       } catch (e) {
+        if (strategy.accessDeniedHint && e instanceof Bitrix24Error && e.code === "ACCESS_DENIED")
+          throw new Bitrix24Error(
+            e.method,
+            e.code,
+            `${e.description} — ${strategy.accessDeniedHint}`,
+            e.httpStatus,
+          );
         if (refreshed || !strategy.refresh || classify(e) !== "refresh") throw e;
         counters.refreshes++;
         await strategy.refresh(token);

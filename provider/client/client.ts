@@ -74,7 +74,7 @@ export class Bitrix24Client {
         authLayer(authFor(settings, parts.session), this.stats),
         limiterLayer(parts.limiter, this.stats),
       ],
-      httpCall(parts.transport, settings.requestTimeoutMs),
+      httpCall(parts.transport, settings.requestTimeoutMs, settings.maxResponseBytes),
     );
     const pages = new PageCache();
     // A write (single or in a batch) drops the pages when it starts and when it ends.

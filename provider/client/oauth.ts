@@ -21,6 +21,8 @@ export interface OAuthSessionOptions {
   /** The token server is called through it: a POST with a form body, no redirects followed. */
   transport?: Transport;
   requestTimeoutMs: number;
+  /** The token server's answer is cut off beyond this (bitrix24:maxResponseBytes). */
+  maxResponseBytes?: number;
   /** Defaults to the store named by the settings. */
   store?: TokenStore;
   /** Milliseconds since the epoch (tests move it). */
@@ -241,6 +243,7 @@ export class OAuthSession {
           refresh_token: refreshToken,
         },
         timeoutMs: this.options.requestTimeoutMs,
+        maxBytes: this.options.maxResponseBytes,
         label: TOKEN_METHOD,
       }),
       this.now,

@@ -1,7 +1,7 @@
 import { LIST_PAGE_SIZE } from "./apiLimits";
 import { ReadBack, isWrite } from "./batcher";
 import { Page, PageCache, pageOf, pageParams } from "./pageCache";
-import { Bitrix24TransportError } from "./errors";
+import { Bitrix24AnswerError, Bitrix24TransportError } from "./errors";
 import { RetrySettings, retrying, retryOptions } from "./retry";
 import { isIdempotent } from "./verdicts";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
@@ -90,13 +90,28 @@ export class Operation {
     );
   }
 
-  /** Every page of a biconnector list (50 a page, no `total`: a shorter page is the last one). */
+  /**
+   * Every page of a biconnector list (50 a page, no `total`: a shorter page is the last one), all
+   * within the operation's deadline. A page of items all seen before means the portal (or a proxy)
+   * ignores `page` or repeats a page: paging stops there with an error instead of running for ever.
+   * A partial overlap is tolerated (objects created meanwhile shift a list sorted newest first) and
+   * its repeated items are dropped.
+   */
   async listAll(method: string, params: JsonObject = {}): Promise<JsonObject[]> {
     const items: JsonObject[] = [];
+    const seen = new Set<string>();
     for (let page = 1; ; page++) {
       const result = await this.callCoalesced(method, { ...params, page });
       const batch = Array.isArray(result) ? result.filter(isJsonObject) : [];
-      items.push(...batch);
+      const fresh = batch.filter((item) => !seen.has(itemKey(item)));
+      if (batch.length > 0 && fresh.length === 0)
+        throw new Bitrix24AnswerError(
+          method,
+          `page ${page} repeats items of earlier pages (the portal or a proxy ignores \`page\`, or ` +
+            `repeats a page); paging stopped after ${page} requests`,
+        );
+      for (const item of fresh) seen.add(itemKey(item));
+      items.push(...fresh);
       if (batch.length < LIST_PAGE_SIZE) return items;
     }
   }
@@ -130,4 +145,9 @@ export class Operation {
       },
     );
   }
+}
+
+/** An item's identity across pages: its id, or (no id) its whole content. */
+function itemKey(item: JsonObject): string {
+  return item.id !== undefined && item.id !== null ? `id:${String(item.id)}` : JSON.stringify(item);
 }

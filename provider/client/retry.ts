@@ -54,6 +54,15 @@ export function retryOptions(
   };
 }
 
+/** When an OPERATION_TIME_LIMIT answer says its method frees up (epoch ms), if it says. */
+function operatingResetMs(e: unknown): number | undefined {
+  return e instanceof Bitrix24Error &&
+    e.code === "OPERATION_TIME_LIMIT" &&
+    e.operatingResetAt !== undefined
+    ? e.operatingResetAt * 1000
+    : undefined;
+}
+
 /** Full jitter (a random delay up to the exponential cap) keeps many clients from retrying in step. */
 function jittered(o: RetryOptions, attempt: number): number {
   const cap = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.max(0, attempt - 1));
@@ -89,7 +98,12 @@ export async function retrying<T>(
   let last: unknown;
   const mayRetry = (e: Error): boolean => {
     last = e;
-    return o.retryOn ? o.retryOn(e) : verdictAllowsRetry(e, o.idempotent, attempts);
+    if (o.retryOn) return o.retryOn(e);
+    // The portal says when the method frees up: wait for that if the deadline allows, else stop
+    // now (the error says when) instead of knocking every few seconds until the deadline.
+    const freesAt = operatingResetMs(e);
+    if (freesAt !== undefined) return freesAt <= o.deadline;
+    return verdictAllowsRetry(e, o.idempotent, attempts);
   };
   const left = o.deadline - Date.now();
   if (left <= 0) throw new Bitrix24DeadlineError(o.label, 0, "no time left", o.operationTimeoutMs);
@@ -97,7 +111,11 @@ export async function retrying<T>(
     timeout(left, TimeoutStrategy.Aggressive),
     retry(handleWhen(mayRetry), {
       maxAttempts: Number.POSITIVE_INFINITY,
-      backoff: new DelegateBackoff((ctx) => jittered(o, ctx.attempt)),
+      backoff: new DelegateBackoff((ctx) => {
+        const freesAt = "error" in ctx.result ? operatingResetMs(ctx.result.error) : undefined;
+        const wait = jittered(o, ctx.attempt);
+        return freesAt === undefined ? wait : Math.max(wait, freesAt - Date.now());
+      }),
     }).dangerouslyUnref(), // a sleep cut by the deadline must not keep the process alive
   );
   try {

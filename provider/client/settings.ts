@@ -43,6 +43,16 @@ export const SETTINGS = [
     env: "BITRIX24_RETRY_BASE_DELAY_MS",
     doc: "first retry delay (doubles, jittered)",
   },
+  {
+    key: "maxResponseBytes",
+    env: "BITRIX24_MAX_RESPONSE_BYTES",
+    doc: "largest answer read from the portal or the token server (default 16 MiB)",
+  },
+  {
+    key: "allowPrivateEndpoints",
+    env: "BITRIX24_ALLOW_PRIVATE_ENDPOINTS",
+    doc: "connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator)",
+  },
 ] as const;
 
 export type SettingKey = (typeof SETTINGS)[number]["key"];
@@ -83,6 +93,9 @@ export interface Settings {
   requestTimeoutMs: number;
   operationTimeoutMs: number;
   retryBaseDelayMs: number;
+  /** Answers larger than this are a transport error (a proxy's endless page, a hostile server). */
+  maxResponseBytes: number;
+  allowPrivateEndpoints: boolean;
 }
 
 /** The same settings as environment variables (BITRIX24_*), e.g. for another process. */
@@ -136,6 +149,28 @@ function share(get: SettingSource, key: SettingKey, fallback: number): number {
   return n;
 }
 
+function flag(get: SettingSource, key: SettingKey): boolean {
+  const raw = get(key);
+  if (raw === undefined) return false;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new Bitrix24ConfigError(
+    `bitrix24:${key} must be true or false, got ${JSON.stringify(raw)}`,
+  );
+}
+
+/** What check() needs from the settings. */
+export interface CheckSettings {
+  allowPrivateEndpoints: boolean;
+}
+
+/** The check settings alone: no credentials needed, so preview works without them. */
+export function checkSettings(get: SettingSource): CheckSettings {
+  return { allowPrivateEndpoints: flag(get, "allowPrivateEndpoints") };
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 function httpBase(key: SettingKey, raw: string): string {
   let u: URL;
   try {
@@ -179,6 +214,8 @@ export function resolveSettings(get: SettingSource): Settings {
     requestTimeoutMs: positive(get, "requestTimeoutMs", 60_000),
     operationTimeoutMs: positive(get, "operationTimeoutMs", 300_000),
     retryBaseDelayMs: positive(get, "retryBaseDelayMs", 500),
+    maxResponseBytes: positive(get, "maxResponseBytes", DEFAULT_MAX_RESPONSE_BYTES),
+    allowPrivateEndpoints: flag(get, "allowPrivateEndpoints"),
   };
 
   if (webhookUrl && oauthSet)

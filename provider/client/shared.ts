@@ -56,7 +56,11 @@ function build(
   const session = (): OAuthSession | undefined => {
     if (auth.kind !== "oauth") return undefined;
     const make = () =>
-      new OAuthSession(auth, { transport, requestTimeoutMs: settings.requestTimeoutMs });
+      new OAuthSession(auth, {
+        transport,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        maxResponseBytes: settings.maxResponseBytes,
+      });
     return shareSession ? memo(sessions, hash(auth), make) : make();
   };
   const newLimiter = () =>

@@ -1,13 +1,17 @@
 import axios, { AxiosInstance } from "axios";
-import { Bitrix24TransportError } from "./errors";
+import { Bitrix24AnswerTooLargeError, Bitrix24TransportError } from "./errors";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./settings";
 
 /** One HTTP exchange, always a POST: a JSON body for REST calls, a form body for the token server. */
 export interface HttpRequest {
   readonly url: string;
   readonly json?: unknown;
   readonly form?: Readonly<Record<string, string>>;
+  /** The whole exchange — connect, headers and body — ends within this time. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Answers larger than this are cut off: a transport error naming the limit (default 16 MiB). */
+  readonly maxBytes?: number;
   /** Names the call in errors (a REST method, or `oauth/token`); never part of the URL's secrets. */
   readonly label: string;
 }
@@ -33,14 +37,23 @@ function parseBody(text: unknown): unknown {
   }
 }
 
-/** The real transport: axios, every status read as an answer, no redirects followed. */
+/**
+ * The real transport: axios, every status read as an answer, no redirects followed. axios's own
+ * `timeout` stops waiting for the headers only; a body dripped byte by byte would run on, so an
+ * abort signal that fires after `timeoutMs` cuts the whole exchange (the stream is destroyed), and
+ * `maxContentLength` stops reading an answer at `maxBytes`.
+ */
 export function axiosTransport(instance: AxiosInstance = axios.create()): Transport {
   return async (req) => {
+    const timer = AbortSignal.timeout(req.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timer]) : timer;
+    const maxBytes = req.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     try {
       const body = req.form ? new URLSearchParams({ ...req.form }).toString() : req.json;
       const res = await instance.post(req.url, body, {
         timeout: req.timeoutMs,
-        signal: req.signal,
+        signal,
+        maxContentLength: maxBytes,
         validateStatus: () => true,
         headers: {
           "Content-Type": req.form ? "application/x-www-form-urlencoded" : "application/json",
@@ -60,7 +73,10 @@ export function axiosTransport(instance: AxiosInstance = axios.create()): Transp
     } catch (e) {
       // Never rethrow the axios error: its config holds the URL and body (webhook secret, token).
       const code = axios.isAxiosError(e) ? (e.code ?? "network error") : "network error";
-      const timedOut = code === "ETIMEDOUT" || code === "ECONNABORTED";
+      if (axios.isAxiosError(e) && /maxContentLength/.test(e.message))
+        throw new Bitrix24AnswerTooLargeError(req.label, maxBytes);
+      const timedOut =
+        code === "ETIMEDOUT" || code === "ECONNABORTED" || (timer.aborted && !req.signal?.aborted);
       throw new Bitrix24TransportError(
         req.label,
         timedOut

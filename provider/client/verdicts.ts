@@ -1,4 +1,4 @@
-import { Bitrix24Error, Bitrix24TransportError } from "./errors";
+import { Bitrix24AnswerTooLargeError, Bitrix24Error, Bitrix24TransportError } from "./errors";
 
 /**
  * What to do after a failed request (docs/bitrix24-api.md#retry):
@@ -23,6 +23,7 @@ export const FEW_ATTEMPTS = 3;
 const NEVER_RETRY_5XX = new Set(["OVERLOAD_LIMIT", "PORTAL_DELETED"]);
 
 export function classify(e: unknown): Verdict {
+  if (e instanceof Bitrix24AnswerTooLargeError) return "fail";
   if (e instanceof Bitrix24TransportError) return "retry-if-idempotent";
   if (!(e instanceof Bitrix24Error)) return "fail";
   if (e.code === "QUERY_LIMIT_EXCEEDED" || e.code === "OPERATION_TIME_LIMIT") return "retry";

@@ -6,7 +6,13 @@ import { SourceProvider } from "../resources/sourceProvider";
 import { JsonObject, isJsonObject } from "../schema/spec";
 import { UNKNOWN } from "../schema/unknown";
 import { CheckFailure } from "../schema/validate";
-import { SETTINGS } from "../client/settings";
+import {
+  CheckSettings,
+  SETTINGS,
+  SettingSource,
+  checkSettings,
+  layeredSource,
+} from "../client/settings";
 import { ConfigureInput, pluginConfig, unknownConfigKeys, useConfig } from "./config";
 import { KINDS, Kind, getToken, kindOfType, listToken, resourceToken } from "./kinds";
 import { WireObject } from "./sdk";
@@ -17,10 +23,11 @@ import { fromWire, toWire, unwrapAll } from "./wire";
  * same object providers the dynamic provider uses. What it adds is only what the wire needs —
  * secrets unwrapped and re-wrapped, string reference ids, the preview flag, the import-shaped read.
  */
-const FACTORIES: Record<Kind["name"], (client: () => Bitrix24Client) => ObjectProvider> = {
-  Connector: (client) => new ConnectorProvider(client),
-  Source: (client) => new SourceProvider(client),
-  Dataset: (client) => new DatasetProvider(client),
+type Factory = (client: () => Bitrix24Client, check: () => CheckSettings) => ObjectProvider;
+const FACTORIES: Record<Kind["name"], Factory> = {
+  Connector: (client, check) => new ConnectorProvider(client, check),
+  Source: (client, check) => new SourceProvider(client, check),
+  Dataset: (client, check) => new DatasetProvider(client, check),
 };
 
 export interface DiffAnswer {
@@ -36,15 +43,19 @@ export interface CheckAnswer {
 
 export class PluginAdapter {
   private client: () => Bitrix24Client;
+  /** The config in force, for what check() reads without credentials (allowPrivateEndpoints). */
+  private source: SettingSource;
   private readonly providers = new Map<Kind["name"], ObjectProvider>();
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {
     // Before Configure (and for invokes of a default provider): PULUMI_CONFIG, then env.
-    this.client = useConfig(pluginConfig(undefined, env));
+    this.source = pluginConfig(undefined, env);
+    this.client = useConfig(this.source);
   }
 
   configure(input: ConfigureInput): void {
-    this.client = useConfig(pluginConfig(input, this.env));
+    this.source = pluginConfig(input, this.env);
+    this.client = useConfig(this.source);
   }
 
   /** Provider config keys are checked by name; values are checked when a client is built. */
@@ -61,7 +72,10 @@ export class PluginAdapter {
     if (!kind) throw new Error(`bitrix24: unknown resource type ${JSON.stringify(type)}`);
     let provider = this.providers.get(kind.name);
     if (!provider) {
-      provider = FACTORIES[kind.name](() => this.client());
+      provider = FACTORIES[kind.name](
+        () => this.client(),
+        () => checkSettings(layeredSource(this.source, this.env)),
+      );
       this.providers.set(kind.name, provider);
     }
     return { kind, provider };

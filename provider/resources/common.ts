@@ -1,3 +1,4 @@
+import { Bitrix24AnswerError } from "../client/errors";
 import { JsonObject, isJsonObject } from "../schema/spec";
 
 /** The dynamic-provider host keeps the serialized provider under this input key. */
@@ -11,10 +12,18 @@ export function withoutProviderKey(props: unknown): unknown {
   return rest;
 }
 
-/** Bitrix24 ids are positive integers (lists may send them as strings). */
+/**
+ * Bitrix24 ids are positive integers (lists may send them as strings), within 2^53: a larger one
+ * would be silently rounded to another object's id. The offending value is never quoted whole.
+ */
 export function parseId(raw: unknown, method: string): number {
   const n = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
-  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0)
-    throw new Error(`${method}: expected a positive integer id, got ${JSON.stringify(raw)}`);
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n <= 0)
+    throw new Bitrix24AnswerError(
+      method,
+      `expected a positive integer id (at most 2^53), got ${
+        typeof raw === "string" ? `a string of ${raw.length} characters` : typeof raw
+      }`,
+    );
   return n;
 }

@@ -1,5 +1,5 @@
 import { connectorSchema } from "../schema/connector";
-import { ClientSource } from "./clientSource";
+import { CheckSettingsSource, ClientSource } from "./clientSource";
 import { ObjectAdapter, ObjectProvider } from "./objectProvider";
 
 export const connectorAdapter: ObjectAdapter<typeof connectorSchema> = {
@@ -25,7 +25,7 @@ export const connectorAdapter: ObjectAdapter<typeof connectorSchema> = {
 
 /** The Connector's lifecycle against biconnector.connector.* (`new ConnectorProvider()` needs no arguments). */
 export class ConnectorProvider extends ObjectProvider<typeof connectorSchema> {
-  constructor(client?: ClientSource) {
-    super(connectorAdapter, client);
+  constructor(client?: ClientSource, checkSettings?: CheckSettingsSource) {
+    super(connectorAdapter, client, checkSettings);
   }
 }

@@ -1,7 +1,7 @@
 import { Bitrix24Client } from "../client/client";
 import { Bitrix24Error } from "../client/errors";
 import { Operation } from "../client/operation";
-import { ClientSource } from "./clientSource";
+import { CheckSettingsSource, ClientSource } from "./clientSource";
 import { datasetSchema } from "../schema/dataset";
 import { JsonObject, isJsonObject } from "../schema/spec";
 import type { StoredDatasetColumn } from "./dataset";
@@ -89,6 +89,27 @@ async function updateColumns(
   } else if (add.length || del.length || visibility.length) {
     await op.callCoalesced(method, { id, update: visibility, add, delete: del });
   }
+  // New columns are always created visible and `add` takes no `visible`: hide the declared-hidden
+  // ones in this same update (their ids are known only now), so the next preview shows no diff.
+  const hide = after
+    .filter((c) => c.visible === false && add.some((a) => a.name === c.name))
+    .map((c) => c.name);
+  if (hide.length) await hideColumns(op, m, id, hide);
+}
+
+/** Hides these columns (by name) of a stored dataset, reading their ids first. */
+async function hideColumns(
+  op: Operation,
+  m: ObjectMethods,
+  id: number,
+  names: string[],
+): Promise<void> {
+  const r = await op.call(m.get, { id });
+  const stored = columns(isJsonObject(r) && isJsonObject(r.item) ? r.item.fields : undefined);
+  const update = stored
+    .filter((c) => names.includes(c.name))
+    .map((c) => ({ id: Number(c.id), visible: false }));
+  if (update.length) await op.call(fieldsUpdate(m), { id, update });
 }
 
 /** The dataset adapter, with its own memory of each portal's method family. */
@@ -163,7 +184,7 @@ export function datasetAdapter(
 
 /** The Dataset's lifecycle against biconnector.table.* (or dataset.* on older portals). */
 export class DatasetProvider extends ObjectProvider<typeof datasetSchema> {
-  constructor(client?: ClientSource) {
-    super(datasetAdapter(), client);
+  constructor(client?: ClientSource, checkSettings?: CheckSettingsSource) {
+    super(datasetAdapter(), client, checkSettings);
   }
 }

@@ -1,6 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Bitrix24Client } from "../client/client";
-import { Bitrix24Error } from "../client/errors";
+import {
+  Bitrix24AnswerError,
+  Bitrix24Error,
+  Bitrix24ProviderError,
+  Bitrix24TransportError,
+} from "../client/errors";
 import { ReadBack } from "../client/batcher";
 import { Operation } from "../client/operation";
 import { diffFields } from "../schema/diff";
@@ -9,9 +14,16 @@ import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/s
 import { ItemValues } from "../schema/types";
 import { isUnknown } from "../schema/unknown";
 import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validate";
-import { parseId, withoutProviderKey } from "./common";
+import { PROVIDER_KEY, parseId, withoutProviderKey } from "./common";
+import { finishOrRemove } from "./allOrNothing";
 import { registerSecret } from "../client/redact";
-import { ClientSource, envClient } from "./clientSource";
+import { CheckSettingsSource, ClientSource, checkSettingsOf, envClient } from "./clientSource";
+
+/** The serialized provider, which the host adds to outputs itself except on a failed create. */
+function providerKeyOf(news: JsonObject): JsonObject {
+  const v = news[PROVIDER_KEY];
+  return v === undefined ? {} : { [PROVIDER_KEY]: v };
+}
 
 /** Values of secret fields (source settings) join the credentials that never appear in messages. */
 function registerSecretValues(schema: ResourceSchema, values: unknown): void {
@@ -99,6 +111,8 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
   constructor(
     protected readonly adapter: ObjectAdapter<S>,
     protected readonly client: ClientSource = envClient,
+    /** Default: the client's settings, else (no credentials yet) the environment's. */
+    private readonly checkSettings: CheckSettingsSource = checkSettingsOf(client),
   ) {}
 
   private get schema(): S {
@@ -108,7 +122,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
     const inputs = withoutProviderKey(news);
     registerSecretValues(this.schema, inputs);
-    const failures = validateInputs(this.schema, inputs);
+    const failures = validateInputs(this.schema, inputs, this.checkSettings());
     if (failures.length || !isJsonObject(inputs)) return { inputs: news, failures };
     const normalized = normalizeInputs(this.schema, inputs);
     const remote = (await this.adapter.checkAgainstPortal?.(normalized, this.client)) ?? [];
@@ -143,17 +157,51 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
             ? { list: m.list, query: { newest: true as const } }
             : undefined;
           const r = await op.callCoalesced(m.add, { fields }, readBack);
-          return parseId(isJsonObject(r) ? r.id : undefined, m.add);
+          try {
+            return parseId(isJsonObject(r) ? r.id : undefined, m.add);
+          } catch (e) {
+            // Applied, probably, but its id is unreadable: ambiguous like a lost answer.
+            if (e instanceof Bitrix24AnswerError)
+              throw new Bitrix24TransportError(m.add, e.problem, 200);
+            throw e;
+          }
         },
         () => this.findCommitted(client, op, m, inputs),
       ),
     );
     client.claims.claim(this.schema.object, id);
-    // What the program declared stands in for what `get` does not return (dataset sourceId).
-    let outs = await this.fetch(op, m, String(id), inputs);
-    if (outs && (await this.adapter.afterCreate?.(op, m, id, inputs, outs)))
-      outs = await this.fetch(op, m, String(id), inputs);
+    // All or nothing: if reading it back or finishing it (hidden columns) fails, it is removed
+    // again, so the next `up` starts clean instead of meeting NAME_EXISTS or an orphan.
+    let read: JsonObject | undefined;
+    const outs = await finishOrRemove(
+      {
+        what: `${this.adapter.label} ${id}`,
+        id: String(id),
+        remove: () => this.remove(client, m, id),
+        partial: () => read && { ...read, ...this.providerOnly(inputs), ...providerKeyOf(news) },
+      },
+      async () => {
+        // What the program declared stands in for what `get` does not return (dataset sourceId).
+        read = await this.fetch(op, m, String(id), inputs);
+        if (read && (await this.adapter.afterCreate?.(op, m, id, inputs, read)))
+          read = await this.fetch(op, m, String(id), inputs);
+        return read;
+      },
+    );
     return { id: String(id), outs: { ...(outs ?? inputs), ...this.providerOnly(inputs) } };
+  }
+
+  /**
+   * Deletes an object this create just added, in an operation of its own: the create's deadline may
+   * be what ran out.
+   */
+  private async remove(client: Bitrix24Client, m: ObjectMethods, id: number): Promise<void> {
+    try {
+      await client.operation().call(m.delete, { id });
+    } catch (e) {
+      if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return;
+      throw e;
+    }
   }
 
   /** Takes over an existing object: read it, update it to the declared state, keep its id. */
@@ -166,12 +214,14 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     const id = String(parseId(inputs.adoptId, `${this.adapter.label} adoptId`));
     const existing = await this.fetch(op, m, id);
     if (!existing)
-      throw new Error(
+      throw new Bitrix24ProviderError(
         `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${this.adapter.notFound} (it does not exist, or belongs to another application).`,
       );
     const conflict = this.adapter.adoptionConflict?.(existing, inputs);
     if (conflict)
-      throw new Error(`Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${conflict}`);
+      throw new Bitrix24ProviderError(
+        `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${conflict}`,
+      );
     client.claims.claim(this.schema.object, id);
     const { outs } = await this.update(id, existing, inputs);
     return { id, outs };
@@ -254,7 +304,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
         op === "update" && e.code === this.adapter.notFound
           ? `${this.adapter.label} ${id} was deleted outside Pulumi: run \`pulumi refresh\`, then \`pulumi up\` re-creates it.`
           : this.adapter.explain?.(e, op, id);
-      if (why) throw new Error(`${e.message}. ${why}`, { cause: e });
+      if (why) throw new Bitrix24ProviderError(`${e.message}. ${why}`, { cause: e });
       throw e;
     }
   }
@@ -279,7 +329,8 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     if (this.adapter.listHasAll) {
       const listed = await op.readThroughPages(m.list, numericId);
       if (listed === null) return undefined;
-      if (listed) return fromApiItem(this.schema, this.adapter.itemFromList?.(listed) ?? listed);
+      if (listed)
+        return fromApiItem(this.schema, this.adapter.itemFromList?.(listed) ?? listed, m.list);
     }
     const notFound = (e: unknown) => e instanceof Bitrix24Error && e.code === this.adapter.notFound;
     try {
@@ -293,7 +344,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
         : isJsonObject(r)
           ? r.item
           : undefined;
-      return fromApiItem(this.schema, item);
+      return fromApiItem(this.schema, item, m.get);
     } catch (e) {
       if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return undefined;
       throw e;
@@ -316,7 +367,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
       const id = Number(item.id);
       if (!Number.isInteger(id) || client.claims.isClaimed(this.schema.object, id)) continue;
       // List items may lack fields `get` has (e.g. dataset columns): compare what they carry.
-      const found = fromApiItem(this.schema, item);
+      const found = fromApiItem(this.schema, item, m.list);
       const comparable = Object.fromEntries(Object.entries(inputs).filter(([k]) => k in item));
       if (diffFields(this.schema, { ...comparable, ...found }, comparable).changed.length === 0) {
         // Claimed at once: another create reconciling at the same moment must not take it too.
@@ -347,7 +398,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     const items = await op.listAll(m.list, { filter, order: { id: "ASC" } });
     return items.map((raw) => {
       const item = this.adapter.itemFromList?.(raw) ?? raw;
-      return { id: Number(item.id), ...fromApiItem(this.schema, item) };
+      return { id: Number(item.id), ...fromApiItem(this.schema, item, m.list) };
     });
   }
 }

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Bitrix24ConfigError } from "../client/errors";
 import { sourceSchema } from "../schema/source";
 import { Doc, Documented } from "../schema/types";
+import { forbiddenKeysOf } from "../schema/validate";
 import { ArgsOf, OutputsOf, resourceProps } from "./resourceProps";
 import { providerShim } from "./shim";
 
@@ -50,6 +52,16 @@ export interface Source extends Readonly<
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Source extends pulumi.dynamic.Resource {
   constructor(name: string, args: SourceArgs, opts?: pulumi.CustomResourceOptions) {
+    // Pulumi's wire format (a protobuf Struct) turns objects back into JavaScript with plain
+    // assignment, so a `__proto__` key never reaches the provider's check: refuse it here.
+    const settings: unknown = args.settings;
+    if (typeof settings === "object" && settings !== null && !pulumi.Output.isInstance(settings)) {
+      const bad = forbiddenKeysOf(settings);
+      if (bad.length)
+        throw new Bitrix24ConfigError(
+          `Source ${name}: settings key ${bad.map((k) => JSON.stringify(k)).join(", ")} is not allowed (it names a JavaScript object's prototype machinery and would be dropped silently)`,
+        );
+    }
     super(
       providerShim("source"),
       name,

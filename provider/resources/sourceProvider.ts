@@ -1,5 +1,5 @@
 import { Bitrix24Error } from "../client/errors";
-import { ClientSource } from "./clientSource";
+import { CheckSettingsSource, ClientSource } from "./clientSource";
 import { sourceSchema } from "../schema/source";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 import { isUnknown } from "../schema/unknown";
@@ -8,26 +8,35 @@ import { toUpdateFields } from "../schema/mapping";
 import { ConnectorProvider } from "./connectorProvider";
 import { ObjectAdapter, ObjectProvider } from "./objectProvider";
 
-/** get/list return settings as [{code, name, type, value, id}]; inputs and outputs use {code: value}. */
-function settingsMap(v: JsonValue | undefined): JsonObject {
-  if (isJsonObject(v)) return v;
+/**
+ * get/list return settings as [{code, name, type, value, id}]; inputs and outputs use {code: value}.
+ * Absent (a list whose selection leaves them out) reads as no settings; any other shape is passed
+ * on as it came, for the answer check to refuse (never coerced to `{}`).
+ */
+function settingsMap(v: JsonValue | undefined): JsonValue {
+  if (v === undefined || v === null) return {};
+  if (!Array.isArray(v)) return v;
   const out: JsonObject = {};
-  for (const s of Array.isArray(v) ? v : [])
-    if (isJsonObject(s) && typeof s.code === "string") out[s.code] = s.value ?? "";
+  for (const s of v) if (isJsonObject(s) && typeof s.code === "string") out[s.code] = s.value ?? "";
   return out;
 }
 
-/** The setting codes a connector declares, or undefined when they cannot be read now. */
+/**
+ * The setting codes a connector declares; `"missing"` when the portal says this application has no
+ * such connector (it does not exist, or another application owns it); undefined when it cannot be
+ * read now (no credentials yet during a first preview, the portal unreachable): create will tell.
+ */
 async function connectorCodes(
   connectorId: number,
   client: ClientSource,
-): Promise<string[] | undefined> {
+): Promise<string[] | "missing" | undefined> {
+  let connector;
   try {
-    const connector = await new ConnectorProvider(client).lookup(client(), connectorId);
-    return connector?.settings.map((s) => s.code);
+    connector = await new ConnectorProvider(client).lookup(client(), connectorId);
   } catch {
-    return undefined; // no credentials yet, or the connector is not created yet: create will tell
+    return undefined;
   }
+  return connector ? connector.settings.map((s) => s.code) : "missing";
 }
 
 export const sourceAdapter: ObjectAdapter<typeof sourceSchema> = {
@@ -48,7 +57,11 @@ export const sourceAdapter: ObjectAdapter<typeof sourceSchema> = {
     const item = isJsonObject(r) && isJsonObject(r.item) ? r.item : undefined;
     if (!item) return undefined;
     const conn = isJsonObject(item.connection) ? item.connection : {};
-    return { ...conn, connectorId: item.connectorId ?? null, settings: settingsMap(item.settings) };
+    return {
+      ...conn,
+      connectorId: item.connectorId ?? null,
+      settings: settingsMap(item.settings),
+    };
   },
   itemFromList: (item) => ({ ...item, settings: settingsMap(item.settings) }),
   async checkAgainstPortal(inputs, client): Promise<CheckFailure[]> {
@@ -56,6 +69,13 @@ export const sourceAdapter: ObjectAdapter<typeof sourceSchema> = {
     if (typeof connectorId !== "number" || !isJsonObject(inputs.settings)) return [];
     const codes = await connectorCodes(connectorId, client);
     if (!codes) return [];
+    if (codes === "missing")
+      return [
+        {
+          property: "connectorId",
+          reason: `connector ${connectorId} does not exist on this portal, or belongs to another application (CONNECTOR_NOT_FOUND): a source can use only a connector of the same OAuth application`,
+        },
+      ];
     // The portal drops unknown keys silently: a typo would lose a credential without a word.
     return Object.keys(inputs.settings)
       .filter((k) => !codes.includes(k))
@@ -95,7 +115,7 @@ export const sourceAdapter: ObjectAdapter<typeof sourceSchema> = {
 
 /** The Source's lifecycle against biconnector.source.* (`new SourceProvider()` needs no arguments). */
 export class SourceProvider extends ObjectProvider<typeof sourceSchema> {
-  constructor(client?: ClientSource) {
-    super(sourceAdapter, client);
+  constructor(client?: ClientSource, checkSettings?: CheckSettingsSource) {
+    super(sourceAdapter, client, checkSettings);
   }
 }

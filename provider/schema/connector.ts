@@ -25,7 +25,7 @@ export const connectorSchema = {
       format: "image",
       doc: "image URL or data:image/...;base64, URI",
     },
-    { name: "description", type: "string", default: "" },
+    { name: "description", type: "string", default: "", multiline: true },
     { name: "sort", type: "integer", default: 100 },
     { name: "urlCheck", type: "string", required: true, maxLength: 2048, format: "url" },
     { name: "urlData", type: "string", required: true, maxLength: 2048, format: "url" },

@@ -30,7 +30,7 @@ export const datasetSchema = {
       pattern: /^[a-z][a-z0-9_]*$/,
       maxLength: 230,
     },
-    { name: "description", type: "string", default: "" },
+    { name: "description", type: "string", default: "", multiline: true },
     {
       name: "externalCode",
       type: "string",

@@ -9,6 +9,7 @@ import {
 } from "./spec";
 import { ItemValues } from "./types";
 import { normalizeValue } from "./validate";
+import { checkApiItem } from "./answer";
 
 function wanted(schema: ResourceSchema, inputs: JsonObject, names: readonly string[]): JsonObject {
   const out: JsonObject = {};
@@ -43,16 +44,19 @@ export function toUpdateFields(
 }
 
 /**
- * Outputs from an API item: every schema field but `id`, normalized; unknown keys ignored. Typed
- * from the schema: normalizeValue gives each field its schema type (ids as numbers, map values as
- * strings, defaults filled), which is what the one cast at the end states.
+ * Outputs from an API item: every schema field but `id`, normalized; unknown keys ignored. The
+ * item is checked first (checkApiItem): no object, or a field of the wrong type, is an error that
+ * names `method` — never an empty or coerced state. Typed from the schema: normalizeValue gives
+ * each field its schema type (ids as numbers, map values as strings, defaults filled), which is
+ * what the one cast at the end states.
  */
 export function fromApiItem<S extends ResourceSchema>(
   schema: S,
-  item: unknown,
+  raw: unknown,
+  method = `biconnector.${schema.object}`,
 ): ItemValues<S["fields"]> & JsonObject {
+  const item = checkApiItem(schema, raw, method);
   const out: JsonObject = {};
-  if (!isJsonObject(item)) return out as ItemValues<S["fields"]> & JsonObject;
   for (const f of schema.fields) {
     if (f.name === "id" || f.providerOnly) continue;
     const v = item[f.name];

@@ -11,7 +11,7 @@ export const sourceSchema = {
     { name: "title", type: "string", required: true, minLength: 1 },
     { name: "type", type: "string", readOnly: true },
     { name: "code", type: "string", readOnly: true },
-    { name: "description", type: "string", default: "" },
+    { name: "description", type: "string", default: "", multiline: true },
     // Writable in the schema, ignored by add and update: always created active (docs/bitrix24-api.md#ambiguity-source-active).
     { name: "active", type: "boolean", readOnly: true, ignoredOnWrite: true },
     { name: "dateCreate", type: "string", readOnly: true },

@@ -46,6 +46,8 @@ export interface FieldSpec {
   readonly ignoredOnWrite?: boolean;
   /** Read by the provider only (e.g. adoptId): never sent to the API, never a change. */
   readonly providerOnly?: boolean;
+  /** Free text that may span lines: tab, CR and LF allowed (other strings refuse every control character). */
+  readonly multiline?: boolean;
   /** The API answers null until the server first sets it (`dateUpdate` of a never-updated object). */
   readonly nullable?: boolean;
   /**

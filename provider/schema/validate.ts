@@ -8,17 +8,42 @@ import {
   isJsonObject,
 } from "./spec";
 import { UNKNOWN, isUnknown } from "./unknown";
+import { privateHostReason } from "./endpoint";
 
 export interface CheckFailure {
   property: string;
   reason: string;
 }
 
+export interface ValidateOptions {
+  /**
+   * Endpoint URLs may point at loopback, private and link-local hosts (bitrix24:allowPrivateEndpoints):
+   * on-premise portals and local development with the emulator. A cloud portal cannot call them.
+   */
+  allowPrivateEndpoints?: boolean;
+}
+
+/** Integers are stored as signed 32-bit numbers by the portal; larger ones would be sent as 1e20. */
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+/**
+ * Keys that would change an object's prototype (or shadow its constructor) once parsed by a
+ * JavaScript or PHP-to-JS layer: refused with a reason, never silently dropped.
+ */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** C0 and C1 control characters and DEL; multi-line fields keep tab, CR and LF. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
 /** Plain-words description of what a field allows, used in every failure about it. */
 export function describeAllowed(f: FieldSpec): string {
   switch (f.type) {
     case "integer":
-      return "an integer";
+      return `an integer from ${INT32_MIN} to ${INT32_MAX}`;
     case "boolean":
       return "true or false";
     case "map":
@@ -52,7 +77,13 @@ function zodFor(f: FieldSpec): z.ZodType {
   switch (f.type) {
     case "integer":
       // The API takes anything PHP's is_numeric accepts; config files give strings.
-      return z.union([z.int(), z.string().regex(/^-?\d+$/)]);
+      return z.union([
+        z.int().min(INT32_MIN).max(INT32_MAX),
+        z
+          .string()
+          .regex(/^-?\d+$/)
+          .refine((v) => Number(v) >= INT32_MIN && Number(v) <= INT32_MAX),
+      ]);
     case "boolean":
       return z.boolean();
     case "map":
@@ -109,7 +140,8 @@ function specAt(fields: readonly FieldSpec[], path: readonly PropertyKey[]): Fie
   return spec;
 }
 
-function describeValue(v: unknown): string {
+/** A value as shown in a failure: short strings quoted, long ones by their length. */
+export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
@@ -146,7 +178,11 @@ function uniqueItemFailures(input: JsonObject, fields: readonly FieldSpec[]): Ch
  * Validates user inputs against everything the API enforces, before any API call. Values that are
  * unknown during preview are skipped, never reported. Returns one failure per offending property.
  */
-export function validateInputs(schema: ResourceSchema, input: unknown): CheckFailure[] {
+export function validateInputs(
+  schema: ResourceSchema,
+  input: unknown,
+  options: ValidateOptions = {},
+): CheckFailure[] {
   const fields = inputFields(schema);
   if (!isJsonObject(input)) return [{ property: "", reason: "inputs must be an object" }];
   const result = z.strictObject(shape(fields)).safeParse(input);
@@ -185,7 +221,92 @@ export function validateInputs(schema: ResourceSchema, input: unknown): CheckFai
       failures.push({ property, reason });
     }
   }
-  return [...failures, ...uniqueItemFailures(input, fields)];
+  // One failure per property: a forbidden key first (it says the most), then the shape problem.
+  const all = [
+    ...forbiddenKeyFailures(input, ""),
+    ...failures,
+    ...contentFailures(input, fields, options),
+    ...uniqueItemFailures(input, fields),
+  ];
+  return all.filter((f, i) => all.findIndex((g) => g.property === f.property) === i);
+}
+
+function join(path: string, key: string | number): string {
+  return typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+}
+
+/** The keys of a plain object that would be refused as prototype machinery. */
+export function forbiddenKeysOf(v: object): string[] {
+  return Object.keys(v).filter((k) => FORBIDDEN_KEYS.has(k));
+}
+
+function forbiddenKeyFailures(v: unknown, path: string): CheckFailure[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => forbiddenKeyFailures(x, join(path, i)));
+  if (typeof v !== "object" || v === null) return [];
+  return Object.keys(v).flatMap((k) =>
+    FORBIDDEN_KEYS.has(k)
+      ? [
+          {
+            property: join(path, k),
+            reason: `${JSON.stringify(k)} is not allowed as a key (it names a JavaScript object's prototype machinery)`,
+          },
+        ]
+      : forbiddenKeyFailures((v as Record<string, unknown>)[k], join(path, k)),
+  );
+}
+
+/** What a string may not hold beyond its type and length: control characters, URL hazards. */
+function contentFailures(
+  input: JsonObject,
+  fields: readonly FieldSpec[],
+  options: ValidateOptions,
+): CheckFailure[] {
+  const out: CheckFailure[] = [];
+  const visit = (f: FieldSpec, v: unknown, path: string): void => {
+    if (isUnknown(v)) return;
+    if (f.type === "string" && typeof v === "string") {
+      const reason = stringProblem(f, v, options);
+      if (reason) out.push({ property: path, reason });
+    } else if (f.type === "map" && isJsonObject(v)) {
+      for (const [k, x] of Object.entries(v))
+        if (typeof x === "string" && !isUnknown(x) && CONTROL.test(x))
+          out.push({ property: join(path, k), reason: "must not contain control characters" });
+    } else if (f.type === "array" && f.items && Array.isArray(v)) {
+      const items = f.items;
+      v.forEach((item, i) => {
+        if (!isJsonObject(item)) return;
+        for (const spec of items)
+          if (!spec.readOnly) visit(spec, item[spec.name], join(join(path, i), spec.name));
+      });
+    }
+  };
+  for (const f of fields) visit(f, input[f.name], f.name);
+  return out;
+}
+
+function stringProblem(f: FieldSpec, v: string, options: ValidateOptions): string | undefined {
+  // Base64 in a data URI is often wrapped at 76 characters: line breaks there are harmless.
+  const lines = f.multiline || (f.format === "image" && v.startsWith("data:"));
+  const control = lines ? CONTROL_EXCEPT_LINES : CONTROL;
+  if (control.test(v))
+    return lines
+      ? "must not contain control characters other than tab and line breaks"
+      : "must not contain control characters (CR, LF, tab, NUL…)";
+  if (!(f.format === "url" || f.format === "image") || !httpUrl(v)) return undefined;
+  if (/\s/.test(v)) return "must not contain spaces or other whitespace (encode them as %20)";
+  const url = new URL(v);
+  if (url.username || url.password)
+    return "must not contain credentials (user:password@): they would be stored in plain text in Pulumi state; use the connector settings for credentials";
+  if (f.format === "url" && !options.allowPrivateEndpoints) {
+    const why = privateHostReason(url.hostname);
+    if (why)
+      return (
+        `host ${url.hostname} ${why}: a cloud Bitrix24 portal cannot call it. For an on-premise ` +
+        "portal or local development (the emulator), set bitrix24:allowPrivateEndpoints true " +
+        "(BITRIX24_ALLOW_PRIVATE_ENDPOINTS=true)"
+      );
+  }
+  return undefined;
 }
 
 /**

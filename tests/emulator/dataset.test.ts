@@ -3,18 +3,11 @@ import { DatasetProvider } from "../../provider/resources/datasetProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
 import { Emulator, EmulatorOptions } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../../provider/schema/spec";
-import { ObjectProvider } from "../../provider/resources/objectProvider";
-import { portal, sampleConnector, testClient } from "../helpers/portal";
+import { checked, portal, sampleSource, testClient } from "../helpers/portal";
 
 const connectors = new ConnectorProvider(testClient);
 const sources = new SourceProvider(testClient);
 const datasets = new DatasetProvider(testClient);
-
-async function checked(p: ObjectProvider, news: JsonObject): Promise<JsonObject> {
-  const r = await p.check({}, news);
-  expect(r.failures ?? []).toEqual([]);
-  return r.inputs as JsonObject;
-}
 
 const columns = [
   { name: "DEAL_ID", type: "int", externalCode: "deal_id" },
@@ -26,23 +19,16 @@ describe("Dataset provider against the emulator", () => {
   let declared: JsonObject;
   async function pipeline(options: EmulatorOptions = {}) {
     ({ emu } = await portal(options));
-    const c = await connectors.create(await checked(connectors, sampleConnector(emu)));
-    const s = await sources.create(
-      await checked(sources, {
-        connectorId: c.id,
-        title: "Warehouse",
-        settings: { ...emu.sampleConnectorCredentials },
-      }),
-    );
+    const { connectorId, sourceId } = await sampleSource(emu, connectors, sources);
     declared = {
-      sourceId: s.id,
+      sourceId,
       name: "deals",
       externalCode: "deals",
       externalName: "Deals",
       fields: columns,
     };
     emu.calls.length = 0;
-    return { connectorId: c.id, sourceId: s.id };
+    return { connectorId, sourceId };
   }
   afterEach(() => emu.close());
 

@@ -2,19 +2,10 @@ import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
 import { Emulator } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../../provider/schema/spec";
-import { portal, sampleConnector, testClient } from "../helpers/portal";
+import { checked, portal, sampleConnector, testClient } from "../helpers/portal";
 
 const connectors = new ConnectorProvider(testClient);
 const sources = new SourceProvider(testClient);
-
-async function checked(
-  p: ConnectorProvider | SourceProvider,
-  news: JsonObject,
-): Promise<JsonObject> {
-  const r = await p.check({}, news);
-  expect(r.failures ?? []).toEqual([]);
-  return r.inputs as JsonObject;
-}
 
 describe("Source provider against the emulator", () => {
   let emu: Emulator;

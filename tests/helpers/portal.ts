@@ -5,6 +5,8 @@ import { Bitrix24Client } from "../../provider/client/client";
 import { SettingKey, layeredSource, resolveSettings } from "../../provider/client/settings";
 import { createClient } from "../../provider/client/shared";
 import { ClientSource } from "../../provider/resources/clientSource";
+import { ObjectProvider } from "../../provider/resources/objectProvider";
+import { JsonObject } from "../../provider/schema/spec";
 import {
   CallRecord,
   Emulator,
@@ -24,6 +26,8 @@ export function oauthSettings(
   return {
     ...emu.providerSettings(tokenStore),
     retryBaseDelayMs: "10",
+    // The emulator's sample connector listens on loopback: a private endpoint, refused otherwise.
+    allowPrivateEndpoints: "true",
     // The emulator in these tests has no rate limit; tests of the limiter set their own.
     rateLimitRps: "1000",
     rateLimitBurst: "1000",
@@ -96,4 +100,28 @@ export function clientWith(values: Partial<Record<SettingKey, string>>): Bitrix2
  */
 export function methodsRun(calls: readonly CallRecord[]): string[] {
   return calls.flatMap((c) => (c.method === "batch" ? (c.commands ?? []) : [c.method]));
+}
+
+/** The inputs check() gives for these declared values, asserting that it finds nothing wrong. */
+export async function checked(p: ObjectProvider, news: JsonObject): Promise<JsonObject> {
+  const r = await p.check({}, news);
+  expect(r.failures ?? []).toEqual([]);
+  return r.inputs as JsonObject;
+}
+
+/** A connector on the emulator's sample connector and a working source of it, through the providers. */
+export async function sampleSource(
+  emu: Emulator,
+  connectors: ObjectProvider,
+  sources: ObjectProvider,
+): Promise<{ connectorId: string; sourceId: string }> {
+  const c = await connectors.create(await checked(connectors, sampleConnector(emu)));
+  const s = await sources.create(
+    await checked(sources, {
+      connectorId: c.id,
+      title: "Warehouse",
+      settings: { ...emu.sampleConnectorCredentials },
+    }),
+  );
+  return { connectorId: c.id, sourceId: s.id };
 }

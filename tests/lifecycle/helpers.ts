@@ -17,6 +17,8 @@ export function credentialsConfig(emu: Emulator, tokenStore: string): StackConfi
     "bitrix24:refreshToken": { value: emu.tokens.refreshToken, secret: true },
     "bitrix24:tokenStore": { value: tokenStore },
     "bitrix24:retryBaseDelayMs": { value: "20" },
+    // The emulator and its sample connector listen on loopback (a private endpoint).
+    "bitrix24:allowPrivateEndpoints": { value: "true" },
   };
 }
 

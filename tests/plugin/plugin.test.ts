@@ -44,6 +44,8 @@ describe("native plugin pulumi-resource-bitrix24, installed from the npm pack ta
     const pulumiConfig = {
       tokenStore: path.join(tempDir("b24-tokens-"), "tokens.json"),
       retryBaseDelayMs: "20",
+      // The emulator's sample connector is on loopback: a private endpoint, refused otherwise.
+      allowPrivateEndpoints: "true",
     };
     plugin = await PluginProcess.start(
       path.join(dir, "node_modules", ".bin", "pulumi-resource-bitrix24"),

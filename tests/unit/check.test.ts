@@ -36,7 +36,7 @@ describe("Connector check", () => {
     [{ logo: "data:text/plain;base64,AAAA" }, "logo", /data URI/],
     [{ urlCheck: "ftp://x/y" }, "urlCheck", /http\(s\) URL/],
     [{ urlData: "https://e.com/" + "a".repeat(2048) }, "urlData", /at most 2048/],
-    [{ sort: 1.5 }, "sort", /an integer, got number 1.5/],
+    [{ sort: 1.5 }, "sort", /an integer from -2147483648 to 2147483647, got number 1.5/],
     [{ sort: "ten" }, "sort", /an integer/],
     [{ supportMapping: "true" }, "supportMapping", /true or false/],
     [{ sourceCode: "x".repeat(65) }, "sourceCode", /at most 64/],

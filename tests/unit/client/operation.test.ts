@@ -8,11 +8,12 @@ const LIST = "biconnector.connector.list";
 
 describe("operation: paging and add-exactly-once", () => {
   test("listAll reads pages of 50 until a shorter one", async () => {
-    const page = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i + 1 }));
+    const page = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: from + i }));
     const t = fakeTransport(
-      () => ok(page(50)),
-      () => ok(page(50)),
-      () => ok(page(3)),
+      () => ok(page(50, 1)),
+      () => ok(page(50, 51)),
+      () => ok(page(3, 101)),
     );
     const items = await createClient(testSettings(), { transport: t })
       .operation()

@@ -1,0 +1,68 @@
+import { inspect } from "util";
+import { Bitrix24PartialCreateError, finishOrRemove } from "../../provider/resources/allOrNothing";
+
+const unfinished = (remove: () => Promise<void>, partial?: Record<string, string>) => ({
+  what: "Dataset 12",
+  id: "12",
+  remove,
+  partial: () => partial,
+});
+
+describe("create is all-or-nothing (issue 10, item 8)", () => {
+  test("a failed step removes what was added, and the error says so", async () => {
+    let removed = 0;
+    await expect(
+      finishOrRemove(
+        unfinished(async () => void removed++),
+        async () => {
+          throw new Error("hiding columns failed with ACCESS_DENIED");
+        },
+      ),
+    ).rejects.toThrow(/ACCESS_DENIED — Dataset 12 was created, then removed again/);
+    expect(removed).toBe(1);
+  });
+
+  test("removal failing too: a partially created resource the host hands to the engine (id, properties, reasons)", async () => {
+    const props = { name: "deals", __provider: "shim" };
+    const e = await finishOrRemove(
+      unfinished(async () => {
+        throw new Error("timeout");
+      }, props),
+      async () => {
+        throw new Error("step failed");
+      },
+    ).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(Bitrix24PartialCreateError);
+    const partial = e as Bitrix24PartialCreateError;
+    // exactly the fields cmd/dynamic-provider reads to build ErrorResourceInitFailed
+    expect(partial.id).toBe("12");
+    expect(partial.properties).toEqual(props);
+    expect(partial.reasons).toEqual([partial.message]);
+    expect(partial.message).toMatch(/kept in state as partially created/);
+    expect(inspect(partial)).toMatch(/step failed/);
+  });
+
+  test("removal failing and no outputs known: the error names the id to adopt", async () => {
+    await expect(
+      finishOrRemove(
+        unfinished(async () => {
+          throw new Error("reset");
+        }),
+        async () => {
+          throw new Error("step failed");
+        },
+      ),
+    ).rejects.toThrow(/adoptId: 12/);
+  });
+
+  test("steps that succeed return their value and remove nothing", async () => {
+    let removed = 0;
+    expect(
+      await finishOrRemove(
+        unfinished(async () => void removed++),
+        async () => 7,
+      ),
+    ).toBe(7);
+    expect(removed).toBe(0);
+  });
+});
