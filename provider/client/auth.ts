@@ -41,6 +41,19 @@ export function oauthAuth(portalUrl: string, session: OAuthSession): AuthStrateg
   };
 }
 
+/** An ACCESS_DENIED answer with what this kind of credential cannot do (a batch command's too). */
+export function withAccessHint(strategy: AuthStrategy, e: unknown): unknown {
+  if (!strategy.accessDeniedHint || !(e instanceof Bitrix24Error) || e.code !== "ACCESS_DENIED")
+    return e;
+  if (e.description.includes(strategy.accessDeniedHint)) return e;
+  return new Bitrix24Error(
+    e.method,
+    e.code,
+    `${e.description} — ${strategy.accessDeniedHint}`,
+    e.httpStatus,
+  );
+}
+
 /** Signs each call; on `expired_token` refreshes once and repeats the call (through the layers below). */
 export function authLayer(strategy: AuthStrategy, counters: { refreshes: number }): Layer {
   return (next) => async (req) => {
@@ -50,12 +63,7 @@ export function authLayer(strategy: AuthStrategy, counters: { refreshes: number 
         return await next({ ...req, url: strategy.url(req.method), params });
       } catch (e) {
         if (strategy.accessDeniedHint && e instanceof Bitrix24Error && e.code === "ACCESS_DENIED")
-          throw new Bitrix24Error(
-            e.method,
-            e.code,
-            `${e.description} — ${strategy.accessDeniedHint}`,
-            e.httpStatus,
-          );
+          throw withAccessHint(strategy, e);
         if (refreshed || !strategy.refresh || classify(e) !== "refresh") throw e;
         counters.refreshes++;
         await strategy.refresh(token);

@@ -1,4 +1,4 @@
-import { AuthStrategy, authLayer, oauthAuth, webhookAuth } from "./auth";
+import { AuthStrategy, authLayer, oauthAuth, webhookAuth, withAccessHint } from "./auth";
 import { Batcher, isCommandError, isWrite } from "./batcher";
 import { chain } from "./call";
 import { httpCall } from "./http";
@@ -68,10 +68,11 @@ export class Bitrix24Client {
     parts: ClientParts,
   ) {
     this.claims = parts.claims;
+    const auth = authFor(settings, parts.session);
     const send = chain(
       [
         retryLayer(settings, () => this.stats.retries++),
-        authLayer(authFor(settings, parts.session), this.stats),
+        authLayer(auth, this.stats),
         limiterLayer(parts.limiter, this.stats),
       ],
       httpCall(parts.transport, settings.requestTimeoutMs, settings.maxResponseBytes),
@@ -105,7 +106,10 @@ export class Bitrix24Client {
         return retrying(
           () => {
             if (attempts++ > 0) this.stats.retries++;
-            return batcher.enqueue(method, params, deadline, idempotent, readBack);
+            // A command's own ACCESS_DENIED gets the same hint as a single call's (auth.ts).
+            return batcher
+              .enqueue(method, params, deadline, idempotent, readBack)
+              .catch((e: unknown) => Promise.reject(withAccessHint(auth, e)));
           },
           {
             ...retryOptions(settings, method, deadline, idempotent),
