@@ -13,6 +13,7 @@ import {
   tempDir,
   testClient,
 } from "../helpers/portal";
+import { inParallel } from "../helpers/inParallel";
 
 const p = new ConnectorProvider(testClient);
 
@@ -29,21 +30,6 @@ async function createMany(emu: Emulator, n: number): Promise<{ id: string; outs:
 function inNewProcess(emu: Emulator): ConnectorProvider {
   const client = clientWith(oauthSettings(emu, `${tempDir("b24-batch-")}/tokens.json`));
   return new ConnectorProvider(() => client);
-}
-
-/** Runs `fn` over `items` with at most `parallel` at a time, as the engine does (0 = all at once). */
-async function engine<T, R>(items: T[], parallel: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  if (!parallel) return Promise.all(items.map(fn));
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const k = next++;
-      out[k] = await fn(items[k]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-  return out;
 }
 
 const floor = (n: number) => Math.ceil(n / 50);
@@ -71,7 +57,7 @@ describe("what the engine does together travels together", () => {
     for (const parallel of [0, 16, 1]) {
       const reader = inNewProcess(emu);
       const before = emu.calls.length;
-      const reads = await engine(made, parallel, (m) => reader.read(m.id, m.outs));
+      const reads = await inParallel(made, parallel, (m) => reader.read(m.id, m.outs));
       expect(reads.map((r) => r.props?.title)).toEqual(made.map((m) => m.outs.title));
       const requests = emu.calls.length - before;
       expect(requests).toBeLessThanOrEqual(floor(200) + 1);

@@ -12,6 +12,7 @@ import {
   clientWith,
   testClient,
 } from "../helpers/portal";
+import { inParallel } from "../helpers/inParallel";
 
 const p = new ConnectorProvider(testClient);
 const declared = (i: number, version = 1): JsonObject => ({
@@ -46,7 +47,7 @@ describe("fault injection: nothing lost, nothing duplicated, nothing failed", ()
       if (round >= 2 && kinds.every((k) => emu.faults.injected[k] >= 2)) break;
       const title = (i: number) => `R${round} connector ${i}`;
       // create: in waves of 10, as the engine does at parallelism 10
-      const created = await inWaves(
+      const created = await inParallel(
         Array.from({ length: N }, (_, i) => i),
         10,
         async (i) => {
@@ -178,17 +179,3 @@ describe("a portal that never answers (a loopback server that holds every reques
     }
   });
 });
-
-/** Runs `fn` over `items` with at most `parallel` at a time, as the engine does. */
-async function inWaves<T, R>(items: T[], parallel: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const k = next++;
-      out[k] = await fn(items[k]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-  return out;
-}
