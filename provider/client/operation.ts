@@ -1,6 +1,6 @@
 import { LIST_PAGE_SIZE } from "./apiLimits";
 import { ReadBack, isWrite } from "./batcher";
-import { Page, PageCache, pageOf, pageParams } from "./pageCache";
+import { GetAnswer, Page, PageCache, pageOf, pageParams } from "./pageCache";
 import { Bitrix24AnswerError, Bitrix24TransportError } from "./errors";
 import { RetrySettings, retrying, retryOptions } from "./retry";
 import { isIdempotent } from "./verdicts";
@@ -71,14 +71,14 @@ export class Operation {
 
   /**
    * One object's `get`, reading ahead the objects that follow it on its list page for the reads to
-   * come (see pageCache.ts): the `get` result, `null` when it does not exist (`isNotFound`).
+   * come (see pageCache.ts): the `get` result, ABSENT when it does not exist (`isNotFound`).
    */
   getAhead(
     list: string,
     method: string,
     id: number,
     isNotFound: (e: unknown) => boolean,
-  ): Promise<JsonValue | null> {
+  ): Promise<GetAnswer> {
     if (!this.host.pages) return this.callCoalesced(method, { id });
     return this.host.pages.readAhead(
       list,

@@ -62,11 +62,18 @@ export function pageOf(q: PageQuery, result: JsonValue): Page {
   return { items, covers: (id) => id >= lo };
 }
 
-/** One `get` answer kept: the result, or null when the object does not exist. */
+/**
+ * "The object does not exist" (its not-found error), kept apart from a `get` whose answer held
+ * `null`: that is a malformed answer for the reader to refuse, never a deletion.
+ */
+export const ABSENT: unique symbol = Symbol("absent");
+export type GetAnswer = JsonValue | typeof ABSENT;
+
+/** One `get` answer kept: the result, or ABSENT when the object does not exist. */
 interface KeptGet {
   readonly method: string;
   readonly id: number;
-  readonly result: JsonValue | null;
+  readonly result: GetAnswer;
   readonly until: number;
 }
 
@@ -156,7 +163,7 @@ export class PageCache {
    * Reads one object with `get` (for objects whose list items lack what `get` has: a table's
    * columns) and reads ahead for the reads to come: the list page from its id tells which objects
    * follow it, and their `get`s go out together (one batch request per 50). The `get` result, or
-   * `null` when the object does not exist (`isNotFound`); other errors are its own.
+   * ABSENT when the object does not exist (`isNotFound`); other errors are its own.
    */
   async readAhead(
     list: string,
@@ -165,7 +172,7 @@ export class PageCache {
     fetchPage: (q: PageQuery) => Promise<JsonValue>,
     get: (id: number) => Promise<JsonValue>,
     isNotFound: (e: unknown) => boolean,
-  ): Promise<JsonValue | null> {
+  ): Promise<GetAnswer> {
     const kept = this.keptGet(method, id);
     if (kept) return kept.result;
     const pending = this.getsInFlight.find(
@@ -191,7 +198,7 @@ export class PageCache {
     try {
       return await own;
     } catch (e) {
-      if (isNotFound(e)) return null;
+      if (isNotFound(e)) return ABSENT;
       throw e;
     }
   }
@@ -230,7 +237,7 @@ export class PageCache {
       answer.then(
         (result) => this.keepGet(method, ids[n], result, generation),
         (e: unknown) => {
-          if (isNotFound(e)) this.keepGet(method, ids[n], null, generation);
+          if (isNotFound(e)) this.keepGet(method, ids[n], ABSENT, generation);
         },
       ),
     );
@@ -252,7 +259,7 @@ export class PageCache {
     return this.gets.find((g) => g.method === method && g.id === id);
   }
 
-  private keepGet(method: string, id: number, result: JsonValue | null, generation: number): void {
+  private keepGet(method: string, id: number, result: GetAnswer, generation: number): void {
     if (generation === this.generation)
       this.gets.push({ method, id, result, until: this.now() + this.ttlMs });
   }

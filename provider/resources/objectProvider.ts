@@ -8,6 +8,7 @@ import {
 } from "../client/errors";
 import { ReadBack } from "../client/batcher";
 import { Operation } from "../client/operation";
+import { ABSENT } from "../client/pageCache";
 import { diffFields } from "../schema/diff";
 import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
 import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
@@ -338,7 +339,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
         readAhead && !this.adapter.listHasAll
           ? await op.getAhead(m.list, m.get, numericId, notFound)
           : await op.callCoalesced(m.get, { id: numericId });
-      if (r === null) return undefined;
+      if (r === ABSENT) return undefined; // its not-found error: deleted
       const item = this.adapter.itemFromGet
         ? await this.adapter.itemFromGet(r, old, op, m)
         : isJsonObject(r)

@@ -1,4 +1,4 @@
-import { PageCache, pageOf, pageParams } from "../../../provider/client/pageCache";
+import { PageCache, pageOf, pageParams, ABSENT } from "../../../provider/client/pageCache";
 import { JsonValue } from "../../../provider/schema/spec";
 
 const LIST = "biconnector.connector.list";
@@ -138,7 +138,7 @@ describe("reading ahead with get (objects whose list items lack fields, e.g. tab
     const gone = async () => {
       throw "DATASET_NOT_FOUND";
     };
-    expect(await cache.readAhead(TABLES, GET, 3, fetchPage, gone, notFound)).toBeNull();
+    expect(await cache.readAhead(TABLES, GET, 3, fetchPage, gone, notFound)).toBe(ABSENT);
     const denied = async () => {
       throw new Error("ACCESS_DENIED");
     };
@@ -162,4 +162,19 @@ describe("reading ahead with get (objects whose list items lack fields, e.g. tab
     await cache.readAhead(TABLES, GET, 8, fetchPage, get, notFound);
     expect(calls).toBe(3);
   });
+});
+
+test("a get whose answer is null is kept as that answer, never as 'does not exist'", async () => {
+  const cache = new PageCache();
+  const fetchPage = async () => [];
+  const result = await cache.readAhead(
+    "biconnector.table.list",
+    "biconnector.table.get",
+    3,
+    fetchPage,
+    async () => null,
+    () => false,
+  );
+  expect(result).toBeNull();
+  expect(result).not.toBe(ABSENT);
 });
