@@ -65,6 +65,9 @@ async function main(): Promise<void> {
     });
   console.log(`Bitrix24 emulator listening on ${emu.url} (local test credentials, not real ones):`);
   for (const [k, v] of Object.entries(settings)) console.log(`export ${k}=${v}`);
+  // The built-in sample connector and any local endpoint live on loopback, which a provider
+  // refuses as a connector endpoint unless told that the portal is local.
+  console.log("export BITRIX24_ALLOW_PRIVATE_ENDPOINTS=true");
   console.log(`# webhook (answers only *.fields, like a real portal): ${emu.webhookUrl}`);
   console.log(`# authorize page: ${emu.authorizeUrl}&state=<random>`);
   console.log(
