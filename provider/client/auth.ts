@@ -54,7 +54,10 @@ export function withAccessHint(strategy: AuthStrategy, e: unknown): unknown {
   );
 }
 
-/** Signs each call; on `expired_token` refreshes once and repeats the call (through the layers below). */
+/**
+ * Signs each call; on `expired_token` refreshes once and repeats the call (through the layers
+ * below) — an idempotent call only.
+ */
 export function authLayer(strategy: AuthStrategy, counters: { refreshes: number }): Layer {
   return (next) => async (req) => {
     for (let refreshed = false; ; refreshed = true) {
@@ -67,6 +70,10 @@ export function authLayer(strategy: AuthStrategy, counters: { refreshes: number 
         if (refreshed || !strategy.refresh || classify(e) !== "refresh") throw e;
         counters.refreshes++;
         await strategy.refresh(token);
+        // An `add` is not sent again from here: a portal may have applied it and still answered
+        // expired_token. Its caller looks for what it made first (Operation.addOnce), then repeats
+        // it — signed with the fresh token.
+        if (!req.idempotent) throw e;
       }
     }
   };

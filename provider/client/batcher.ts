@@ -1,6 +1,9 @@
 import * as qs from "qs";
+import { answerText } from "./answerText";
 import { MAX_BATCH_COMMANDS } from "./apiLimits";
+import { Trace, traces } from "./call";
 import { Bitrix24Error, Bitrix24TransportError } from "./errors";
+import { RedactedError } from "./redact";
 import { PageQuery, pageParams } from "./pageCache";
 import { classify } from "./verdicts";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
@@ -11,6 +14,7 @@ export type Send = (
   params: JsonObject,
   deadline: number,
   idempotent: boolean,
+  trace?: Trace,
 ) => Promise<JsonValue>;
 
 /**
@@ -78,6 +82,7 @@ interface Pending {
   readonly deadline: number;
   readonly idempotent: boolean;
   readonly readBack?: ReadBack;
+  readonly trace?: Trace;
   readonly line: string;
   readonly resolve: (v: JsonValue) => void;
   readonly reject: (e: unknown) => void;
@@ -120,8 +125,8 @@ function commandFailure(
   if (!body) return undefined;
   return new Bitrix24Error(
     method,
-    String(body.error ?? ""),
-    String(body.error_description ?? ""),
+    answerText(body.error ?? ""),
+    answerText(body.error_description),
     200,
   );
 }
@@ -166,11 +171,23 @@ export class Batcher {
     deadline: number,
     idempotent: boolean,
     readBack?: ReadBack,
+    trace?: Trace,
   ): Promise<JsonValue> {
-    if (!this.accepts(method, params)) return this.hooks.send(method, params, deadline, idempotent);
+    if (!this.accepts(method, params))
+      return this.hooks.send(method, params, deadline, idempotent, trace);
     return new Promise((resolve, reject) => {
       const line = `${method}?${qs.stringify(params)}`;
-      this.queue.push({ method, params, deadline, idempotent, readBack, line, resolve, reject });
+      this.queue.push({
+        method,
+        params,
+        deadline,
+        idempotent,
+        readBack,
+        trace,
+        line,
+        resolve,
+        reject,
+      });
       if (!this.flushing) void this.flush();
     });
   }
@@ -181,7 +198,11 @@ export class Batcher {
       await new Promise((r) => setTimeout(r, this.hooks.windowMs ?? COALESCE_WINDOW_MS));
       while (this.queue.length) {
         await this.hooks.ready();
-        void this.sendBatch(this.take());
+        const items = this.take();
+        // Not awaited (the next batch may leave meanwhile), so nothing it throws may float away:
+        // an unhandled rejection ends a Node process. Whatever went wrong, every call it carried
+        // gets an error of ours (a call already settled ignores it).
+        this.sendBatch(items).catch((e: unknown) => unreadable(items, e));
         // Let that request take its rate token (all in-process steps) before asking again.
         await new Promise((r) => setImmediate(r));
       }
@@ -223,7 +244,7 @@ export class Batcher {
     const readBacks = mergeReadBacks(items);
     if (groups.length === 1 && readBacks.length === 0) {
       const it = groups[0][0];
-      return this.single(groups[0], it.method, it.params, it.deadline, it.idempotent);
+      return this.single(groups[0], it.method, it.params, it.deadline, it.idempotent, it.trace);
     }
     const cmd: JsonObject = {};
     groups.forEach((g, i) => (cmd[`c${i}`] = g[0].line));
@@ -239,7 +260,13 @@ export class Batcher {
     let answer: JsonValue;
     try {
       this.batches++;
-      answer = await this.hooks.send("batch", { halt: 0, cmd }, deadline, idempotent);
+      answer = await this.hooks.send(
+        "batch",
+        { halt: 0, cmd },
+        deadline,
+        idempotent,
+        traces(items.map((it) => it.trace)),
+      );
     } catch (e) {
       if (writes) this.hooks.onWrite();
       return this.batchFailed(items, e, idempotent);
@@ -258,48 +285,67 @@ export class Batcher {
         const key = `c${i}`;
         const { method, params, deadline: own, idempotent: safe } = mine[0];
         const failure = commandFailure(method, key, results, errors);
-        if (failure?.code === NOT_ALLOWED) {
-          this.refused.add(method);
+        if (failure?.code === NOT_ALLOWED) this.refused.add(method);
+        if (failure ? failure.code === NOT_ALLOWED : !(key in results)) {
+          // Refused in a batch, or not run (a halted batch, or an answer without it): asked again
+          // on its own — but an add only by its caller, after looking for what it may have made
+          // (a portal may answer both a result and an error for one command). A batch that lost
+          // an add's result is not trusted with that method again: its repeat goes alone.
+          if (!safe) this.refused.add(method);
+          if (!safe)
+            return mine.forEach((it) =>
+              it.reject(
+                new Bitrix24TransportError(
+                  method,
+                  failure
+                    ? `refused inside a batch (${failure.code})`
+                    : "its batch answer has no result for it",
+                ),
+              ),
+            );
           return this.single(mine, method, params, own, safe);
         }
         if (failure) return mine.forEach((it) => it.reject(asCommandError(failure)));
-        // Not run (a halted batch): nothing was done, so it is asked again on its own.
-        if (!(key in results)) return this.single(mine, method, params, own, safe);
         mine.forEach((it) => it.resolve(results[key]));
       }),
     );
   }
 
   private async batchFailed(items: Pending[], e: unknown, idempotent: boolean): Promise<void> {
-    if (e instanceof Bitrix24Error && e.code === NOT_ALLOWED) {
-      // A portal that refuses the whole batch for one of its methods: all of them go alone.
-      for (const it of items) this.refused.add(it.method);
+    const refusedWhole = e instanceof Bitrix24Error && e.code === NOT_ALLOWED;
+    const noBatch = e instanceof Bitrix24Error && BATCH_UNAVAILABLE.has(e.code);
+    if (refusedWhole || noBatch) {
+      // A portal that refuses the whole batch for one of its methods: all of them go alone; one
+      // without `batch` at all (method not found, no scope): every call goes alone from now on.
+      if (noBatch) this.unavailable = true;
+      else for (const it of items) this.refused.add(it.method);
       await Promise.all(
-        items.map((it) => this.single([it], it.method, it.params, it.deadline, it.idempotent)),
-      );
-      return;
-    }
-    if (e instanceof Bitrix24Error && BATCH_UNAVAILABLE.has(e.code)) {
-      // A portal or application without `batch` at all: every call goes alone from now on.
-      this.unavailable = true;
-      await Promise.all(
-        items.map((it) => this.single([it], it.method, it.params, it.deadline, it.idempotent)),
+        items.map((it) =>
+          it.idempotent
+            ? this.single([it], it.method, it.params, it.deadline, it.idempotent)
+            : // an add goes again only through its caller, which looks for what it made first
+              it.reject(new Bitrix24TransportError(it.method, `its batch ${reasonOf(e)}`)),
+        ),
       );
       return;
     }
     const ambiguous = !idempotent && classify(e) === "retry-if-idempotent";
     for (const it of items) {
-      if (!ambiguous)
-        // The batch's error is each command's: it names the command's method, as a single call would.
-        it.reject(
-          e instanceof Bitrix24Error
-            ? new Bitrix24Error(it.method, e.code, e.description, e.httpStatus)
-            : e,
-        );
-      else if (!it.idempotent)
+      // The batch's error is each command's: it names the command's method, as a single call would.
+      const own =
+        e instanceof Bitrix24Error
+          ? new Bitrix24Error(it.method, e.code, e.description, e.httpStatus)
+          : e;
+      if (!it.idempotent)
         // The add may or may not have been applied: its caller must look before adding again.
-        it.reject(new Bitrix24TransportError(it.method, `its batch ${reasonOf(e)}`));
-      else it.reject(asCommandError(new Bitrix24TransportError(it.method, reasonOf(e))));
+        it.reject(
+          ambiguous ? new Bitrix24TransportError(it.method, `its batch ${reasonOf(e)}`) : own,
+        );
+      // A batch carrying an add is sent once (see retry.ts): the other calls it carried are
+      // repeated by their own policy, as after any command error.
+      else if (ambiguous)
+        it.reject(asCommandError(new Bitrix24TransportError(it.method, reasonOf(e))));
+      else it.reject(!idempotent && own instanceof Error ? asCommandError(own) : own);
     }
   }
 
@@ -309,13 +355,26 @@ export class Batcher {
     params: JsonObject,
     deadline: number,
     idempotent: boolean,
+    trace = traces(items.map((it) => it.trace)),
   ): Promise<void> {
     try {
-      const r = await this.hooks.send(method, params, deadline, idempotent);
+      const r = await this.hooks.send(method, params, deadline, idempotent, trace);
       items.forEach((it) => it.resolve(r));
     } catch (e) {
       items.forEach((it) => it.reject(e));
     }
+  }
+}
+
+/**
+ * A batch whose answer broke the code reading it: its calls fail with an error of ours, an add's
+ * as ambiguous (the batch may have been applied), the others as their own command errors.
+ */
+function unreadable(items: Pending[], e: unknown): void {
+  const why = `its batch answer could not be read (${e instanceof RedactedError ? e.message : "malformed"})`;
+  for (const it of items) {
+    const error = new Bitrix24TransportError(it.method, why);
+    it.reject(it.idempotent ? asCommandError(error) : error);
   }
 }
 

@@ -1,6 +1,6 @@
 import { AuthStrategy, authLayer, oauthAuth, webhookAuth, withAccessHint } from "./auth";
 import { Batcher, isCommandError, isWrite } from "./batcher";
-import { chain } from "./call";
+import { Trace, chain } from "./call";
 import { httpCall } from "./http";
 import { PortalLimiter, limiterLayer } from "./limiter";
 import { OAuthSession } from "./oauth";
@@ -79,10 +79,16 @@ export class Bitrix24Client {
     );
     const pages = new PageCache();
     // A write (single or in a batch) drops the pages when it starts and when it ends.
-    const sendOne = (method: string, params: JsonObject, deadline: number, idempotent: boolean) => {
-      if (!isWrite(method)) return send({ method, params, deadline, idempotent });
+    const sendOne = (
+      method: string,
+      params: JsonObject,
+      deadline: number,
+      idempotent: boolean,
+      trace?: Trace,
+    ) => {
+      if (!isWrite(method)) return send({ method, params, deadline, idempotent, trace });
       pages.invalidate();
-      const done = send({ method, params, deadline, idempotent });
+      const done = send({ method, params, deadline, idempotent, trace });
       const drop = () => pages.invalidate();
       done.then(drop, drop);
       return done;
@@ -99,22 +105,26 @@ export class Bitrix24Client {
       settings,
       pages: parts.tuning?.pageReads === false ? undefined : pages,
       send: sendOne,
-      sendCoalesced: (method, params, deadline, readBack) => {
+      sendCoalesced: (method, params, deadline, readBack, trace) => {
         const idempotent = isIdempotent(method);
-        if (!batcher.accepts(method, params)) return sendOne(method, params, deadline, idempotent);
+        if (!batcher.accepts(method, params))
+          return sendOne(method, params, deadline, idempotent, trace);
         let attempts = 0;
         return retrying(
           () => {
             if (attempts++ > 0) this.stats.retries++;
             // A command's own ACCESS_DENIED gets the same hint as a single call's (auth.ts).
             return batcher
-              .enqueue(method, params, deadline, idempotent, readBack)
+              .enqueue(method, params, deadline, idempotent, readBack, trace)
               .catch((e: unknown) => Promise.reject(withAccessHint(auth, e)));
           },
           {
             ...retryOptions(settings, method, deadline, idempotent),
-            // The batch request itself was retried below; here only the command's own error.
-            retryOn: (e) => isCommandError(e) && verdictAllowsRetry(e, idempotent, attempts),
+            trace,
+            // The batch request itself was retried below; here only the command's own error. An
+            // add is never repeated here: Operation.addOnce looks for what it made first.
+            retryOn: (e) =>
+              idempotent && isCommandError(e) && verdictAllowsRetry(e, idempotent, attempts),
           },
         );
       },

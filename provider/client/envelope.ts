@@ -1,3 +1,4 @@
+import { answerNumber, answerText } from "./answerText";
 import { Bitrix24Error, Bitrix24TransportError } from "./errors";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 
@@ -12,7 +13,7 @@ export function readEnvelope(method: string, status: number, data: unknown): Jso
       throw new Bitrix24Error(
         method,
         data.error,
-        String(data.error_description ?? ""),
+        answerText(data.error_description),
         status,
         resetAt(data),
       );
@@ -20,8 +21,8 @@ export function readEnvelope(method: string, status: number, data: unknown): Jso
     if (isJsonObject(result) && isJsonObject(result.error) && "error" in result.error)
       throw new Bitrix24Error(
         method,
-        String(result.error.error ?? ""),
-        String(result.error.error_description ?? ""),
+        answerText(result.error.error ?? ""),
+        answerText(result.error.error_description),
         status,
       );
     if (status < 400 && "result" in data) return result as JsonValue;
@@ -45,6 +46,6 @@ export function readEnvelope(method: string, status: number, data: unknown): Jso
  */
 function resetAt(data: JsonObject): number | undefined {
   if (data.error !== "OPERATION_TIME_LIMIT" || !isJsonObject(data.time)) return undefined;
-  const at = Number(data.time.operating_reset_at);
+  const at = answerNumber(data.time.operating_reset_at);
   return Number.isFinite(at) && at > 0 && at < 1e11 ? at : undefined;
 }

@@ -1,9 +1,12 @@
 import { LIST_PAGE_SIZE } from "./apiLimits";
+import { answerText } from "./answerText";
 import { ReadBack, isWrite } from "./batcher";
 import { GetAnswer, Page, PageCache, pageOf, pageParams } from "./pageCache";
-import { Bitrix24AnswerError, Bitrix24TransportError } from "./errors";
-import { RetrySettings, retrying, retryOptions } from "./retry";
-import { isIdempotent } from "./verdicts";
+import { Trace, newTrace } from "./call";
+import { Bitrix24AnswerError, Bitrix24DeadlineError, Bitrix24ProviderError } from "./errors";
+import { RedactedError } from "./redact";
+import { RetrySettings, retrying, retryOptions, verdictAllowsRetry } from "./retry";
+import { FEW_ATTEMPTS, classify, isIdempotent } from "./verdicts";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 
 /** What an operation needs from its client. */
@@ -13,12 +16,14 @@ export interface OperationHost {
     params: JsonObject,
     deadline: number,
     idempotent: boolean,
+    trace?: Trace,
   ): Promise<JsonValue>;
   sendCoalesced(
     method: string,
     params: JsonObject,
     deadline: number,
     readBack?: ReadBack,
+    trace?: Trace,
   ): Promise<JsonValue>;
   readonly settings: RetrySettings;
   /** Short-lived list pages that serve reads (none: every read is a `get`). */
@@ -32,6 +37,8 @@ export interface OperationHost {
 export class Operation {
   /** Pages read back with this operation's own writes: they serve its own reads only. */
   private readonly readBacks: { list: string; page: Page }[] = [];
+  /** Every request this operation sent and the last error: what its deadline error tells. */
+  readonly trace: Trace = newTrace();
 
   constructor(
     private readonly host: OperationHost,
@@ -40,7 +47,7 @@ export class Operation {
 
   call(method: string, params: JsonObject = {}): Promise<JsonValue> {
     if (isWrite(method)) this.readBacks.length = 0;
-    return this.host.send(method, params, this.deadline, isIdempotent(method));
+    return this.host.send(method, params, this.deadline, isIdempotent(method), this.trace);
   }
 
   /**
@@ -56,7 +63,7 @@ export class Operation {
       deliver: (r: JsonValue) =>
         this.readBacks.push({ list: readBack.list, page: pageOf(readBack.query, r) }),
     };
-    return this.host.sendCoalesced(method, params, this.deadline, mine);
+    return this.host.sendCoalesced(method, params, this.deadline, mine, this.trace);
   }
 
   /**
@@ -64,9 +71,18 @@ export class Operation {
    * the object, `null` when it does not exist, or undefined when the pages cannot tell (then `get`).
    */
   async readThroughPages(list: string, id: number): Promise<JsonObject | null | undefined> {
-    const own = [...this.readBacks].reverse().find((r) => r.list === list && r.page.covers(id));
-    if (own) return own.page.items.get(id) ?? null;
+    const own = this.readBack(list, id);
+    if (own !== undefined) return own;
     return this.host.pages?.read(list, id, (q) => this.callCoalesced(list, pageParams(q)));
+  }
+
+  /**
+   * The object as a page read back with this operation's own write has it (`null`: that page shows
+   * it absent), or undefined when no such page speaks for it. Sends nothing.
+   */
+  readBack(list: string, id: number): JsonObject | null | undefined {
+    const own = [...this.readBacks].reverse().find((r) => r.list === list && r.page.covers(id));
+    return own ? (own.page.items.get(id) ?? null) : undefined;
   }
 
   /**
@@ -102,7 +118,14 @@ export class Operation {
     const seen = new Set<string>();
     for (let page = 1; ; page++) {
       const result = await this.callCoalesced(method, { ...params, page });
-      const batch = Array.isArray(result) ? result.filter(isJsonObject) : [];
+      // A list answers an array of objects. Anything else is no "nothing there": reading it as
+      // empty would let a lost add's reconciliation add again.
+      if (!Array.isArray(result) || !result.every(isJsonObject))
+        throw new Bitrix24AnswerError(
+          method,
+          `page ${page} is ${Array.isArray(result) ? "an array holding non-objects" : `not an array (${result === null ? "null" : typeof result})`}, not a list of objects`,
+        );
+      const batch = result;
       const fresh = batch.filter((item) => !seen.has(itemKey(item)));
       if (batch.length > 0 && fresh.length === 0)
         throw new Bitrix24AnswerError(
@@ -117,37 +140,67 @@ export class Operation {
   }
 
   /**
-   * `add` is not idempotent: when its answer is lost (reset, timeout, 5xx) the object may exist.
-   * Each attempt adds; after an ambiguous failure `findCommitted` looks for what it may have made
-   * (e.g. list by title, same fields, unclaimed) and returns its id, or undefined — then the same
-   * retry policy as every call adds again. Nothing lost, nothing duplicated.
+   * `add` is not idempotent: a failed add may still have made its object (a lost answer, a 5xx,
+   * or a portal that applied it and answered an error anyway). No layer below repeats an add;
+   * here, before each repeat, `findCommitted` looks for what the failed attempt may have made
+   * (list by title, same fields, unclaimed) and returns its id, or undefined — only then is the
+   * add sent again. When the look itself fails, nothing is added again: the create fails saying
+   * so. Nothing lost, nothing duplicated.
    */
   addOnce<T>(
     label: string,
     add: () => Promise<T>,
     findCommitted: () => Promise<T | undefined>,
   ): Promise<T> {
+    let attempts = 0;
+    // Which failures an add is repeated after (once its object is known not to exist): those a
+    // repeatable call would be repeated after, and an expired token (the auth layer refreshed it).
+    const repeatable = (e: unknown): boolean =>
+      classify(e) === "refresh" ? attempts < FEW_ATTEMPTS : verdictAllowsRetry(e, true, attempts);
     return retrying(
       async () => {
+        attempts++;
         try {
           return await add();
         } catch (e) {
-          if (!(e instanceof Bitrix24TransportError)) throw e;
-          const found = await findCommitted();
+          if (!repeatable(e)) throw e;
+          const found = await this.lookAfterFailedAdd(label, e, findCommitted);
           if (found !== undefined) return found;
           throw e; // not applied after all: safe to add again
         }
       },
       {
         ...retryOptions(this.host.settings, label, this.deadline, true),
-        // Only the ambiguous failures: every other error was already retried by the call itself.
-        retryOn: (e) => e instanceof Bitrix24TransportError,
+        trace: this.trace,
+        retryOn: repeatable,
       },
     );
+  }
+
+  private async lookAfterFailedAdd<T>(
+    label: string,
+    failure: unknown,
+    findCommitted: () => Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    try {
+      return await findCommitted();
+    } catch (e) {
+      if (e instanceof Bitrix24DeadlineError) throw e;
+      const why = failure instanceof Error ? failure.message : "it failed";
+      const lookup = e instanceof RedactedError ? e.message : "an unexpected error";
+      throw new Bitrix24ProviderError(
+        `${why}. Looking for what the ${label} may have created failed as well (${lookup}), so it ` +
+          "was not sent again: the object may exist. Run `pulumi refresh`, then `pulumi up`; an object " +
+          "the add made can be taken over with adoptId.",
+        { cause: e },
+      );
+    }
   }
 }
 
 /** An item's identity across pages: its id, or (no id) its whole content. */
 function itemKey(item: JsonObject): string {
-  return item.id !== undefined && item.id !== null ? `id:${String(item.id)}` : JSON.stringify(item);
+  return item.id !== undefined && item.id !== null
+    ? `id:${answerText(item.id)}`
+    : `item:${answerText(item)}`;
 }

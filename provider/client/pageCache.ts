@@ -1,4 +1,5 @@
 import { LIST_PAGE_SIZE } from "./apiLimits";
+import { answerNumber } from "./answerText";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 
 /**
@@ -42,7 +43,7 @@ export function pageOf(q: PageQuery, result: JsonValue): Page {
   if (!Array.isArray(result)) return NOTHING;
   const items = new Map<number, JsonObject>();
   for (const raw of result) {
-    const id = isJsonObject(raw) ? Number(raw.id) : NaN;
+    const id = isJsonObject(raw) ? answerNumber(raw.id) : NaN;
     if (!Number.isInteger(id) || !isJsonObject(raw)) return NOTHING;
     items.set(id, raw);
   }

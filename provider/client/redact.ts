@@ -46,9 +46,48 @@ function encodedForms(value: string): string[] {
     uri,
     uri.replace(/%20/g, "+"),
     form,
+    ...binaryForms(Buffer.from(value, "utf8")),
+    ...htmlForms(value),
   ];
   for (const f of [uri, form]) out.push(f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
   return out;
+}
+
+/**
+ * The value's bytes as a server may print them: base64 (standard and URL-safe, with and without
+ * padding) and hex (either case). A proxy that logs a body, or a portal that echoes a header, does.
+ */
+function binaryForms(bytes: Buffer): string[] {
+  const b64 = bytes.toString("base64");
+  const url = bytes.toString("base64url");
+  const hex = bytes.toString("hex");
+  return [
+    b64,
+    b64.replace(/=+$/, ""),
+    url,
+    `${url}${"=".repeat((4 - (url.length % 4)) % 4)}`,
+    hex,
+    hex.toUpperCase(),
+  ];
+}
+
+/**
+ * HTML-escaped, as an error page quotes it: the usual named entities with each spelling of the
+ * apostrophe (PHP's htmlspecialchars writes &#039;, Python's html.escape &#x27;, others &#39;), and
+ * every character that is not a letter or digit as a numeric entity (decimal, hex in either case),
+ * as encoders that escape everything do.
+ */
+function htmlForms(value: string): string[] {
+  const named: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+  const apostrophes = ["&#39;", "&#039;", "&#x27;", "&apos;"];
+  const numeric = (write: (code: number) => string) =>
+    value.replace(/[^A-Za-z0-9]/g, (c) => write(c.charCodeAt(0)));
+  return [
+    ...apostrophes.map((a) => value.replace(/[&<>"']/g, (c) => named[c] ?? a)),
+    numeric((n) => `&#${n};`),
+    numeric((n) => `&#x${n.toString(16)};`),
+    numeric((n) => `&#x${n.toString(16).toUpperCase()};`),
+  ];
 }
 
 export function redact(text: string): string {
@@ -57,10 +96,14 @@ export function redact(text: string): string {
   return out;
 }
 
-/** Server text kept in an error field: redacted and cut short (a 50 MB error page is no message). */
+/**
+ * Server text kept in an error field: redacted, then cut short (a 50 MB error page is no message).
+ * In that order: a secret straddling the cut would otherwise be cut before it could be recognised,
+ * and its first characters would stay.
+ */
 export function redactField(text: string, max = 1000): string {
-  const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
-  return redact(cut);
+  const clean = redact(text);
+  return clean.length > max ? `${clean.slice(0, max)}… (${text.length} characters)` : clean;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   timeout,
   wrap,
 } from "cockatiel";
-import { Call, Layer } from "./call";
+import { Call, Layer, Trace } from "./call";
 import { Bitrix24DeadlineError, Bitrix24Error, Bitrix24TransportError, errorCode } from "./errors";
 import { FEW_ATTEMPTS, classify } from "./verdicts";
 
@@ -23,8 +23,15 @@ export interface RetryOptions {
   /** First delay; doubles per attempt, with full jitter, up to maxDelayMs. */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
-  /** Replaces the verdicts: retry exactly the errors this accepts. */
+  /**
+   * Replaces the verdicts: retry exactly the errors this accepts (an OPERATION_TIME_LIMIT that
+   * frees up after the deadline still stops at once).
+   */
   readonly retryOn?: (e: unknown) => boolean;
+  /** The operation's record of requests and errors (see call.ts), quoted by the deadline error. */
+  readonly trace?: Trace;
+  /** This loop sends the requests itself (the retry layer): it counts them in the trace. */
+  readonly countsRequests?: boolean;
 }
 
 /** The settings the retry policy reads (see settings.ts). */
@@ -98,15 +105,31 @@ export async function retrying<T>(
   let last: unknown;
   const mayRetry = (e: Error): boolean => {
     last = e;
-    if (o.retryOn) return o.retryOn(e);
+    o.trace?.failed(e);
     // The portal says when the method frees up: wait for that if the deadline allows, else stop
     // now (the error says when) instead of knocking every few seconds until the deadline.
     const freesAt = operatingResetMs(e);
-    if (freesAt !== undefined) return freesAt <= o.deadline;
+    if (freesAt !== undefined && freesAt > o.deadline) return false;
+    if (o.retryOn) return o.retryOn(e);
+    if (freesAt !== undefined) return true;
     return verdictAllowsRetry(e, o.idempotent, attempts);
   };
+  // What the deadline error quotes: the operation's requests and last error when it keeps them
+  // (an inner loop may have sent many while this one waited on its first), else this loop's own.
+  const deadlineError = (): Bitrix24DeadlineError => {
+    const lastError = o.trace?.last ?? last;
+    return new Bitrix24DeadlineError(
+      o.label,
+      o.trace ? o.trace.attempts : attempts,
+      lastError === undefined ? "no answer yet" : errorCode(lastError),
+      o.operationTimeoutMs,
+    );
+  };
   const left = o.deadline - Date.now();
-  if (left <= 0) throw new Bitrix24DeadlineError(o.label, 0, "no time left", o.operationTimeoutMs);
+  if (left <= 0) {
+    if (o.trace?.last !== undefined) throw deadlineError();
+    throw new Bitrix24DeadlineError(o.label, 0, "no time left", o.operationTimeoutMs);
+  }
   const policy = wrap(
     timeout(left, TimeoutStrategy.Aggressive),
     retry(handleWhen(mayRetry), {
@@ -122,16 +145,11 @@ export async function retrying<T>(
     return await policy.execute(({ signal }) => {
       if (signal.aborted) throw new TaskCancelledError();
       attempts++;
+      if (o.countsRequests) o.trace?.attempt();
       return attempt(signal, o.deadline - Date.now());
     });
   } catch (e) {
-    if (e instanceof TaskCancelledError)
-      throw new Bitrix24DeadlineError(
-        o.label,
-        attempts,
-        last === undefined ? "no answer yet" : errorCode(last),
-        o.operationTimeoutMs,
-      );
+    if (e instanceof TaskCancelledError) throw deadlineError();
     throw e;
   }
 }
@@ -156,7 +174,16 @@ export function retryLayer(settings: RetrySettings, onRetry: () => void = () => 
               timeoutMs: Math.max(1, Math.min(settings.requestTimeoutMs, leftMs)),
             });
           },
-          retryOptions(settings, req.method, req.deadline, req.idempotent),
+          {
+            ...retryOptions(settings, req.method, req.deadline, req.idempotent),
+            trace: req.trace,
+            countsRequests: true,
+            // A call that is not idempotent (an `add`, a batch with one) is never sent twice here,
+            // whatever its error said: a portal may apply it and still answer 503 or
+            // QUERY_LIMIT_EXCEEDED. Its caller looks for what it made before adding again
+            // (Operation.addOnce).
+            ...(req.idempotent ? {} : { retryOn: () => false }),
+          },
         );
       } catch (e) {
         if (!req.idempotent && e instanceof Bitrix24Error && classify(e) === "retry-if-idempotent")

@@ -1,3 +1,4 @@
+import { answerNumber, answerText } from "./answerText";
 import { Bitrix24Error } from "./errors";
 import { registerSecret } from "./redact";
 import { isJsonObject } from "../schema/spec";
@@ -29,10 +30,20 @@ export function readTokenAnswer(
     typeof data.access_token === "string" &&
     typeof data.refresh_token === "string"
   ) {
+    // A pair with an empty token is no pair: saved, it would fail the next run with a message
+    // naming neither the token server nor what was wrong. Refused at once, nothing saved.
+    const empty = !data.access_token ? "access_token" : !data.refresh_token ? "refresh_token" : "";
+    if (empty)
+      throw new Bitrix24Error(
+        TOKEN_METHOD,
+        "INVALID_TOKEN_ANSWER",
+        `the token server answered HTTP ${status} with an empty ${empty}; nothing was saved`,
+        status,
+      );
     registerSecret(data.access_token);
     registerSecret(data.refresh_token);
-    const expiresIn = Number(data.expires_in);
-    const expires = Number(data.expires);
+    const expiresIn = answerNumber(data.expires_in);
+    const expires = answerNumber(data.expires);
     const nowSec = Math.floor(now() / 1000);
     const lifeSec = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600;
     return {
@@ -46,6 +57,6 @@ export function readTokenAnswer(
     };
   }
   const code = isJsonObject(data) && typeof data.error === "string" ? data.error : `HTTP_${status}`;
-  const description = isJsonObject(data) ? String(data.error_description ?? "") : "";
+  const description = isJsonObject(data) ? answerText(data.error_description) : "";
   throw new Bitrix24Error(TOKEN_METHOD, code, description, status);
 }

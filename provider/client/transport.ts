@@ -1,4 +1,5 @@
 import axios, { AxiosInstance } from "axios";
+import { nestsDeeperThan } from "./answerText";
 import { Bitrix24AnswerTooLargeError, Bitrix24TransportError } from "./errors";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./settings";
 
@@ -28,10 +29,16 @@ export interface HttpResponse {
  */
 export type Transport = (req: HttpRequest) => Promise<HttpResponse>;
 
+/**
+ * The body as JSON, or as the raw text when it is not JSON — or nests deeper than any Bitrix24
+ * answer does (MAX_ANSWER_DEPTH): every layer above walks answers recursively, and a body 20,000
+ * arrays deep would overflow the stack there. Such a body is read like any unreadable answer.
+ */
 function parseBody(text: unknown): unknown {
   if (typeof text !== "string") return text;
   try {
-    return JSON.parse(text);
+    const data: unknown = JSON.parse(text);
+    return nestsDeeperThan(data) ? text : data;
   } catch {
     return text;
   }

@@ -18,6 +18,7 @@ import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validat
 import { PROVIDER_KEY, parseId, withoutProviderKey } from "./common";
 import { finishOrRemove } from "./allOrNothing";
 import { registerSecret } from "../client/redact";
+import { answerNumber } from "../client/answerText";
 import { CheckSettingsSource, ClientSource, checkSettingsOf, envClient } from "./clientSource";
 
 /** The serialized provider, which the host adds to outputs itself except on a failed create. */
@@ -149,27 +150,17 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId))
       return this.adopt(client, op, m, inputs);
     const fields = this.adapter.addFields?.(inputs) ?? toAddFields(this.schema, inputs);
-    const id = await this.explained("create", undefined, () =>
+    const added = await this.explained("create", undefined, () =>
       op.addOnce(
         m.add,
+        () => this.addAndReadBack(op, m, fields),
         async () => {
-          // The new object comes back on a list page read in the same request (when lists have all).
-          const readBack = this.adapter.listHasAll
-            ? { list: m.list, query: { newest: true as const } }
-            : undefined;
-          const r = await op.callCoalesced(m.add, { fields }, readBack);
-          try {
-            return parseId(isJsonObject(r) ? r.id : undefined, m.add);
-          } catch (e) {
-            // Applied, probably, but its id is unreadable: ambiguous like a lost answer.
-            if (e instanceof Bitrix24AnswerError)
-              throw new Bitrix24TransportError(m.add, e.problem, 200);
-            throw e;
-          }
+          const found = await this.findCommitted(client, op, m, inputs);
+          return found === undefined ? undefined : { id: found, listed: undefined };
         },
-        () => this.findCommitted(client, op, m, inputs),
       ),
     );
+    const id = added.id;
     client.claims.claim(this.schema.object, id);
     // All or nothing: if reading it back or finishing it (hidden columns) fails, it is removed
     // again, so the next `up` starts clean instead of meeting NAME_EXISTS or an orphan.
@@ -183,13 +174,63 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
       },
       async () => {
         // What the program declared stands in for what `get` does not return (dataset sourceId).
-        read = await this.fetch(op, m, String(id), inputs);
-        if (read && (await this.adapter.afterCreate?.(op, m, id, inputs, read)))
+        read = added.listed
+          ? this.fromListed(added.listed, m)
+          : await this.fetch(op, m, String(id), inputs);
+        // An id the portal does not have is no created object (a portal that answers ids it did
+        // not make): the create fails instead of putting it in state.
+        if (!read)
+          throw new Bitrix24AnswerError(
+            m.add,
+            `answered id ${id}, but the portal has no ${this.adapter.label.toLowerCase()} ${id}`,
+          );
+        if (await this.adapter.afterCreate?.(op, m, id, inputs, read))
           read = await this.fetch(op, m, String(id), inputs);
         return read;
       },
     );
     return { id: String(id), outs: { ...(outs ?? inputs), ...this.providerOnly(inputs) } };
+  }
+
+  /**
+   * One attempt of an add, and its id. When lists carry everything, the new object comes back on
+   * a list page read in the same batch: an id that page shows absent was not made by this add
+   * (the portal answered an id it does not have) — ambiguous like a lost answer, so the caller
+   * looks for the object the add did make. (An add that went alone is read back after, and an id
+   * that cannot be read then fails the create.)
+   */
+  private async addAndReadBack(
+    op: Operation,
+    m: ObjectMethods,
+    fields: JsonObject,
+  ): Promise<{ id: number; listed: JsonObject | undefined }> {
+    const readBack = this.adapter.listHasAll
+      ? { list: m.list, query: { newest: true as const } }
+      : undefined;
+    const r = await op.callCoalesced(m.add, { fields }, readBack);
+    let id: number;
+    try {
+      id = parseId(isJsonObject(r) ? r.id : undefined, m.add);
+    } catch (e) {
+      // Applied, probably, but its id is unreadable: ambiguous like a lost answer.
+      if (e instanceof Bitrix24AnswerError) throw new Bitrix24TransportError(m.add, e.problem, 200);
+      throw e;
+    }
+    // Only the page that came back with the add (no request here: a read that fails belongs to
+    // the steps after the add, which remove the object again when they fail).
+    const listed = this.adapter.listHasAll ? op.readBack(m.list, id) : undefined;
+    if (listed === null)
+      throw new Bitrix24TransportError(
+        m.add,
+        `answered id ${id}, which the portal's list read back with it does not hold`,
+        200,
+      );
+    return { id, listed: listed ?? undefined };
+  }
+
+  /** A list item as the object's outputs (in the shape `get` gives, see itemFromList). */
+  private fromListed(listed: JsonObject, m: ObjectMethods) {
+    return fromApiItem(this.schema, this.adapter.itemFromList?.(listed) ?? listed, m.list);
   }
 
   /**
@@ -330,8 +371,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     if (this.adapter.listHasAll) {
       const listed = await op.readThroughPages(m.list, numericId);
       if (listed === null) return undefined;
-      if (listed)
-        return fromApiItem(this.schema, this.adapter.itemFromList?.(listed) ?? listed, m.list);
+      if (listed) return this.fromListed(listed, m);
     }
     const notFound = (e: unknown) => e instanceof Bitrix24Error && e.code === this.adapter.notFound;
     try {
@@ -365,8 +405,8 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     });
     for (const raw of items) {
       const item = this.adapter.itemFromList?.(raw) ?? raw;
-      const id = Number(item.id);
-      if (!Number.isInteger(id) || client.claims.isClaimed(this.schema.object, id)) continue;
+      const id = answerNumber(item.id);
+      if (!Number.isSafeInteger(id) || client.claims.isClaimed(this.schema.object, id)) continue;
       // List items may lack fields `get` has (e.g. dataset columns): compare what they carry.
       const found = fromApiItem(this.schema, item, m.list);
       const comparable = Object.fromEntries(Object.entries(inputs).filter(([k]) => k in item));
@@ -399,7 +439,8 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     const items = await op.listAll(m.list, { filter, order: { id: "ASC" } });
     return items.map((raw) => {
       const item = this.adapter.itemFromList?.(raw) ?? raw;
-      return { id: Number(item.id), ...fromApiItem(this.schema, item, m.list) };
+      const values = fromApiItem(this.schema, item, m.list); // checks the id too
+      return { id: answerNumber(item.id), ...values };
     });
   }
 }

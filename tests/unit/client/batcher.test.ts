@@ -237,7 +237,7 @@ describe("batcher", () => {
     expect(t.requests[1].json).toEqual(t.requests[0].json);
   });
 
-  test("a command's retryable error (connection check) is retried, not failed at once: then alone, with a single call's few attempts", async () => {
+  test("a command's retryable error (connection check) on an add: the add's caller repeats it, a few times, each time after looking for what it made", async () => {
     const refused = {
       error: {
         error: "SOURCE_CREATE_CONNECTION_ERROR",
@@ -252,20 +252,33 @@ describe("batcher", () => {
       }),
     );
     const op = createClient(testSettings(), { transport: t }).operation();
+    const log: string[] = [];
     const [add] = await Promise.allSettled([
-      op.callCoalesced("biconnector.source.add", { fields: { title: "s" } }),
+      op.addOnce(
+        "biconnector.source.add",
+        () => {
+          log.push("add");
+          return op.callCoalesced("biconnector.source.add", { fields: { title: "s" } });
+        },
+        async () => {
+          log.push("look");
+          return undefined;
+        },
+      ),
       op.callCoalesced("biconnector.source.delete", { id: 5 }),
     ]);
     expect((add as PromiseRejectedResult).reason).toMatchObject({
       code: "SOURCE_CREATE_CONNECTION_ERROR",
     });
-    // the first attempt rode in the batch with the delete; the retries went alone
+    // the first attempt rode in the batch with the delete; the repeats went alone; the client
+    // itself never repeated the add: every repeat came after a look
     const adds = t.requests.flatMap((r) =>
       methodOf(r) === "batch"
         ? commands(r).filter((c) => c.startsWith("biconnector.source.add"))
         : [methodOf(r)],
     );
-    expect(adds).toHaveLength(1 + FEW_ATTEMPTS);
+    expect(adds).toHaveLength(FEW_ATTEMPTS);
+    expect(log).toEqual(["add", "look", "add", "look", "add"]);
   });
 
   test("an error of the whole batch is each command's, named by the command's method", async () => {

@@ -1,0 +1,90 @@
+import fc from "fast-check";
+import { SECRETS, secretForms } from "./hostilePortal";
+
+/**
+ * Generated answer parts shared by the fuzz tests: values of every JSON type (and nesting, and
+ * echoed secrets), raw texts a JSON generator cannot produce, and envelopes around them.
+ */
+/** How a server or proxy may print a secret's bytes: base64 (also URL-safe, unpadded), hex, HTML. */
+export function encodedForms(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  const named: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+  return [
+    bytes.toString("base64"),
+    bytes.toString("base64").replace(/=+$/, ""),
+    bytes.toString("base64url"),
+    bytes.toString("hex"),
+    bytes.toString("hex").toUpperCase(),
+    secret.replace(/[&<>"']/g, (c) => named[c] ?? "&#039;"),
+    secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+  ];
+}
+
+/** Every form of every known secret a test must not find in what a user sees. */
+export const ALL_SECRET_FORMS = Object.values(SECRETS).flatMap((s) => [
+  ...secretForms(s),
+  ...encodedForms(s),
+]);
+
+export const secretText = fc.constantFrom(...ALL_SECRET_FORMS, "plain", "");
+export const scalar = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(2 ** 53 + 2, -1, 0, 1e308, 12345),
+  fc.string({ maxLength: 30 }),
+  secretText,
+);
+export const value: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
+  v: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    scalar,
+    fc.array(tie("v"), { maxLength: 4 }),
+    fc.dictionary(
+      fc.oneof(
+        fc.string({ maxLength: 8 }),
+        fc.constantFrom("id", "item", "error", "result", "toString", "valueOf"),
+      ),
+      tie("v"),
+      { maxKeys: 4 },
+    ),
+  ),
+})).v;
+
+/** Raw texts: what a JSON generator cannot produce. */
+export const rawText = fc.oneof(
+  fc.constantFrom(
+    "<html><body>502 Bad Gateway</body></html>",
+    "42",
+    '{"result":{"id":9007199254740993}}',
+    '{"result":{"item":{"id":1e400}}}',
+    '{"__proto__":{"result":{"id":1}},"result":{"__proto__":{"id":2}}}',
+    '{"result":{"item":{"__proto__":{"polluted":true},"id":5,"title":"x"}}}',
+    "[".repeat(5000) + "]".repeat(5000),
+    `{"error":"X","error_description":${"[".repeat(20000)}${"]".repeat(20000)}}`,
+    `{"result":[{"id":${"[".repeat(20000)}1${"]".repeat(20000)},"title":"x"}]}`,
+    `{"result":{"id":{"toString":1},"item":{"id":{"toString":1}}}}`,
+    "",
+    "null",
+    `{"error":"${SECRETS.accessToken}","error_description":"${encodeURIComponent(SECRETS.clientSecret)}"}`,
+  ),
+  fc.jsonValue().map((v) => {
+    const t = JSON.stringify({ result: v });
+    return t.slice(0, Math.max(1, Math.floor(t.length / 2))); // truncated JSON
+  }),
+);
+
+export const envelope = (inner: fc.Arbitrary<unknown>) =>
+  fc.oneof(
+    inner.map((result) => ({ result })),
+    inner.map((result) => ({ result, time: { operating_reset_at: "soon" } })),
+    fc.record({ error: value, error_description: value }),
+    fc.record({ result: fc.record({ error: value }) }),
+    value,
+  );
+
+export interface Body {
+  status: number;
+  text: string;
+}
