@@ -3,7 +3,8 @@
  * tests/helpers/inProcessOnly.ts), tests/emulator (provider <-> emulator over loopback),
  * tests/hostile (provider <-> scripted misbehaving servers over loopback),
  * tests/integration (the repo's scripts and examples run as processes against loopback endpoints),
- * tests/lifecycle (the real Pulumi runtime).
+ * tests/lifecycle (the real Pulumi runtime), tests/cli (the real Pulumi CLI, built by
+ * `npm run pulumi:install`).
  */
 const common = {
   rootDir: __dirname,
@@ -31,7 +32,13 @@ module.exports = {
       ...common,
       displayName: "out-of-process",
       testMatch: ["<rootDir>/tests/**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/unit/"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/unit/", "<rootDir>/tests/cli/"],
+    },
+    {
+      // The real Pulumi CLI (npm run pulumi:install) against the emulator.
+      ...common,
+      displayName: "cli",
+      testMatch: ["<rootDir>/tests/cli/**/*.test.ts"],
     },
   ],
 };

@@ -1,82 +1,135 @@
 #!/usr/bin/env node
-// `npm run demo`: the local emulator plus examples/quickstart, driven by the real Pulumi CLI on a
-// local file backend — up, an out-of-band edit in the "portal", refresh showing the drift, up
-// repairing it, destroy. Needs the Pulumi CLI (on PATH, else `npx pulumi`); without it, says so and
-// exits non-zero.
+// `npm run demo`: the local emulator plus examples/quickstart under the real Pulumi CLI on a local
+// file backend — up, an out-of-band edit in the "portal", refresh showing the drift, up repairing
+// it, destroy. The CLI is the one `npm run pulumi:install` builds (.pulumi-cli/bin), else `pulumi`
+// on PATH. Where the Node language host is missing (this repository's build machines: its module
+// is not served), the program runs as an Automation API inline program, which needs none.
+//
+// Every CLI run is an async child process with a time limit: the emulator lives in this process
+// and must keep answering while the CLI works.
 "use strict";
-const { spawnSync } = require("child_process");
+const { spawn } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
+const CLI_BIN = path.join(ROOT, ".pulumi-cli", "bin");
+const PROGRAM = "examples/quickstart";
+const STEP_TIMEOUT_MS = 180_000;
 
-function findCli() {
-  const candidates = [["pulumi"], ["npx", "--yes", "pulumi"]];
-  for (const cmd of candidates) {
-    const r = spawnSync(cmd[0], [...cmd.slice(1), "version"], {
-      encoding: "utf8",
-      timeout: 300_000,
+/** Runs a command, its output shown as it comes; resolves with the output, rejects on failure. */
+function run(cmd, args, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const show = (chunk) => {
+      const text = chunk.toString();
+      out += text;
+      if (!options.quiet) process.stdout.write(text.replace(/^@@(result|error) .*$/gm, ""));
+    };
+    child.stdout.on("data", show);
+    child.stderr.on("data", show);
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? STEP_TIMEOUT_MS);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
     });
-    if (r.status === 0) return cmd;
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else
+        reject(
+          new Error(
+            `${path.basename(cmd)} ${args[0] ?? ""} failed (${signal ? `killed: no end within ${STEP_TIMEOUT_MS / 1000} s` : `exit ${code}`})`,
+          ),
+        );
+    });
+  });
+}
+
+/**
+ * The CLI to use: PULUMI_CLI when set (only that one), else the installed one, else one on PATH;
+ * undefined when there is none.
+ */
+async function findCli(env) {
+  const candidates = process.env.PULUMI_CLI
+    ? [process.env.PULUMI_CLI]
+    : [path.join(CLI_BIN, "pulumi"), "pulumi"];
+  for (const cli of candidates) {
+    try {
+      const version = await run(cli, ["version"], { env, quiet: true, timeoutMs: 30_000 });
+      return { cli, version: version.trim() };
+    } catch {
+      // next candidate
+    }
   }
   return undefined;
 }
 
-function programDir() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bitrix24-demo-"));
-  const example = path.join(ROOT, "examples", "quickstart");
-  for (const f of ["Pulumi.yaml", "index.ts", "package.json"])
-    fs.copyFileSync(path.join(example, f), path.join(dir, f));
-  fs.mkdirSync(path.join(dir, "node_modules", "@pulumi"), { recursive: true });
-  fs.symlinkSync(
-    path.join(ROOT, "node_modules", "@pulumi", "pulumi"),
-    path.join(dir, "node_modules", "@pulumi", "pulumi"),
-    "dir",
-  );
-  fs.symlinkSync(ROOT, path.join(dir, "node_modules", "pulumi-bitrix24-biconnector"), "dir");
-  fs.mkdirSync(path.join(dir, "state"));
-  return dir;
+function demoEnv(dir) {
+  return {
+    ...process.env,
+    PATH: `${CLI_BIN}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
+    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "local-demo-only",
+    PULUMI_HOME: path.join(dir, "home"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+  };
 }
 
 async function main() {
-  const cli = findCli();
-  if (!cli) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bitrix24-demo-"));
+  for (const d of ["state", "home", "program"]) fs.mkdirSync(path.join(dir, d));
+  const env = demoEnv(dir);
+  const found = await findCli(env);
+  if (!found) {
     console.error(
-      "demo: no Pulumi CLI here (not on PATH, and `npx pulumi` could not fetch it) — install it from https://www.pulumi.com/docs/install/ and run `npm run demo` again.",
+      "demo: no Pulumi CLI here — run `npm run pulumi:install` (it builds one with Go), then `npm run demo` again.",
     );
     return 1;
   }
   const { startEmulator } = require("bitrix24-biconnector-emulator");
   const emu = await startEmulator();
-  const dir = programDir();
-  const env = {
-    ...process.env,
-    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "local-demo-only",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+  const tokenStore = path.join(dir, "tokens.json");
+  const s = emu.providerSettings(tokenStore);
+  const config = {
+    "bitrix24:portalUrl": { value: s.portalUrl },
+    "bitrix24:oauthUrl": { value: s.oauthUrl },
+    "bitrix24:clientId": { value: s.clientId },
+    "bitrix24:clientSecret": { value: s.clientSecret, secret: true },
+    "bitrix24:accessToken": { value: s.accessToken, secret: true },
+    "bitrix24:refreshToken": { value: s.refreshToken, secret: true },
+    "bitrix24:tokenStore": { value: tokenStore },
   };
-  const pulumi = (args, label) => {
-    if (label) console.log(`\n=== ${label}: pulumi ${args.join(" ")}`);
-    const r = spawnSync(cli[0], [...cli.slice(1), ...args, "--non-interactive"], {
-      cwd: dir,
+  const pulumi = async (command, label, withConfig = {}) => {
+    console.log(`\n=== ${label}: pulumi ${command}`);
+    const request = {
+      program: PROGRAM,
+      workDir: path.join(dir, "program"),
+      stack: "dev",
+      command,
+      config: withConfig,
       env,
-      stdio: "inherit",
-    });
-    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} failed (exit ${r.status})`);
+    };
+    await run(
+      process.execPath,
+      [path.join(__dirname, "inline-program.js"), JSON.stringify(request)],
+      {
+        cwd: ROOT,
+        env,
+      },
+    );
   };
   try {
+    console.log(
+      `Pulumi CLI ${found.version} (${found.cli}); the program runs as an inline program`,
+    );
     console.log(`Emulated Bitrix24 portal: ${emu.url}`);
-    pulumi(["stack", "init", "dev"]);
-    pulumi(["config", "set", "bitrix24:portalUrl", emu.portalUrl]);
-    pulumi(["config", "set", "bitrix24:oauthUrl", emu.oauthUrl]);
-    pulumi(["config", "set", "bitrix24:clientId", emu.app.clientId]);
-    pulumi(["config", "set", "--secret", "bitrix24:clientSecret", emu.app.clientSecret]);
-    pulumi(["config", "set", "--secret", "bitrix24:accessToken", emu.tokens.accessToken]);
-    pulumi(["config", "set", "--secret", "bitrix24:refreshToken", emu.tokens.refreshToken]);
-    pulumi(["config", "set", "bitrix24:tokenStore", path.join(dir, "tokens.json")]);
-    pulumi(["up", "--yes"], "1. create the connector");
+    await pulumi("up", "1. create the connector", config);
     const [connector] = emu.state.connectors.values();
     console.log(`\n=== 2. someone renames connector ${connector.id} in the portal (out of band)`);
     // Through the emulator's control endpoint, which needs its admin token.
@@ -85,12 +138,12 @@ async function main() {
       body: { title: "Renamed in the portal" },
     });
     if (renamed.status !== 200) throw new Error(`rename failed: HTTP ${renamed.status}`);
-    pulumi(["refresh", "--yes", "--diff"], "3. refresh shows the drift");
-    pulumi(["up", "--yes", "--diff"], "4. up repairs it");
+    await pulumi("refresh", "3. refresh shows the drift");
+    await pulumi("up", "4. up repairs it");
     console.log(`portal now has title: ${emu.state.connectors.get(connector.id).fields.title}`);
-    pulumi(["destroy", "--yes"], "5. destroy");
+    await pulumi("destroy", "5. destroy");
     console.log(`\nconnectors left on the portal: ${emu.state.connectors.size}`);
-    return 0;
+    return emu.state.connectors.size === 0 ? 0 : 1;
   } finally {
     await emu.close();
   }
@@ -105,5 +158,4 @@ if (require.main === module)
     },
   );
 
-// For tests/integration/demo.test.ts: the parts that run without a Pulumi CLI.
-module.exports = { findCli, programDir };
+module.exports = { findCli };

@@ -162,11 +162,13 @@ async function run(opts: LoginOptions, io: CliIo): Promise<number> {
   if (!fromStack("clientId")) steps.push(`pulumi config set bitrix24:clientId ${clientId}`);
   if (!fromStack("clientSecret"))
     steps.push("pulumi config set --secret bitrix24:clientSecret   # it asks for the value");
+  // --plaintext: the CLI refuses a value under a key naming a token, when it looks random, unless
+  // told it is no secret (the store's location is not; its contents are).
   if (get("tokenStore") && !fromStack("tokenStore"))
     steps.push(
       store.kind === "file"
-        ? `pulumi config set bitrix24:tokenStore ${storeSpec}`
-        : "pulumi config set bitrix24:tokenStore 'command:…'   # the same store command",
+        ? `pulumi config set --plaintext bitrix24:tokenStore ${storeSpec}`
+        : "pulumi config set --plaintext bitrix24:tokenStore 'command:…'   # the same store command",
     );
   for (const k of ["accessToken", "refreshToken"] as const)
     if (origin(k).from !== "unset")

@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// Runs one example program under the real Pulumi CLI as an Automation API inline program: the
+// program runs in this process and the CLI gets `--client`, so no Node language host is needed
+// (this machine cannot have one). One command per process, so every run loads the program fresh,
+// as `pulumi up` does.
+//
+//   node scripts/inline-program.js '<json request>'
+//
+// The request: { program: "examples/quickstart", workDir, stack, command: "preview" | "up" |
+// "refresh" | "destroy" | "outputs" | "export", config?: { key: { value, secret? } }, env? }.
+// It prints the CLI's own output, then one line `@@result <json>`: the change summary, outputs,
+// and every engine event's { op, urn, type, diffs } (a refresh's diff names the drifted fields).
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..");
+const CLI_ROOT = path.join(ROOT, ".pulumi-cli");
+
+/**
+ * A folder the program and its provider run from: the program compiled to JavaScript (it is
+ * TypeScript; only its syntax is stripped) and a node_modules that resolves @pulumi/pulumi and
+ * this package (built, from dist/), as an installed copy would.
+ */
+function prepareWorkDir(program, workDir) {
+  const ts = require("typescript");
+  const source = fs.readFileSync(path.join(ROOT, program, "index.ts"), "utf8");
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  });
+  fs.mkdirSync(path.join(workDir, "node_modules", "@pulumi"), { recursive: true });
+  fs.writeFileSync(path.join(workDir, "program.js"), outputText);
+  const link = (target, at) => {
+    if (!fs.existsSync(at)) fs.symlinkSync(target, at, "dir");
+  };
+  link(
+    path.join(ROOT, "node_modules", "@pulumi", "pulumi"),
+    path.join(workDir, "node_modules", "@pulumi", "pulumi"),
+  );
+  link(ROOT, path.join(workDir, "node_modules", "pulumi-bitrix24-biconnector"));
+  return path.join(workDir, "program.js");
+}
+
+/** The project name the program declares in its Pulumi.yaml. */
+function projectName(program) {
+  const yaml = fs.readFileSync(path.join(ROOT, program, "Pulumi.yaml"), "utf8");
+  const m = /^name:\s*(\S+)/m.exec(yaml);
+  if (!m) throw new Error(`${program}/Pulumi.yaml names no project`);
+  return m[1];
+}
+
+function changedOutputs(old, now) {
+  if (!old || !now) return [];
+  const a = old.outputs ?? {};
+  const b = now.outputs ?? {};
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .sort();
+}
+
+async function main(request) {
+  const auto = require("@pulumi/pulumi/automation");
+  const { program, workDir, stack: stackName, command } = request;
+  const entry = prepareWorkDir(program, workDir);
+  const pulumiCommand = await auto.PulumiCommand.get({ root: CLI_ROOT });
+  const name = projectName(program);
+  const stack = await auto.LocalWorkspace.createOrSelectStack(
+    {
+      stackName,
+      projectName: name,
+      program: async () => {
+        // The program's own module, loaded in this process: its exports are the stack outputs.
+        const exports = require(entry);
+        return { ...exports };
+      },
+    },
+    {
+      workDir,
+      pulumiCommand,
+      pulumiHome: request.env?.PULUMI_HOME,
+      envVars: request.env ?? {},
+      projectSettings: {
+        name,
+        runtime: "nodejs",
+        backend: { url: request.env?.PULUMI_BACKEND_URL },
+      },
+    },
+  );
+  for (const [key, v] of Object.entries(request.config ?? {}))
+    if (v === null) await stack.removeConfig(key);
+    else await stack.setConfig(key, { value: v.value, secret: Boolean(v.secret) });
+  const events = [];
+  const onEvent = (e) => {
+    const m = e.resourcePreEvent?.metadata ?? e.resOutputsEvent?.metadata;
+    if (m)
+      events.push({
+        phase: e.resourcePreEvent ? "pre" : "outputs",
+        op: m.op,
+        urn: m.urn,
+        type: m.type,
+        // What the engine reports changed: its diff keys, or (a refresh, which sends none in its
+        // events) the outputs that differ between the old and the new state it shows.
+        diffs: m.diffs?.length ? m.diffs : changedOutputs(m.old, m.new),
+      });
+    if (e.diagnosticEvent && e.diagnosticEvent.severity === "error")
+      events.push({
+        op: "diagnostic",
+        urn: e.diagnosticEvent.urn ?? "",
+        diffs: [],
+        message: e.diagnosticEvent.message,
+      });
+  };
+  const onOutput = (out) => process.stdout.write(out);
+  const options = { onOutput, onEvent, color: "never" };
+  let summary;
+  let outputs;
+  let exported;
+  switch (command) {
+    case "preview":
+      summary = (await stack.preview({ ...options, diff: true })).changeSummary;
+      break;
+    case "up":
+      summary = (await stack.up({ ...options, diff: true })).summary.resourceChanges;
+      break;
+    case "refresh":
+      summary = (await stack.refresh({ ...options })).summary.resourceChanges;
+      break;
+    case "destroy":
+      summary = (await stack.destroy(options)).summary.resourceChanges;
+      break;
+    case "export":
+      exported = await stack.exportStack();
+      break;
+    case "outputs":
+      break;
+    default:
+      throw new Error(`unknown command ${command}`);
+  }
+  if (command !== "export") outputs = await stack.outputs();
+  const plain = Object.fromEntries(
+    Object.entries(outputs ?? {}).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
+  );
+  return { summary, outputs: plain, events, exported };
+}
+
+if (require.main === module)
+  main(JSON.parse(process.argv[2])).then(
+    (result) => {
+      process.stdout.write(`\n@@result ${JSON.stringify(result)}\n`);
+      process.exit(0);
+    },
+    (e) => {
+      // The Automation API's error carries the CLI's stderr: it names the failure.
+      process.stdout.write(`\n@@error ${JSON.stringify({ message: String(e && e.message) })}\n`);
+      process.exit(1);
+    },
+  );
+
+module.exports = { prepareWorkDir, projectName };

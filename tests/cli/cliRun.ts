@@ -1,0 +1,183 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Emulator } from "bitrix24-biconnector-emulator";
+import { tempDir } from "../helpers/portal";
+
+/**
+ * The real Pulumi CLI (built by `npm run pulumi:install` into .pulumi-cli/bin) driving a program
+ * against the emulator. Every run: a local file backend with a passphrase, a temporary PULUMI_HOME,
+ * no update check, no plugin downloads; an async child process with a time limit (the emulator
+ * lives in this process and must keep answering).
+ */
+export const ROOT = path.resolve(__dirname, "../..");
+export const CLI_BIN = path.join(ROOT, ".pulumi-cli", "bin");
+export const CLI = path.join(CLI_BIN, "pulumi");
+
+/** Why the CLI cannot run here, or undefined when it can. */
+export function cliMissing(): string | undefined {
+  return fs.existsSync(CLI)
+    ? undefined
+    : `no Pulumi CLI at ${path.relative(ROOT, CLI)}: run \`npm run pulumi:install\` (npm test does it first)`;
+}
+
+export interface Deployment {
+  workDir: string;
+  state: string;
+  env: Record<string, string>;
+}
+
+export function deployment(): Deployment {
+  const base = tempDir("b24-cli-");
+  const state = path.join(base, "state");
+  const home = path.join(base, "home");
+  const workDir = path.join(base, "program");
+  for (const d of [state, home, workDir]) fs.mkdirSync(d, { recursive: true });
+  return {
+    workDir,
+    state,
+    env: {
+      PULUMI_BACKEND_URL: `file://${state}`,
+      PULUMI_CONFIG_PASSPHRASE: "cli-tests-only",
+      PULUMI_HOME: home,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    },
+  };
+}
+
+export interface CliEvent {
+  phase: "pre" | "outputs";
+  op: string;
+  urn: string;
+  type?: string;
+  diffs: string[];
+  message?: string;
+}
+
+export interface RunResult {
+  ok: boolean;
+  /** Everything the CLI printed. */
+  output: string;
+  summary?: Record<string, number>;
+  outputs?: Record<string, unknown>;
+  events: CliEvent[];
+  exported?: { deployment?: { resources?: { urn: string; outputs?: Record<string, unknown> }[] } };
+  error?: string;
+}
+
+export type ConfigValues = Record<string, { value: string; secret?: boolean } | null>;
+
+/** The stack config that points a program at this emulator (its OAuth application). */
+export function emulatorConfig(emu: Emulator, tokenStore: string): ConfigValues {
+  const s = emu.providerSettings(tokenStore);
+  return {
+    "bitrix24:portalUrl": { value: s.portalUrl },
+    "bitrix24:oauthUrl": { value: s.oauthUrl },
+    "bitrix24:clientId": { value: s.clientId },
+    "bitrix24:clientSecret": { value: s.clientSecret, secret: true },
+    "bitrix24:accessToken": { value: s.accessToken, secret: true },
+    "bitrix24:refreshToken": { value: s.refreshToken, secret: true },
+    "bitrix24:tokenStore": { value: tokenStore },
+  };
+}
+
+/** One CLI command on an example program, as an Automation API inline program in a child process. */
+export function runInline(
+  d: Deployment,
+  program: string,
+  command: "preview" | "up" | "refresh" | "destroy" | "export",
+  config: ConfigValues = {},
+  timeoutMs = 150_000,
+): Promise<RunResult> {
+  const request = { program, workDir: d.workDir, stack: "dev", command, config, env: d.env };
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(ROOT, "scripts", "inline-program.js"), JSON.stringify(request)],
+      {
+        cwd: ROOT,
+        timeout: timeoutMs,
+        killSignal: "SIGKILL",
+        maxBuffer: 64 * 1024 * 1024,
+        env: {
+          ...process.env,
+          ...d.env,
+          PATH: `${CLI_BIN}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
+        },
+      },
+      (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`;
+        const line = (tag: string) =>
+          stdout
+            .split("\n")
+            .reverse()
+            .find((l) => l.startsWith(`${tag} `));
+        const result = line("@@result");
+        const failed = line("@@error");
+        if (result && !error)
+          return resolve({ ok: true, output, events: [], ...JSON.parse(result.slice(9)) });
+        resolve({
+          ok: false,
+          output,
+          events: [],
+          error: failed
+            ? (JSON.parse(failed.slice(8)) as { message: string }).message
+            : `${error?.killed ? `killed after ${timeoutMs} ms` : `exit ${String(error?.code)}`}: ${output.slice(-2000)}`,
+        });
+      },
+    );
+  });
+}
+
+/**
+ * The events of one resource (by its name in the program): the step announced ("pre": its op),
+ * or the step done ("outputs": what changed).
+ */
+export function eventsOf(r: RunResult, name: string, phase: "pre" | "outputs" = "pre"): CliEvent[] {
+  return r.events.filter((e) => e.urn.endsWith(`::${name}`) && e.phase === phase);
+}
+
+/** One `pulumi` command in a project folder (the ordinary, non-inline form), async with a limit. */
+export function runCli(
+  d: Deployment,
+  cwd: string,
+  args: string[],
+  timeoutMs = 150_000,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) =>
+    execFile(
+      CLI,
+      args,
+      {
+        cwd,
+        timeout: timeoutMs,
+        killSignal: "SIGKILL",
+        maxBuffer: 64 * 1024 * 1024,
+        env: {
+          ...process.env,
+          ...d.env,
+          PATH: `${CLI_BIN}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
+        },
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
+    ),
+  );
+}
+
+/** An example as a project folder of its own: its files, and node_modules resolving the SDK and this package. */
+export function projectCopy(program: string): string {
+  const dir = tempDir("b24-project-");
+  for (const f of fs.readdirSync(path.join(ROOT, program)))
+    fs.copyFileSync(path.join(ROOT, program, f), path.join(dir, f));
+  fs.mkdirSync(path.join(dir, "node_modules", "@pulumi"), { recursive: true });
+  fs.symlinkSync(
+    path.join(ROOT, "node_modules", "@pulumi", "pulumi"),
+    path.join(dir, "node_modules", "@pulumi", "pulumi"),
+  );
+  fs.symlinkSync(ROOT, path.join(dir, "node_modules", "pulumi-bitrix24-biconnector"));
+  return dir;
+}
