@@ -12,9 +12,11 @@
  *
  * What it does not do: protect, ignoreChanges, aliases, import, retainOnDelete, custom timeouts,
  * components' children URNs with parent types, non-dynamic providers (e.g. @pulumi/command's
- * plugin), resource references, parallelism limits, and it keeps no checkpoint history.
+ * plugin), resource references, parallelism limits of up/destroy (refresh keeps the CLI's
+ * default of 4 × CPUs), and it keeps no checkpoint history.
  */
 import * as fs from "fs";
+import * as os from "os";
 import { ChildProcess, spawn } from "child_process";
 import type { ServerUnaryCall, sendUnaryData } from "@grpc/grpc-js";
 import { ProviderProcess } from "./providerProcess";
@@ -31,6 +33,31 @@ import {
   toStruct,
 } from "./sdk";
 import { StateCrypter, markSecrets, secretKeys, unwrap } from "./secrets";
+
+/** The CLI's default --parallel: 4 × the machine's CPUs. */
+const ENGINE_PARALLEL = 4 * os.cpus().length;
+
+/** Promise.allSettled over `items`, at most `parallel` at a time. */
+async function inParallelSettled<T, R>(
+  items: T[],
+  parallel: number,
+  fn: (t: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const out: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const k = next++;
+      try {
+        out[k] = { status: "fulfilled", value: await fn(items[k]) };
+      } catch (reason) {
+        out[k] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+  return out;
+}
 
 export type StackConfig = Record<string, { value: string; secret?: boolean }>;
 
@@ -465,17 +492,27 @@ export class EngineStandIn {
   async refresh(): Promise<RunResult> {
     const s = this.load();
     return this.session(async ({ provider, errors, calls }) => {
-      // The CLI's default parallelism is unbounded: every read is in flight at once.
-      const results = await Promise.allSettled(
-        s.resources.map(async (r) =>
-          (await provider()).read(
+      // As the real CLI 3.276.0 does (seen in its PULUMI_DEBUG_GRPC log): at most --parallel
+      // (default 4 × CPUs) reads in flight, and each Read is followed by a Diff of the read
+      // outputs against the read inputs.
+      const results = await inParallelSettled(s.resources, ENGINE_PARALLEL, async (r) => {
+        const p = await provider();
+        const got = await p.read(
+          r.urn,
+          r.id,
+          unwrap(r.outputs) as JsObject,
+          unwrap(r.inputs) as JsObject,
+        );
+        if (got.id)
+          await p.diff(
             r.urn,
-            r.id,
-            unwrap(r.outputs) as JsObject,
-            unwrap(r.inputs) as JsObject,
-          ),
-        ),
-      );
+            got.id,
+            got.outputs,
+            got.inputs ?? (unwrap(r.inputs) as JsObject),
+            got.inputs ?? {},
+          );
+        return got;
+      });
       const steps: Step[] = [];
       const kept: ResourceState[] = [];
       results.forEach((res, i) => {
