@@ -23,6 +23,7 @@ import { DatasetProvider } from "../provider/resources/datasetProvider";
 import { ObjectProvider } from "../provider/resources/objectProvider";
 import { SourceProvider } from "../provider/resources/sourceProvider";
 import { JsonObject } from "../provider/schema/spec";
+import { cliRun, printCli } from "./cliBench";
 
 const RPS = 2;
 const BURST = 50;
@@ -453,8 +454,26 @@ async function main(): Promise<void> {
       latency: { type: "string", default: process.env.BENCH_LATENCY_MS ?? "50" },
       /** Run one part only: connectors, pipeline or time. */
       only: { type: "string" },
+      /** Under the real Pulumi CLI instead (see cliBench.ts). */
+      cli: { type: "boolean", default: false },
     },
   });
+  if (values.cli) {
+    const n = Number(process.env.BENCH_N ?? 100);
+    const latency = Number(values.latency);
+    const cpus = os.cpus().length;
+    console.log(
+      `${n} connectors under the real Pulumi CLI (inline program); portal limit ${RPS} req/s, burst ${BURST}; ${latency} ms latency`,
+    );
+    for (const parallel of [4 * cpus, 64]) {
+      const floor = Math.ceil(n / Math.min(50, parallel));
+      printCli(
+        `--parallel ${parallel}${parallel === 4 * cpus ? " (the CLI's default, 4 × CPUs)" : ""}; goals: up ≤ ${floor + 3}, update and destroy ≤ ${floor + 2}, refresh ≤ ${Math.ceil(n / 50) + 1} requests; peak ≤ 50%`,
+        await cliRun(n, latency, parallel),
+      );
+    }
+    return;
+  }
   const n = Number(values.n);
   const latency = Number(values.latency);
   console.log(

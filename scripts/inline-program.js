@@ -7,7 +7,8 @@
 //   node scripts/inline-program.js '<json request>'
 //
 // The request: { program: "examples/quickstart", workDir, stack, command: "preview" | "up" |
-// "refresh" | "destroy" | "outputs" | "export", config?: { key: { value, secret? } }, env? }.
+// "refresh" | "destroy" | "outputs" | "export", config?: { key: { value, secret? } | null }, env?,
+// parallel? (the CLI's --parallel), quiet? (no CLI output) }.
 // It prints the CLI's own output, then one line `@@result <json>`: the change summary, outputs,
 // and every engine event's { op, urn, type, diffs } (a refresh's diff names the drifted fields).
 "use strict";
@@ -111,7 +112,12 @@ async function main(request) {
       });
   };
   const onOutput = (out) => process.stdout.write(out);
-  const options = { onOutput, onEvent, color: "never" };
+  const options = {
+    onOutput: request.quiet ? undefined : onOutput,
+    onEvent,
+    color: "never",
+    ...(request.parallel ? { parallel: request.parallel } : {}),
+  };
   let summary;
   let outputs;
   let exported;

@@ -24,6 +24,8 @@ export interface FaultRule {
   method?: string;
   /** How many calls it hits (default 1). */
   times?: number;
+  /** How many matching calls it lets through first (default 0): `after: 2` hits the third. */
+  after?: number;
   code?: string;
   description?: string;
   status?: number;
@@ -61,7 +63,7 @@ function methodMatches(pattern: string | undefined, method: string): boolean {
 }
 
 export class Faults {
-  private rules: (FaultRule & { left: number })[] = [];
+  private rules: (FaultRule & { left: number; skip: number })[] = [];
   private random?: { next: () => number; cfg: RandomFaults };
   /** How many faults of each kind were injected. */
   readonly injected: Record<FaultKind, number> = {
@@ -75,7 +77,7 @@ export class Faults {
   };
 
   inject(rule: FaultRule): void {
-    this.rules.push({ ...rule, left: rule.times ?? 1 });
+    this.rules.push({ ...rule, left: rule.times ?? 1, skip: rule.after ?? 0 });
   }
 
   setRandom(cfg: RandomFaults | undefined): void {
@@ -87,9 +89,32 @@ export class Faults {
     this.random = undefined;
   }
 
+  /**
+   * An injected `error` for one command of a batch, if a rule says so (consumes it). Only `error`
+   * rules apply inside a batch: the other kinds are about the HTTP request, which is the batch's.
+   */
+  takeCommandError(method: string): FaultRule | undefined {
+    const rule = this.rules.find(
+      (r) => r.kind === "error" && r.left > 0 && methodMatches(r.method, method),
+    );
+    if (!rule) return undefined;
+    if (rule.skip > 0) {
+      rule.skip--;
+      return undefined;
+    }
+    rule.left--;
+    this.rules = this.rules.filter((r) => r.left > 0);
+    this.injected.error++;
+    return rule;
+  }
+
   /** The fault for this call, if any (consumes a rule, or draws from the random source). */
   take(method: string): FaultRule | undefined {
-    const rule = this.rules.find((r) => r.left > 0 && methodMatches(r.method, method));
+    let rule = this.rules.find((r) => r.left > 0 && methodMatches(r.method, method));
+    if (rule && rule.skip > 0) {
+      rule.skip--;
+      rule = undefined;
+    }
     let fault: FaultRule | undefined;
     if (rule) {
       rule.left--;

@@ -139,7 +139,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...datasetMethods({ tableMethods: options.tableMethods ?? true }),
     ...systemMethods(),
   };
-  methods.batch = batchHandler(methods, options.batchRefused ?? []);
+  methods.batch = batchHandler(methods, options.batchRefused ?? [], faults);
 
   const callEndpoint = async (url: string, form: Record<string, string>) => {
     if (!allowPrivate && (await isLocalEndpoint(url)))

@@ -1,6 +1,7 @@
 import * as qs from "qs";
 import { JsonObject, JsonValue, isPhpArray } from "../json";
 import { ApiError, systemError } from "../apiError";
+import { Faults } from "../faults";
 import { MAX_BATCH_COMMANDS } from "../limits";
 import { timeBlock } from "../time";
 import { CallContext, Handler } from "./context";
@@ -38,6 +39,7 @@ export const truthy = (v: JsonValue | undefined): boolean =>
 export function batchHandler(
   methods: Record<string, Handler>,
   refused: readonly string[],
+  faults?: Faults,
 ): Handler {
   return async (ctx: CallContext) => {
     const cmd = ctx.params.cmd;
@@ -64,6 +66,15 @@ export function batchHandler(
           depth: 10,
           arrayLimit: 1000,
         }) as JsonObject;
+        // An injected error for this command (a test's "the portal refuses the third add").
+        const fault = faults?.takeCommandError(method);
+        if (fault)
+          throw new ApiError(
+            fault.code ?? "BX_ERROR",
+            fault.description ?? "Injected error",
+            fault.status ?? 200,
+            (fault.status ?? 200) !== 200,
+          );
         result.set(key, await invoke(methods, method, { ...ctx, params }));
       } catch (e) {
         if (e instanceof ApiError && !e.root)
