@@ -70,6 +70,11 @@ export interface BatcherHooks {
   readonly onWrite: () => void;
   readonly windowMs?: number;
   /**
+   * The sustained interval between requests (1000 / the deployment's rate). While a stream of
+   * calls goes on, batches leave at most this often, each carrying what arrived meanwhile.
+   */
+  readonly spacingMs?: () => number;
+  /**
    * Let adds, updates and fields.updates travel in batches too (default). Without it only reads
    * and deletes do, as in release 0.1 (kept for the benchmark's comparison).
    */
@@ -148,6 +153,9 @@ function commandFailure(
 export class Batcher {
   private queue: Pending[] = [];
   private flushing = false;
+  /** Requests of this batcher on their way, and when the last one left with how many calls. */
+  private inFlight = 0;
+  private lastSent = { at: 0, calls: 0 };
   private readonly refused = new Set<string>();
   private unavailable = false;
   /** How many `batch` requests were sent (each counts as one request against the limit). */
@@ -198,16 +206,40 @@ export class Batcher {
       await new Promise((r) => setTimeout(r, this.hooks.windowMs ?? COALESCE_WINDOW_MS));
       while (this.queue.length) {
         await this.hooks.ready();
+        await this.paced();
         const items = this.take();
+        this.lastSent = { at: Date.now(), calls: items.length };
+        this.inFlight++;
         // Not awaited (the next batch may leave meanwhile), so nothing it throws may float away:
         // an unhandled rejection ends a Node process. Whatever went wrong, every call it carried
         // gets an error of ours (a call already settled ignores it).
-        this.sendBatch(items).catch((e: unknown) => unreadable(items, e));
+        this.sendBatch(items)
+          .catch((e: unknown) => unreadable(items, e))
+          .finally(() => this.inFlight--);
         // Let that request take its rate token (all in-process steps) before asking again.
         await new Promise((r) => setImmediate(r));
       }
     } finally {
       this.flushing = false;
+    }
+  }
+
+  /**
+   * Paces a stream. The real engine hands over the operations of a deployment one by one as its
+   * --parallel slots free up, spread over seconds, not all at once: sending each as soon as a rate
+   * token is free spends the burst on batches of one or two. So while a stream goes on — a request
+   * of ours is on its way, or the last one left less than one sustained interval ago carrying
+   * several calls — the next batch waits for the rest of that interval and takes everything that
+   * arrived meanwhile (a full batch leaves at once). A lone call, or one operation after another,
+   * is never held: nothing is on its way and the last request carried one call.
+   */
+  private async paced(): Promise<void> {
+    const spacing = this.hooks.spacingMs?.() ?? 0;
+    for (;;) {
+      const stream = this.inFlight > 0 || this.lastSent.calls > 1;
+      const wait = this.lastSent.at + spacing - Date.now();
+      if (!stream || wait <= 0 || this.queue.length >= MAX_BATCH_COMMANDS) return;
+      await new Promise((r) => setTimeout(r, Math.min(wait, 50)));
     }
   }
 

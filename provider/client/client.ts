@@ -33,6 +33,8 @@ export interface ClientTuning {
   readonly batchWrites?: boolean;
   /** Reads may be served from list pages (default true). */
   readonly pageReads?: boolean;
+  /** A stream of calls leaves at most one batch per sustained interval (default true). */
+  readonly pacing?: boolean;
 }
 
 /** What a client is made of; the shared parts come from shared.ts unless a test gives its own. */
@@ -98,6 +100,7 @@ export class Bitrix24Client {
       ready: () => parts.limiter.ready(),
       onWrite: () => pages.invalidate(),
       windowMs: parts.tuning?.windowMs,
+      spacingMs: parts.tuning?.pacing === false ? undefined : () => 1000 / parts.limiter.rps,
       batchWrites: parts.tuning?.batchWrites,
     });
     this.batcher = batcher;

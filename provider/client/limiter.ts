@@ -28,7 +28,11 @@ export class PortalLimiter {
       tokensPerInterval: this.rps,
       interval: 1000,
     });
-    this.bucket.content = this.burst; // the portal's counter starts empty: our share is available
+    // Half our share at the start. Every `pulumi` command is a new process whose limiter knows
+    // nothing of the requests the previous command left in the portal's bucket (it drains only at
+    // `rps`): starting half full, two commands back to back still put at most our share of the
+    // burst into it. An idle process refills to the whole share.
+    this.bucket.content = Math.max(1, Math.floor(this.burst / 2));
   }
 
   /** Takes one request's worth; waits while the bucket is empty. */

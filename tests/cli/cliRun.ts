@@ -70,16 +70,21 @@ export interface RunResult {
 
 export type ConfigValues = Record<string, { value: string; secret?: boolean } | null>;
 
-/** The stack config that points a program at this emulator (its OAuth application). */
+/**
+ * The stack config that points a program at this emulator (its OAuth application), with a token
+ * pair of its own: refresh tokens are single use, so deployments sharing an emulator must not
+ * share a pair.
+ */
 export function emulatorConfig(emu: Emulator, tokenStore: string): ConfigValues {
   const s = emu.providerSettings(tokenStore);
+  const pair = emu.oauth.issue(s.clientId);
   return {
     "bitrix24:portalUrl": { value: s.portalUrl },
     "bitrix24:oauthUrl": { value: s.oauthUrl },
     "bitrix24:clientId": { value: s.clientId },
     "bitrix24:clientSecret": { value: s.clientSecret, secret: true },
-    "bitrix24:accessToken": { value: s.accessToken, secret: true },
-    "bitrix24:refreshToken": { value: s.refreshToken, secret: true },
+    "bitrix24:accessToken": { value: pair.accessToken, secret: true },
+    "bitrix24:refreshToken": { value: pair.refreshToken, secret: true },
     "bitrix24:tokenStore": { value: tokenStore },
   };
 }

@@ -11,16 +11,20 @@ describe("limiter: the portal's leaky bucket, client side", () => {
     for (let i = 0; i < 10; i++) await Promise.resolve();
   };
 
-  test("the whole burst is available at once, then one request per 1/rps seconds", async () => {
-    const l = new PortalLimiter(2, 3);
+  test("half the burst at a process start, then one request per 1/rps seconds; idle, it refills to the whole burst", async () => {
+    const l = new PortalLimiter(2, 4);
     let taken = 0;
-    for (let i = 0; i < 5; i++) void l.take().then(() => taken++);
+    for (let i = 0; i < 4; i++) void l.take().then(() => taken++);
     await settle();
+    expect(taken).toBe(2);
+    await jest.advanceTimersByTimeAsync(500);
     expect(taken).toBe(3);
     await jest.advanceTimersByTimeAsync(500);
     expect(taken).toBe(4);
-    await jest.advanceTimersByTimeAsync(500);
-    expect(taken).toBe(5);
+    await jest.advanceTimersByTimeAsync(5000); // idle: the bucket fills up to the burst (4)
+    for (let i = 0; i < 5; i++) void l.take().then(() => taken++);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(taken).toBe(8);
   });
 
   test("ready() waits for capacity without taking it", async () => {
@@ -84,17 +88,17 @@ describe("limiter: a share of the portal's budget", () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  test("share 0.5 of 2 req/s, burst 50: 25 at once, then one a second (half the portal's rate)", async () => {
+  test("share 0.5 of 2 req/s, burst 50: 12 at a process start (two commands back to back: ≤ 25), then one a second", async () => {
     const l = new PortalLimiter(2, 50, 0.5);
     expect([l.burst, l.rps]).toEqual([25, 1]);
     let taken = 0;
-    for (let i = 0; i < 27; i++) void l.take().then(() => taken++);
+    for (let i = 0; i < 14; i++) void l.take().then(() => taken++);
     await jest.advanceTimersByTimeAsync(0);
-    expect(taken).toBe(25);
+    expect(taken).toBe(12);
     await jest.advanceTimersByTimeAsync(1000);
-    expect(taken).toBe(26);
+    expect(taken).toBe(13);
     await jest.advanceTimersByTimeAsync(1000);
-    expect(taken).toBe(27);
+    expect(taken).toBe(14);
   });
 
   test("a tiny share still lets one request through", () => {
