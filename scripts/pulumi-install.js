@@ -27,6 +27,14 @@ const PARTS = [
     onPath: true,
   },
   {
+    // Ours: writes the Python, Go and Node SDKs from schema.json with the vendor's generators.
+    name: "pulumi-bitrix24-gen-sdk",
+    version: "v3.276.0",
+    module: "tools/pulumi",
+    pkg: "./cmd/gen-sdk",
+    stampsSources: ["tools/pulumi/cmd/gen-sdk/main.go"],
+  },
+  {
     name: "pulumi-language-yaml",
     version: "v1.25.0",
     module: "tools/pulumi-language-yaml",
@@ -67,6 +75,7 @@ const older = (a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 function stampOf(part) {
   const h = crypto.createHash("sha256").update(part.version);
   for (const f of ["go.mod", "go.sum"]) h.update(fs.readFileSync(path.join(ROOT, part.module, f)));
+  for (const f of part.stampsSources ?? []) h.update(fs.readFileSync(path.join(ROOT, f)));
   return h.digest("hex").slice(0, 16);
 }
 const stampFile = (part) => path.join(BIN, `.${part.name}.stamp`);
@@ -87,11 +96,11 @@ async function alreadyThere(part) {
 async function build(part) {
   const bin = path.join(BIN, part.name);
   const started = Date.now();
-  const r = await run(
-    "go",
-    ["build", "-o", bin, "-ldflags", `-X ${part.versionVar}=${part.version}`, part.pkg],
-    { cwd: path.join(ROOT, part.module), timeoutMs: BUILD_TIMEOUT_MS },
-  );
+  const ldflags = part.versionVar ? ["-ldflags", `-X ${part.versionVar}=${part.version}`] : [];
+  const r = await run("go", ["build", "-o", bin, ...ldflags, part.pkg], {
+    cwd: path.join(ROOT, part.module),
+    timeoutMs: BUILD_TIMEOUT_MS,
+  });
   if (r.code !== 0) {
     const why = r.timedOut ? `no result within ${BUILD_TIMEOUT_MS / 60_000} min` : r.out.trim();
     throw new Error(

@@ -55,6 +55,13 @@ export interface PackageSpec {
   description: string;
   keywords: string[];
   license: string;
+  publisher: string;
+  repository: string;
+  homepage: string;
+  /** Generate an SDK per language that is a complete package of its own (go.mod included). */
+  supportPack: boolean;
+  /** What each language's SDK is called and where it lives (see `languageSpec`). */
+  language: Record<"nodejs" | "python" | "go", Record<string, unknown>>;
   config: { variables: Record<string, PropertySpec> };
   provider: ResourceSpec;
   types: Record<string, ObjectSpec | EnumSpec>;
@@ -62,18 +69,63 @@ export interface PackageSpec {
   functions: Record<string, FunctionSpec>;
 }
 
-/** This package's version: the plugin's version and the schema's are the npm package's. */
-export function packageVersion(): string {
+interface OurPackageJson {
+  name?: string;
+  version?: string;
+  homepage?: string;
+  author?: string;
+  repository?: { url?: string };
+}
+
+/** This package's package.json: the one source of its version, repository, homepage, author. */
+function ourPackageJson(): OurPackageJson {
   // dist/provider/plugin when installed, provider/plugin in a checkout: walk up to our package.json.
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, "package.json");
     if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "pulumi-bitrix24-biconnector" && pkg.version) return pkg.version;
+      const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as OurPackageJson;
+      if (pkg.name === "pulumi-bitrix24-biconnector" && pkg.version) return pkg;
     }
     if (path.dirname(dir) === dir)
       throw new Error("pulumi-bitrix24-biconnector: package.json not found");
   }
+}
+
+/** This package's version: the plugin's version and the schema's are the npm package's. */
+export function packageVersion(): string {
+  return ourPackageJson().version as string;
+}
+
+/** The repository as a plain https URL (package.json holds npm's `git+https://….git` form). */
+function repositoryUrl(pkg: OurPackageJson): string {
+  return (pkg.repository?.url ?? "").replace(/^git\+/, "").replace(/\.git$/, "");
+}
+
+/**
+ * The SDKs' names, chosen here rather than left to the generators' defaults (the Node default,
+ * `@pulumi/bitrix24`, is the vendor's npm scope; the Go default import path is a placeholder):
+ * each SDK is its own package, versioned as this npm package (respectSchemaVersion).
+ */
+function languageSpec(repository: string): PackageSpec["language"] {
+  const goModule = `${repository.replace(/^https:\/\//, "")}/sdk/go`;
+  return {
+    nodejs: {
+      packageName: "pulumi-bitrix24-biconnector-sdk",
+      packageDescription:
+        "Bitrix24 BI Builder connectors, sources and datasets as code (Pulumi SDK).",
+      respectSchemaVersion: true,
+    },
+    python: {
+      packageName: "pulumi_bitrix24_biconnector",
+      respectSchemaVersion: true,
+      pyproject: { enabled: true },
+    },
+    go: {
+      importBasePath: `${goModule}/bitrix24`,
+      modulePath: goModule,
+      respectSchemaVersion: true,
+    },
+  };
 }
 
 const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -240,6 +292,7 @@ export function packageSchema(): PackageSpec {
     Object.assign(functions, functionSpecs(k, info));
   }
   const config = settingsProperties();
+  const ours = ourPackageJson();
   return {
     name: PACKAGE,
     displayName: "Bitrix24 BI Builder",
@@ -248,6 +301,11 @@ export function packageSchema(): PackageSpec {
       "Bitrix24 BI Builder (biconnector) connectors, sources and datasets as code: the same provider as the pulumi-bitrix24-biconnector npm package, served as a native plugin.",
     keywords: ["pulumi", "bitrix24", "biconnector", "bi-builder", "category/utility"],
     license: "Apache-2.0",
+    publisher: ours.author ?? "",
+    repository: repositoryUrl(ours),
+    homepage: ours.homepage ?? "",
+    supportPack: true,
+    language: languageSpec(repositoryUrl(ours)),
     config: { variables: config },
     provider: {
       description:
