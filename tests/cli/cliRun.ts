@@ -186,3 +186,24 @@ export function projectCopy(program: string): string {
   fs.symlinkSync(ROOT, path.join(dir, "node_modules", "pulumi-bitrix24-biconnector"));
   return dir;
 }
+
+/** Every file under a folder, as text. */
+export function filesUnder(dir: string): { file: string; text: string }[] {
+  const out: { file: string; text: string }[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p));
+    else if (e.isFile()) out.push({ file: p, text: fs.readFileSync(p, "utf8") });
+  }
+  return out;
+}
+
+/** The forms a secret may take in a file: as is, JSON-escaped, URL-encoded, base64. */
+export function secretForms(secret: string): string[] {
+  return [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    Buffer.from(secret).toString("base64"),
+  ];
+}

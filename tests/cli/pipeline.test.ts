@@ -8,6 +8,8 @@ import {
   deployment,
   emulatorConfig,
   eventsOf,
+  filesUnder,
+  secretForms as forms,
   runCli,
   runInline,
 } from "./cliRun";
@@ -21,27 +23,6 @@ const missing = cliMissing();
 
 function expectOk(r: RunResult): void {
   if (!r.ok) throw new Error(`the CLI failed: ${r.error}`);
-}
-
-/** Every file under a folder, as text. */
-function filesUnder(dir: string): { file: string; text: string }[] {
-  const out: { file: string; text: string }[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesUnder(p));
-    else if (e.isFile()) out.push({ file: p, text: fs.readFileSync(p, "utf8") });
-  }
-  return out;
-}
-
-/** The forms a secret may take in a file: as is, JSON-escaped, URL-encoded, base64. */
-function forms(secret: string): string[] {
-  return [
-    secret,
-    JSON.stringify(secret).slice(1, -1),
-    encodeURIComponent(secret),
-    Buffer.from(secret).toString("base64"),
-  ];
 }
 
 beforeAll(async () => {
