@@ -1,0 +1,175 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
+import { tempDir } from "../helpers/portal";
+import {
+  CLI_BIN,
+  ConfigValues,
+  Deployment,
+  ROOT,
+  cliMissing,
+  deployment,
+  emulatorConfig,
+  filesUnder,
+  runCli,
+  secretForms,
+} from "./cliRun";
+
+/**
+ * examples/python-pipeline and examples/go-pipeline: connector, source (password from
+ * `config --secret`) and dataset on the generated SDKs, with the native plugin, each run by the
+ * real CLI as an Automation API inline program (Python: pulumi 3.272.0 from PyPI in a fresh
+ * virtual environment; Go: github.com/pulumi/pulumi/sdk/v3 v3.276.0, our SDK by a `replace`).
+ */
+let emu: Emulator;
+let python: string;
+let goProgram: string;
+let pluginBin: string;
+
+function pip(venv: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      path.join(venv, "bin", "python"),
+      ["-m", "pip", ...args],
+      { timeout: 600_000, maxBuffer: 64 << 20 },
+      (e, out, err) =>
+        e ? reject(new Error(`pip ${args.join(" ")}: ${out}${err}`)) : resolve(out),
+    ),
+  );
+}
+
+beforeAll(async () => {
+  const missing = cliMissing();
+  if (missing) throw new Error(missing);
+  emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true });
+  const dir = tempDir("b24-py-");
+  // From a copy: pip builds inside the source folder and would leave files in the checkout.
+  fs.cpSync(path.join(ROOT, "sdk", "python"), path.join(dir, "sdk"), { recursive: true });
+  const venv = path.join(dir, "venv");
+  await new Promise<void>((resolve, reject) =>
+    execFile("python3", ["-m", "venv", venv], { timeout: 120_000 }, (e) =>
+      e ? reject(e) : resolve(),
+    ),
+  );
+  await pip(venv, [
+    "install",
+    "--quiet",
+    "--disable-pip-version-check",
+    "pulumi==3.272.0",
+    path.join(dir, "sdk"),
+  ]);
+  python = path.join(venv, "bin", "python");
+  goProgram = path.join(dir, "go-pipeline");
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      "go",
+      ["build", "-o", goProgram, "."],
+      { cwd: path.join(ROOT, "examples", "go-pipeline"), timeout: 600_000 },
+      (e, out, err) => (e ? reject(new Error(`go build: ${out}${err}`)) : resolve()),
+    ),
+  );
+  // The native plugin, as the CLI finds it: `pulumi-resource-bitrix24` on PATH.
+  pluginBin = path.join(dir, "bin");
+  fs.mkdirSync(pluginBin);
+  fs.writeFileSync(
+    path.join(pluginBin, "pulumi-resource-bitrix24"),
+    `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, "dist", "provider", "plugin", "main.js")}" "$@"\n`,
+    { mode: 0o755 },
+  );
+}, 600_000);
+afterAll(() => emu?.close());
+
+type Runner = (
+  d: Deployment,
+  command: string,
+  config?: ConfigValues,
+) => Promise<{ ok: boolean; output: string }>;
+
+/** One command of a program: its interpreter (or binary) and arguments, then the request. */
+const runner =
+  (program: () => [string, string[]]): Runner =>
+  (d, command, config = {}) => {
+    const request = { command, stack: "dev", workDir: d.workDir, config, env: d.env };
+    const [cmd, args] = program();
+    return new Promise((resolve) =>
+      execFile(
+        cmd,
+        [...args, JSON.stringify(request)],
+        {
+          timeout: 180_000,
+          killSignal: "SIGKILL",
+          maxBuffer: 64 << 20,
+          env: {
+            ...process.env,
+            ...d.env,
+            PATH: [CLI_BIN, pluginBin, path.dirname(process.execPath), process.env.PATH].join(
+              path.delimiter,
+            ),
+          },
+        },
+        (error, stdout, stderr) =>
+          resolve({ ok: !error && /@@result /.test(stdout), output: `${stdout}${stderr}` }),
+      ),
+    );
+  };
+
+const LANGUAGES: [string, Runner][] = [
+  [
+    "Python",
+    runner(() => [python, [path.join(ROOT, "examples", "python-pipeline", "pipeline.py")]]),
+  ],
+  ["Go", runner(() => [goProgram, []])],
+];
+
+test.each(LANGUAGES)(
+  "%s on the generated SDK: up, drift reported by refresh, up repairs, no secret in plaintext, a bad input fails at preview, destroy",
+  async (_language, runProgram) => {
+    const d = deployment();
+    const password = emu.sampleConnectorCredentials.password;
+    const credentials = emulatorConfig(emu, path.join(d.workDir, "tokens.json"));
+    const expectOk = (r: { ok: boolean; output: string }) => {
+      if (!r.ok) throw new Error(`the program failed: ${r.output.slice(-3000)}`);
+    };
+    expectOk(
+      await runProgram(d, "up", {
+        ...credentials,
+        "bitrix24:allowPrivateEndpoints": { value: "true" },
+        endpointBaseUrl: { value: emu.sampleConnectorUrl },
+        dbLogin: { value: emu.sampleConnectorCredentials.login },
+        dbPassword: { value: password, secret: true },
+      }),
+    );
+    expect([emu.state.connectors.size, emu.state.sources.size, emu.state.datasets.size]).toEqual([
+      1, 1, 1,
+    ]);
+
+    const [source] = emu.state.sources.values();
+    source.fields.title = "Renamed in the portal";
+    const refresh = await runProgram(d, "refresh");
+    expectOk(refresh);
+    expect(refresh.output).toMatch(/warehouse-db[^\n]*\[diff: ~title\]/);
+    expectOk(await runProgram(d, "up"));
+    expect(emu.state.sources.get(source.id)?.fields.title).toBe("Warehouse DB");
+
+    const exported = await runCli(d, d.workDir, ["stack", "export", "--stack", "dev"]);
+    expect(exported.code).toBe(0);
+    const kept = [...filesUnder(d.state), { file: "pulumi stack export", text: exported.output }];
+    for (const s of [password, credentials["bitrix24:clientSecret"]!.value])
+      for (const form of secretForms(s))
+        for (const f of kept)
+          if (f.text.includes(form)) throw new Error(`a secret is in plaintext in ${f.file}`);
+
+    const calls = emu.calls.length;
+    const bad = await runProgram(d, "preview", { endpointBaseUrl: { value: "not a url" } });
+    expect(bad.ok).toBe(false);
+    expect(bad.output).toMatch(/urlCheck/);
+    expect(emu.calls.length).toBe(calls);
+    await runProgram(d, "preview", { endpointBaseUrl: { value: emu.sampleConnectorUrl } });
+
+    expectOk(await runProgram(d, "destroy"));
+    expect([emu.state.connectors.size, emu.state.sources.size, emu.state.datasets.size]).toEqual([
+      0, 0, 0,
+    ]);
+  },
+);
