@@ -8,7 +8,8 @@
 //
 // The request: { program: "examples/quickstart", workDir, stack, command: "preview" | "up" |
 // "refresh" | "destroy" | "outputs" | "export", config?: { key: { value, secret? } | null }, env?,
-// parallel? (the CLI's --parallel), quiet? (no CLI output) }.
+// parallel? (the CLI's --parallel), quiet? (no CLI output), links? (more packages the program
+// imports: name → folder) }.
 // It prints the CLI's own output, then one line `@@result <json>`: the change summary, outputs,
 // and every engine event's { op, urn, type, diffs } (a refresh's diff names the drifted fields).
 "use strict";
@@ -23,7 +24,7 @@ const CLI_ROOT = path.join(ROOT, ".pulumi-cli");
  * TypeScript; only its syntax is stripped) and a node_modules that resolves @pulumi/pulumi and
  * this package (built, from dist/), as an installed copy would.
  */
-function prepareWorkDir(program, workDir) {
+function prepareWorkDir(program, workDir, links = {}) {
   const ts = require("typescript");
   const source = fs.readFileSync(path.join(ROOT, program, "index.ts"), "utf8");
   const { outputText } = ts.transpileModule(source, {
@@ -39,6 +40,8 @@ function prepareWorkDir(program, workDir) {
     path.join(workDir, "node_modules", "@pulumi", "pulumi"),
   );
   link(ROOT, path.join(workDir, "node_modules", "pulumi-bitrix24-biconnector"));
+  for (const [name, target] of Object.entries(links))
+    link(target, path.join(workDir, "node_modules", name));
   return path.join(workDir, "program.js");
 }
 
@@ -62,7 +65,7 @@ function changedOutputs(old, now) {
 async function main(request) {
   const auto = require("@pulumi/pulumi/automation");
   const { program, workDir, stack: stackName, command } = request;
-  const entry = prepareWorkDir(program, workDir);
+  const entry = prepareWorkDir(program, workDir, request.links);
   const pulumiCommand = await auto.PulumiCommand.get({ root: CLI_ROOT });
   const name = projectName(program);
   const stack = await auto.LocalWorkspace.createOrSelectStack(

@@ -17,14 +17,18 @@ import {
 } from "./cliRun";
 
 /**
- * examples/python-pipeline and examples/go-pipeline: connector, source (password from
- * `config --secret`) and dataset on the generated SDKs, with the native plugin, each run by the
- * real CLI as an Automation API inline program (Python: pulumi 3.272.0 from PyPI in a fresh
- * virtual environment; Go: github.com/pulumi/pulumi/sdk/v3 v3.276.0, our SDK by a `replace`).
+ * examples/python-pipeline, examples/go-pipeline and examples/nodejs-sdk-pipeline: connector,
+ * source (password from `config --secret`) and dataset on the generated SDKs, with the native
+ * plugin, each run by the real CLI as an Automation API inline program (Python: pulumi 3.272.0
+ * from PyPI in a fresh virtual environment; Go: github.com/pulumi/pulumi/sdk/v3 v3.276.0, our SDK
+ * by a `replace`; TypeScript: the Node SDK compiled with tsc).
  */
 let emu: Emulator;
 let python: string;
 let goProgram: string;
+/** The generated Node SDK, compiled with tsc as its package.json's build does (bin/). */
+let nodeSdk: string;
+const NODE_SDK = "pulumi-bitrix24-biconnector-sdk";
 let pluginBin: string;
 
 function pip(venv: string, args: string[]): Promise<string> {
@@ -60,6 +64,50 @@ beforeAll(async () => {
     path.join(dir, "sdk"),
   ]);
   python = path.join(venv, "bin", "python");
+  const sdkDir = path.join(dir, "nodejs-sdk");
+  fs.cpSync(path.join(ROOT, "sdk", "nodejs"), sdkDir, { recursive: true });
+  for (const dep of ["@pulumi/pulumi", "@types/node"]) {
+    fs.mkdirSync(path.dirname(path.join(sdkDir, "node_modules", dep)), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(sdkDir, "node_modules", dep));
+  }
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."],
+      { cwd: sdkDir, timeout: 300_000 },
+      (e, out, err) => (e ? reject(new Error(`tsc: ${out}${err}`)) : resolve()),
+    ),
+  );
+  // The published form: bin/ with the package.json beside the compiled code.
+  nodeSdk = path.join(sdkDir, "bin");
+  fs.copyFileSync(path.join(sdkDir, "package.json"), path.join(nodeSdk, "package.json"));
+  // The TypeScript example type-checks against it (strict), as a user's program would.
+  const check = path.join(dir, "tsconfig.example.json");
+  fs.writeFileSync(
+    check,
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: "commonjs",
+        moduleResolution: "node10",
+        target: "ES2022",
+        skipLibCheck: true,
+        types: [],
+        baseUrl: ROOT,
+        paths: { [NODE_SDK]: [path.join(nodeSdk, "index.d.ts")] },
+      },
+      files: [path.join(ROOT, "examples", "nodejs-sdk-pipeline", "index.ts")],
+    }),
+  );
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", check],
+      { cwd: ROOT, timeout: 300_000 },
+      (e, out, err) => (e ? reject(new Error(`tsc (example): ${out}${err}`)) : resolve()),
+    ),
+  );
   goProgram = path.join(dir, "go-pipeline");
   await new Promise<void>((resolve, reject) =>
     execFile(
@@ -88,9 +136,9 @@ type Runner = (
 
 /** One command of a program: its interpreter (or binary) and arguments, then the request. */
 const runner =
-  (program: () => [string, string[]]): Runner =>
+  (program: () => [string, string[]], more: () => object = () => ({})): Runner =>
   (d, command, config = {}) => {
-    const request = { command, stack: "dev", workDir: d.workDir, config, env: d.env };
+    const request = { command, stack: "dev", workDir: d.workDir, config, env: d.env, ...more() };
     const [cmd, args] = program();
     return new Promise((resolve) =>
       execFile(
@@ -120,6 +168,13 @@ const LANGUAGES: [string, Runner][] = [
     runner(() => [python, [path.join(ROOT, "examples", "python-pipeline", "pipeline.py")]]),
   ],
   ["Go", runner(() => [goProgram, []])],
+  [
+    "TypeScript",
+    runner(
+      () => [process.execPath, [path.join(ROOT, "scripts", "inline-program.js")]],
+      () => ({ program: "examples/nodejs-sdk-pipeline", links: { [NODE_SDK]: nodeSdk } }),
+    ),
+  ],
 ];
 
 test.each(LANGUAGES)(
@@ -154,7 +209,12 @@ test.each(LANGUAGES)(
 
     const exported = await runCli(d, d.workDir, ["stack", "export", "--stack", "dev"]);
     expect(exported.code).toBe(0);
-    const kept = [...filesUnder(d.state), { file: "pulumi stack export", text: exported.output }];
+    const kept = [
+      ...filesUnder(d.state),
+      ...filesUnder(d.workDir).filter((f) => /Pulumi\..*ya?ml$/.test(f.file)),
+      { file: "pulumi stack export", text: exported.output },
+    ];
+    expect(kept.some((f) => f.file.endsWith("Pulumi.dev.yaml"))).toBe(true);
     for (const s of [password, credentials["bitrix24:clientSecret"]!.value])
       for (const form of secretForms(s))
         for (const f of kept)
