@@ -73,7 +73,10 @@ func pipeline(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// A lookup, typed from the schema: the connector as the portal has it after this deployment.
+	lookedUp := bitrix24.LookupConnectorOutput(ctx, bitrix24.LookupConnectorOutputArgs{Id: connector.ID().ToStringOutput()})
 	ctx.Export("connectorId", connector.ID())
+	ctx.Export("lookedUpTitle", lookedUp.Title())
 	ctx.Export("sourceId", source.ID())
 	ctx.Export("datasetId", deals.ID())
 	return nil
@@ -91,6 +94,9 @@ type request struct {
 	Config  map[string]*configValue `json:"config"`
 	Env     map[string]string       `json:"env"`
 }
+
+// outputs holds the stack's outputs after the command (secrets masked), for the result line.
+var outputs = map[string]any{}
 
 func run(ctx context.Context, r request) (map[string]int, error) {
 	stack, err := auto.UpsertStackInlineSource(ctx, r.Stack, project, pipeline,
@@ -116,6 +122,17 @@ func run(ctx context.Context, r request) (map[string]int, error) {
 			return nil, err
 		}
 	}
+	defer func() {
+		if outs, err := stack.Outputs(ctx); err == nil {
+			for k, v := range outs {
+				if v.Secret {
+					outputs[k] = "[secret]"
+				} else {
+					outputs[k] = v.Value
+				}
+			}
+		}
+	}()
 	switch r.Command {
 	case "preview":
 		res, err := stack.Preview(ctx, optpreview.ProgressStreams(os.Stdout), optpreview.Diff())
@@ -145,6 +162,6 @@ func main() {
 		fmt.Printf("\n@@error %s\n", out)
 		os.Exit(1)
 	}
-	out, _ := json.Marshal(map[string]any{"summary": changes})
+	out, _ := json.Marshal(map[string]any{"summary": changes, "outputs": outputs})
 	fmt.Printf("\n@@result %s\n", out)
 }

@@ -36,6 +36,10 @@ const deals = new bitrix24.Dataset("deals", {
   ],
 });
 
+// A lookup, typed from the schema: the connector as the portal has it after this deployment.
+const lookedUp = bitrix24.getConnectorOutput({ id: connector.id });
+
 export const connectorId = connector.id;
+export const lookedUpTitle = lookedUp.title;
 export const sourceId = source.id;
 export const datasetId = deals.id;

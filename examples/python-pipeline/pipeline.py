@@ -57,7 +57,10 @@ def pipeline():
             bitrix24.DatasetColumnArgs(name="AMOUNT", type="double", external_code="amount"),
         ],
     )
+    # A lookup, typed from the schema: the connector as the portal has it after this deployment.
+    looked_up = bitrix24.get_connector_output(id=connector.id)
     pulumi.export("connectorId", connector.id)
+    pulumi.export("lookedUpTitle", looked_up.title)
     pulumi.export("sourceId", source.id)
     pulumi.export("datasetId", deals.id)
 

@@ -132,7 +132,7 @@ type Runner = (
   d: Deployment,
   command: string,
   config?: ConfigValues,
-) => Promise<{ ok: boolean; output: string }>;
+) => Promise<{ ok: boolean; output: string; outputs?: Record<string, unknown> }>;
 
 /** One command of a program: its interpreter (or binary) and arguments, then the request. */
 const runner =
@@ -156,8 +156,17 @@ const runner =
             ),
           },
         },
-        (error, stdout, stderr) =>
-          resolve({ ok: !error && /@@result /.test(stdout), output: `${stdout}${stderr}` }),
+        (error, stdout, stderr) => {
+          const line = stdout.split("\n").find((l) => l.startsWith("@@result "));
+          const result = line
+            ? (JSON.parse(line.slice(9)) as { outputs?: Record<string, unknown> })
+            : undefined;
+          resolve({
+            ok: !error && !!result,
+            output: `${stdout}${stderr}`,
+            outputs: result?.outputs,
+          });
+        },
       ),
     );
   };
@@ -204,7 +213,13 @@ test.each(LANGUAGES)(
     const refresh = await runProgram(d, "refresh");
     expectOk(refresh);
     expect(refresh.output).toMatch(/warehouse-db[^\n]*\[diff: ~title\]/);
-    expectOk(await runProgram(d, "up"));
+    const repaired = await runProgram(d, "up");
+    expectOk(repaired);
+    // the lookup's typed result: the connector as the portal has it
+    expect(repaired.outputs).toMatchObject({
+      connectorId: String([...emu.state.connectors.keys()][0]),
+      lookedUpTitle: "Warehouse",
+    });
     expect(emu.state.sources.get(source.id)?.fields.title).toBe("Warehouse DB");
 
     const exported = await runCli(d, d.workDir, ["stack", "export", "--stack", "dev"]);
