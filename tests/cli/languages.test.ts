@@ -97,7 +97,9 @@ beforeAll(async () => {
         baseUrl: ROOT,
         paths: { [NODE_SDK]: [path.join(nodeSdk, "index.d.ts")] },
       },
-      files: [path.join(ROOT, "examples", "nodejs-sdk-pipeline", "index.ts")],
+      files: ["nodejs-sdk-pipeline", "nodejs-sdk-two-portals"].map((e) =>
+        path.join(ROOT, "examples", e, "index.ts"),
+      ),
     }),
   );
   await new Promise<void>((resolve, reject) =>
@@ -248,3 +250,44 @@ test.each(LANGUAGES)(
     ]);
   },
 );
+
+test("two portals in one program: an explicit provider each, each connector on its own portal", async () => {
+  const other = await startEmulator({ rateLimit: false });
+  try {
+    const d = deployment();
+    const config: ConfigValues = {};
+    for (const [name, portal] of [
+      ["sales", emu],
+      ["crm", other],
+    ] as const) {
+      const s = portal.providerSettings();
+      const pair = portal.oauth.issue(s.clientId);
+      config[`${name}Portal`] = {
+        value: JSON.stringify({
+          portalUrl: s.portalUrl,
+          oauthUrl: s.oauthUrl,
+          clientId: s.clientId,
+          tokenStore: path.join(d.workDir, `${name}-tokens.json`),
+        }),
+      };
+      config[`${name}PortalClientSecret`] = { value: s.clientSecret, secret: true };
+      config[`${name}PortalRefreshToken`] = { value: pair.refreshToken, secret: true };
+    }
+    const run = runner(
+      () => [process.execPath, [path.join(ROOT, "scripts", "inline-program.js")]],
+      () => ({ program: "examples/nodejs-sdk-two-portals", links: { [NODE_SDK]: nodeSdk } }),
+    );
+    const before = emu.state.connectors.size;
+    const up = await run(d, "up", config);
+    if (!up.ok) throw new Error(up.output.slice(-3000));
+    const titles = (e: Emulator) => [...e.state.connectors.values()].map((c) => c.fields.title);
+    expect(titles(emu).slice(before)).toEqual(["sales connector"]);
+    expect(titles(other)).toEqual(["crm connector"]);
+    const down = await run(d, "destroy");
+    if (!down.ok) throw new Error(down.output.slice(-3000));
+    expect(emu.state.connectors.size).toBe(before);
+    expect(other.state.connectors.size).toBe(0);
+  } finally {
+    await other.close();
+  }
+});
