@@ -8,7 +8,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
+import { Emulator, settingsAsStackConfig, startEmulator } from "bitrix24-biconnector-emulator";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CLI_BIN = path.join(ROOT, ".pulumi-cli", "bin");
@@ -79,15 +79,7 @@ export async function cliRun(n: number, latencyMs: number, parallel: number): Pr
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
   };
   const s = emu.providerSettings(`${base}/tokens.json`);
-  const credentials = {
-    "bitrix24:portalUrl": { value: s.portalUrl },
-    "bitrix24:oauthUrl": { value: s.oauthUrl },
-    "bitrix24:clientId": { value: s.clientId },
-    "bitrix24:clientSecret": { value: s.clientSecret, secret: true },
-    "bitrix24:accessToken": { value: s.accessToken, secret: true },
-    "bitrix24:refreshToken": { value: s.refreshToken, secret: true },
-    "bitrix24:tokenStore": { value: `${base}/tokens.json` },
-  };
+  const credentials = settingsAsStackConfig(s);
   const rows: CliRow[] = [];
   const phase = async (name: string, command: string, config: object = {}) => {
     await drained(emu);

@@ -92,19 +92,11 @@ async function main() {
     );
     return 1;
   }
-  const { startEmulator } = require("bitrix24-biconnector-emulator");
+  const { settingsAsStackConfig, startEmulator } = require("bitrix24-biconnector-emulator");
   const emu = await startEmulator();
   const tokenStore = path.join(dir, "tokens.json");
   const s = emu.providerSettings(tokenStore);
-  const config = {
-    "bitrix24:portalUrl": { value: s.portalUrl },
-    "bitrix24:oauthUrl": { value: s.oauthUrl },
-    "bitrix24:clientId": { value: s.clientId },
-    "bitrix24:clientSecret": { value: s.clientSecret, secret: true },
-    "bitrix24:accessToken": { value: s.accessToken, secret: true },
-    "bitrix24:refreshToken": { value: s.refreshToken, secret: true },
-    "bitrix24:tokenStore": { value: tokenStore },
-  };
+  const config = settingsAsStackConfig(s);
   const pulumi = async (command, label, withConfig = {}) => {
     console.log(`\n=== ${label}: pulumi ${command}`);
     const request = {

@@ -7,5 +7,6 @@ export { isLocalAddress } from "./privateAddress";
 export { PortalState } from "./state";
 export type { RateBucket } from "./rateBucket";
 export type { ProviderSettings } from "./providerSettings";
-export { settingsAsEnv } from "./providerSettings";
+export { settingsAsEnv, settingsAsStackConfig } from "./providerSettings";
+export type { StackConfigValue } from "./providerSettings";
 export type { JsonObject, JsonValue } from "./json";

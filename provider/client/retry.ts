@@ -70,6 +70,17 @@ function operatingResetMs(e: unknown): number | undefined {
     : undefined;
 }
 
+/**
+ * After QUERY_LIMIT_EXCEEDED the wait is the limiter's, not the backoff's: the portal's bucket
+ * drains at its rate, and the limiter, emptied by that answer (limiter.ts), lets the next request
+ * go only after one interval of our share of that rate. The backoff adds only a little jitter, so
+ * that clients hit at once do not come back in step; growing it exponentially as for a failing
+ * server would turn a storm of 40 such answers into minutes.
+ */
+const RATE_LIMIT_JITTER_MS = 250;
+const isRateLimited = (e: unknown): boolean =>
+  e instanceof Bitrix24Error && e.code === "QUERY_LIMIT_EXCEEDED";
+
 /** Full jitter (a random delay up to the exponential cap) keeps many clients from retrying in step. */
 function jittered(o: RetryOptions, attempt: number): number {
   const cap = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.max(0, attempt - 1));
@@ -135,8 +146,11 @@ export async function retrying<T>(
     retry(handleWhen(mayRetry), {
       maxAttempts: Number.POSITIVE_INFINITY,
       backoff: new DelegateBackoff((ctx) => {
-        const freesAt = "error" in ctx.result ? operatingResetMs(ctx.result.error) : undefined;
-        const wait = jittered(o, ctx.attempt);
+        const error = "error" in ctx.result ? ctx.result.error : undefined;
+        const freesAt = operatingResetMs(error);
+        const wait = isRateLimited(error)
+          ? Math.random() * Math.min(o.maxDelayMs, RATE_LIMIT_JITTER_MS)
+          : jittered(o, ctx.attempt);
         return freesAt === undefined ? wait : Math.max(wait, freesAt - Date.now());
       }),
     }).dangerouslyUnref(), // a sleep cut by the deadline must not keep the process alive

@@ -1,7 +1,7 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Emulator } from "bitrix24-biconnector-emulator";
+import { Emulator, settingsAsStackConfig } from "bitrix24-biconnector-emulator";
 import { tempDir } from "../helpers/portal";
 
 /**
@@ -76,17 +76,41 @@ export type ConfigValues = Record<string, { value: string; secret?: boolean } | 
  * share a pair.
  */
 export function emulatorConfig(emu: Emulator, tokenStore: string): ConfigValues {
-  const s = emu.providerSettings(tokenStore);
-  const pair = emu.oauth.issue(s.clientId);
+  const settings = emu.providerSettings(tokenStore);
+  return settingsAsStackConfig({ ...settings, ...emu.oauth.issue(settings.clientId) });
+}
+
+/**
+ * How a child process of a CLI run starts: the deployment's environment, our CLI and this Node
+ * first on PATH, a time limit after which it is killed.
+ */
+export function childOptions(
+  d: Deployment,
+  cwd: string,
+  timeoutMs: number,
+  morePath: string[] = [],
+) {
   return {
-    "bitrix24:portalUrl": { value: s.portalUrl },
-    "bitrix24:oauthUrl": { value: s.oauthUrl },
-    "bitrix24:clientId": { value: s.clientId },
-    "bitrix24:clientSecret": { value: s.clientSecret, secret: true },
-    "bitrix24:accessToken": { value: pair.accessToken, secret: true },
-    "bitrix24:refreshToken": { value: pair.refreshToken, secret: true },
-    "bitrix24:tokenStore": { value: tokenStore },
+    cwd,
+    timeout: timeoutMs,
+    killSignal: "SIGKILL" as const,
+    maxBuffer: 64 * 1024 * 1024,
+    env: {
+      ...process.env,
+      ...d.env,
+      PATH: [CLI_BIN, ...morePath, path.dirname(process.execPath), process.env.PATH ?? ""].join(
+        path.delimiter,
+      ),
+    },
   };
+}
+
+/** Fails naming the place when any form of any of these secrets is in any of these texts. */
+export function expectNoPlaintext(kept: { file: string; text: string }[], secrets: string[]): void {
+  for (const s of secrets)
+    for (const form of secretForms(s))
+      for (const f of kept)
+        if (f.text.includes(form)) throw new Error(`a secret is in plaintext in ${f.file}`);
 }
 
 /** One CLI command on an example program, as an Automation API inline program in a child process. */
@@ -102,17 +126,7 @@ export function runInline(
     execFile(
       process.execPath,
       [path.join(ROOT, "scripts", "inline-program.js"), JSON.stringify(request)],
-      {
-        cwd: ROOT,
-        timeout: timeoutMs,
-        killSignal: "SIGKILL",
-        maxBuffer: 64 * 1024 * 1024,
-        env: {
-          ...process.env,
-          ...d.env,
-          PATH: `${CLI_BIN}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
-        },
-      },
+      childOptions(d, ROOT, timeoutMs),
       (error, stdout, stderr) => {
         const output = `${stdout}${stderr}`;
         const line = (tag: string) =>
@@ -153,22 +167,8 @@ export function runCli(
   timeoutMs = 150_000,
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolve) =>
-    execFile(
-      CLI,
-      args,
-      {
-        cwd,
-        timeout: timeoutMs,
-        killSignal: "SIGKILL",
-        maxBuffer: 64 * 1024 * 1024,
-        env: {
-          ...process.env,
-          ...d.env,
-          PATH: `${CLI_BIN}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`,
-        },
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
+    execFile(CLI, args, childOptions(d, cwd, timeoutMs), (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
     ),
   );
 }

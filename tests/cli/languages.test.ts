@@ -4,7 +4,6 @@ import * as path from "path";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { tempDir } from "../helpers/portal";
 import {
-  CLI_BIN,
   ConfigValues,
   Deployment,
   ROOT,
@@ -13,7 +12,8 @@ import {
   emulatorConfig,
   filesUnder,
   runCli,
-  secretForms,
+  childOptions,
+  expectNoPlaintext,
 } from "./cliRun";
 
 /**
@@ -146,18 +146,7 @@ const runner =
       execFile(
         cmd,
         [...args, JSON.stringify(request)],
-        {
-          timeout: 180_000,
-          killSignal: "SIGKILL",
-          maxBuffer: 64 << 20,
-          env: {
-            ...process.env,
-            ...d.env,
-            PATH: [CLI_BIN, pluginBin, path.dirname(process.execPath), process.env.PATH].join(
-              path.delimiter,
-            ),
-          },
-        },
+        childOptions(d, ROOT, 180_000, [pluginBin]),
         (error, stdout, stderr) => {
           const line = stdout.split("\n").find((l) => l.startsWith("@@result "));
           const result = line
@@ -232,10 +221,7 @@ test.each(LANGUAGES)(
       { file: "pulumi stack export", text: exported.output },
     ];
     expect(kept.some((f) => f.file.endsWith("Pulumi.dev.yaml"))).toBe(true);
-    for (const s of [password, credentials["bitrix24:clientSecret"]!.value])
-      for (const form of secretForms(s))
-        for (const f of kept)
-          if (f.text.includes(form)) throw new Error(`a secret is in plaintext in ${f.file}`);
+    expectNoPlaintext(kept, [password, credentials["bitrix24:clientSecret"]!.value]);
 
     const calls = emu.calls.length;
     const bad = await runProgram(d, "preview", { endpointBaseUrl: { value: "not a url" } });

@@ -1,5 +1,8 @@
 import * as http from "http";
 import { AddressInfo } from "net";
+import { Emulator } from "bitrix24-biconnector-emulator";
+import { SettingKey } from "../../provider/client/settings";
+import { tempDir } from "../helpers/portal";
 
 /**
  * A loopback proxy in front of the emulator: every request reaches the emulator, which applies it
@@ -121,4 +124,27 @@ export async function swappingProxy(emulatorUrl: string): Promise<SwappingProxy>
       server.close(() => resolve());
     });
   return proxy;
+}
+
+/**
+ * Provider settings for the emulator's OAuth application, every request through the proxy; fast
+ * retries and short timeouts (a case that fails fails quickly), no rate limit of our own.
+ */
+export function settingsThrough(
+  emu: Emulator,
+  proxy: SwappingProxy,
+  more: Partial<Record<SettingKey, string>> = {},
+): Partial<Record<SettingKey, string>> {
+  return {
+    ...emu.providerSettings(`${tempDir("b24-swap-")}/tokens.json`),
+    portalUrl: proxy.url,
+    oauthUrl: proxy.url,
+    allowPrivateEndpoints: "true",
+    rateLimitRps: "1000",
+    rateLimitBurst: "1000",
+    retryBaseDelayMs: "5",
+    requestTimeoutMs: "300",
+    operationTimeoutMs: "1500",
+    ...more,
+  };
 }

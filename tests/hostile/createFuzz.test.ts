@@ -4,9 +4,9 @@ import { RedactedError } from "../../provider/client/redact";
 import { ObjectProvider } from "../../provider/resources/objectProvider";
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
-import { checked, clientWith, sampleConnector, tempDir } from "../helpers/portal";
+import { checked, clientWith, sampleConnector } from "../helpers/portal";
 import { encodedForms, envelope, rawText, value } from "./arbitraries";
-import { Replacement, SwappingProxy, swappingProxy } from "./answerSwapper";
+import { Replacement, SwappingProxy, settingsThrough, swappingProxy } from "./answerSwapper";
 import { secretForms, shown } from "./hostilePortal";
 
 /**
@@ -42,17 +42,7 @@ afterAll(async () => {
   await emu.close();
 });
 
-const settings = () => ({
-  ...emu.providerSettings(`${tempDir("b24-cfuzz-")}/tokens.json`),
-  portalUrl: proxy.url,
-  oauthUrl: proxy.url,
-  allowPrivateEndpoints: "true",
-  rateLimitRps: "1000",
-  rateLimitBurst: "1000",
-  retryBaseDelayMs: "5",
-  requestTimeoutMs: "300",
-  operationTimeoutMs: String(DEADLINE_MS),
-});
+const settings = () => settingsThrough(emu, proxy, { operationTimeoutMs: String(DEADLINE_MS) });
 
 /** A secret of this portal as a bad answer may echo it (plain, escaped, encoded). */
 const echoedSecret = fc.tuple(fc.nat(), fc.nat()).map(([i, j]) => {

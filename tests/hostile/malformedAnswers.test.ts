@@ -6,7 +6,13 @@ import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
 import { JsonObject } from "../../provider/schema/spec";
 import { checked, clientWith, sampleConnector, seedConnector, tempDir } from "../helpers/portal";
-import { Forwarded, Replacement, SwappingProxy, swappingProxy } from "./answerSwapper";
+import {
+  Forwarded,
+  Replacement,
+  SwappingProxy,
+  settingsThrough,
+  swappingProxy,
+} from "./answerSwapper";
 import { hostilePortal, json, shown } from "./hostilePortal";
 
 /**
@@ -17,18 +23,8 @@ import { hostilePortal, json, shown } from "./hostilePortal";
 
 let emu: Emulator;
 let proxy: SwappingProxy;
-const settingsOf = (more: Partial<Record<SettingKey, string>> = {}) => ({
-  ...emu.providerSettings(`${tempDir("b24-swap-")}/tokens.json`),
-  portalUrl: proxy.url,
-  oauthUrl: proxy.url,
-  allowPrivateEndpoints: "true",
-  rateLimitRps: "1000",
-  rateLimitBurst: "1000",
-  retryBaseDelayMs: "5",
-  requestTimeoutMs: "300",
-  operationTimeoutMs: "1500",
-  ...more,
-});
+const settingsOf = (more: Partial<Record<SettingKey, string>> = {}) =>
+  settingsThrough(emu, proxy, more);
 const connectorsVia = (more?: Partial<Record<SettingKey, string>>) => {
   const client = clientWith(settingsOf(more));
   return new ConnectorProvider(() => client);
@@ -63,6 +59,21 @@ const addsSent = (object: string) =>
     0,
   );
 const body = (v: unknown, status = 200) => ({ status, text: JSON.stringify(v) });
+
+/** A connector on the sample endpoint, then a source of it; `swap` is set between the two. */
+async function createSource(swap: () => void) {
+  const connectors = connectorsVia();
+  const c = await connectors.create(await checked(connectors, sampleConnector(emu)));
+  const client = clientWith(settingsOf());
+  const sources = new SourceProvider(() => client);
+  const inputs = await checked(sources, {
+    connectorId: c.id,
+    title: "Warehouse",
+    settings: { ...emu.sampleConnectorCredentials },
+  });
+  swap();
+  return sources.create(inputs);
+}
 
 async function createConnector(p = connectorsVia()) {
   return p.create(await checked(p, { ...seedConnector }));
@@ -107,19 +118,8 @@ describe("1. a batch answer without the add's result: no second add, the object 
     });
 
   test("source: {result:{}}", async () => {
-    const connectors = connectorsVia();
-    const c = await connectors.create(await checked(connectors, sampleConnector(emu)));
-    const client = clientWith(settingsOf());
-    const sources = new SourceProvider(() => client);
-    swapWhen(isBatchWith("biconnector.source.add"), body({ result: {} }));
     const r = await settle(
-      sources.create(
-        await checked(sources, {
-          connectorId: c.id,
-          title: "Warehouse",
-          settings: { ...emu.sampleConnectorCredentials },
-        }),
-      ),
+      createSource(() => swapWhen(isBatchWith("biconnector.source.add"), body({ result: {} }))),
     );
     expect(r.error).toBeUndefined();
     expectOneOrNone(emu.state.sources, r);
@@ -196,33 +196,18 @@ describe("4. a portal that contradicts itself: applied, and answered an error", 
   });
 
   test("a source add applied and answered SOURCE_CREATE_CONNECTION_ERROR", async () => {
-    const connectors = connectorsVia();
-    const c = await connectors.create(await checked(connectors, sampleConnector(emu)));
-    const client = clientWith(settingsOf());
-    const sources = new SourceProvider(() => client);
-    swapWhen(
-      isBatchWith("biconnector.source.add"),
-      body({
-        result: {
-          result: {
-            c0: {
-              error: {
-                error: "SOURCE_CREATE_CONNECTION_ERROR",
-                error_description: "Cannot create connection.",
-              },
-            },
-          },
-          result_error: [],
-        },
-      }),
-    );
+    const refused = {
+      error: {
+        error: "SOURCE_CREATE_CONNECTION_ERROR",
+        error_description: "Cannot create connection.",
+      },
+    };
     const r = await settle(
-      sources.create(
-        await checked(sources, {
-          connectorId: c.id,
-          title: "Warehouse",
-          settings: { ...emu.sampleConnectorCredentials },
-        }),
+      createSource(() =>
+        swapWhen(
+          isBatchWith("biconnector.source.add"),
+          body({ result: { result: { c0: refused }, result_error: [] } }),
+        ),
       ),
     );
     expect(r.error).toBeUndefined();
