@@ -163,7 +163,7 @@ export class Operation {
         try {
           return await add();
         } catch (e) {
-          if (!repeatable(e)) throw e;
+          if (!repeatable(e)) return this.adoptAfterFinalFailure(e, findCommitted);
           const found = await this.lookAfterFailedAdd(label, e, findCommitted);
           if (found !== undefined) return found;
           throw e; // not applied after all: safe to add again
@@ -175,6 +175,27 @@ export class Operation {
         retryOn: repeatable,
       },
     );
+  }
+
+  /**
+   * An add that failed for good may still have made its object (a portal that applies it and
+   * answers an error anyway): left there, the next `up` would add a second one. So one look: the
+   * object it made is taken as the create's result; otherwise — or when the look fails too — the
+   * add's own error stands.
+   */
+  private async adoptAfterFinalFailure<T>(
+    failure: unknown,
+    findCommitted: () => Promise<T | undefined>,
+  ): Promise<T> {
+    if (failure instanceof Bitrix24DeadlineError) throw failure; // no time left to look
+    let found: T | undefined;
+    try {
+      found = await findCommitted();
+    } catch {
+      throw failure;
+    }
+    if (found === undefined) throw failure;
+    return found;
   }
 
   private async lookAfterFailedAdd<T>(

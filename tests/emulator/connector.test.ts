@@ -127,8 +127,9 @@ describe("Connector provider against the emulator", () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Bitrix24Error);
     expect((err as Bitrix24Error).code).toBe("VALIDATION_SETTINGS_INVALID_TYPE");
-    // the add travelled in a batch: its error is still its own
-    expect(emu.calls.map((c) => c.method)).toEqual(["batch"]);
+    // the add travelled in a batch: its error is still its own; it is not sent again, and one
+    // look finds that it made nothing
+    expect(emu.calls.map((c) => c.method)).toEqual(["batch", "biconnector.connector.list"]);
     expect((err as Error).message).toMatch(
       /biconnector\.connector\.add.*VALIDATION_SETTINGS_INVALID_TYPE/,
     );

@@ -161,6 +161,17 @@ describe("2-3. the look for what a lost add made fails: nothing is added again",
 });
 
 describe("4. a portal that contradicts itself: applied, and answered an error", () => {
+  test("an error that is never retried (400 X) after applying the add: the object is taken, not orphaned", async () => {
+    swapWhen(
+      isBatchWith("biconnector.connector.add"),
+      body({ error: "X", error_description: "x" }, 400),
+    );
+    const r = await settle(createConnector());
+    expect(r.error).toBeUndefined();
+    expectOneOrNone(emu.state.connectors, r);
+    expect(addsSent("connector")).toBe(1);
+  });
+
   test("401 expired_token after applying the add: one connector, found again", async () => {
     swapWhen(
       isBatchWith("biconnector.connector.add"),
