@@ -323,18 +323,13 @@ export class Batcher {
           // on its own — but an add only by its caller, after looking for what it may have made
           // (a portal may answer both a result and an error for one command). A batch that lost
           // an add's result is not trusted with that method again: its repeat goes alone.
-          if (!safe) this.refused.add(method);
-          if (!safe)
-            return mine.forEach((it) =>
-              it.reject(
-                new Bitrix24TransportError(
-                  method,
-                  failure
-                    ? `refused inside a batch (${failure.code})`
-                    : "its batch answer has no result for it",
-                ),
-              ),
-            );
+          if (!safe) {
+            this.refused.add(method);
+            const why = failure
+              ? `refused inside a batch (${failure.code})`
+              : "its batch answer has no result for it";
+            return mine.forEach((it) => it.reject(new Bitrix24TransportError(method, why)));
+          }
           return this.single(mine, method, params, own, safe);
         }
         if (failure) return mine.forEach((it) => it.reject(asCommandError(failure)));
