@@ -94,9 +94,17 @@ export class Faults {
    * rules apply inside a batch: the other kinds are about the HTTP request, which is the batch's.
    */
   takeCommandError(method: string): FaultRule | undefined {
-    const rule = this.rules.find(
-      (r) => r.kind === "error" && r.left > 0 && methodMatches(r.method, method),
+    const rule = this.consume(
+      this.rules.find((r) => r.kind === "error" && r.left > 0 && methodMatches(r.method, method)),
     );
+    if (rule) this.injected.error++;
+    return rule;
+  }
+
+  /** The rule, if it hits this call: a call it lets through (`after`) or no rule gives undefined. */
+  private consume(
+    rule: (FaultRule & { left: number; skip: number }) | undefined,
+  ): FaultRule | undefined {
     if (!rule) return undefined;
     if (rule.skip > 0) {
       rule.skip--;
@@ -104,23 +112,17 @@ export class Faults {
     }
     rule.left--;
     this.rules = this.rules.filter((r) => r.left > 0);
-    this.injected.error++;
     return rule;
   }
 
   /** The fault for this call, if any (consumes a rule, or draws from the random source). */
   take(method: string): FaultRule | undefined {
-    let rule = this.rules.find((r) => r.left > 0 && methodMatches(r.method, method));
-    if (rule && rule.skip > 0) {
-      rule.skip--;
-      rule = undefined;
-    }
-    let fault: FaultRule | undefined;
-    if (rule) {
-      rule.left--;
-      fault = rule;
-      this.rules = this.rules.filter((r) => r.left > 0);
-    } else if (
+    const rule = this.consume(
+      this.rules.find((r) => r.left > 0 && methodMatches(r.method, method)),
+    );
+    let fault: FaultRule | undefined = rule;
+    if (
+      !rule &&
       this.random &&
       (this.random.cfg.methods ?? ["*"]).some((m) => methodMatches(m, method))
     ) {

@@ -33,30 +33,17 @@ import {
   toStruct,
 } from "./sdk";
 import { StateCrypter, markSecrets, secretKeys, unwrap } from "./secrets";
+import { inParallel } from "../../helpers/inParallel";
 
 /** The CLI's default --parallel: 4 × the machine's CPUs. */
 const ENGINE_PARALLEL = 4 * os.cpus().length;
 
-/** Promise.allSettled over `items`, at most `parallel` at a time. */
-async function inParallelSettled<T, R>(
-  items: T[],
-  parallel: number,
-  fn: (t: T) => Promise<R>,
-): Promise<PromiseSettledResult<R>[]> {
-  const out: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const k = next++;
-      try {
-        out[k] = { status: "fulfilled", value: await fn(items[k]) };
-      } catch (reason) {
-        out[k] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-  return out;
+/** The outcome of `fn` as Promise.allSettled reports it: never rejects. */
+function settled<R>(fn: () => Promise<R>): Promise<PromiseSettledResult<R>> {
+  return fn().then(
+    (value) => ({ status: "fulfilled", value }),
+    (reason: unknown) => ({ status: "rejected", reason }),
+  );
 }
 
 export type StackConfig = Record<string, { value: string; secret?: boolean }>;
@@ -495,24 +482,26 @@ export class EngineStandIn {
       // As the real CLI 3.276.0 does (seen in its PULUMI_DEBUG_GRPC log): at most --parallel
       // (default 4 × CPUs) reads in flight, and each Read is followed by a Diff of the read
       // outputs against the read inputs.
-      const results = await inParallelSettled(s.resources, ENGINE_PARALLEL, async (r) => {
-        const p = await provider();
-        const got = await p.read(
-          r.urn,
-          r.id,
-          unwrap(r.outputs) as JsObject,
-          unwrap(r.inputs) as JsObject,
-        );
-        if (got.id)
-          await p.diff(
+      const results = await inParallel(s.resources, ENGINE_PARALLEL, (r) =>
+        settled(async () => {
+          const p = await provider();
+          const got = await p.read(
             r.urn,
-            got.id,
-            got.outputs,
-            got.inputs ?? (unwrap(r.inputs) as JsObject),
-            got.inputs ?? {},
+            r.id,
+            unwrap(r.outputs) as JsObject,
+            unwrap(r.inputs) as JsObject,
           );
-        return got;
-      });
+          if (got.id)
+            await p.diff(
+              r.urn,
+              got.id,
+              got.outputs,
+              got.inputs ?? (unwrap(r.inputs) as JsObject),
+              got.inputs ?? {},
+            );
+          return got;
+        }),
+      );
       const steps: Step[] = [];
       const kept: ResourceState[] = [];
       results.forEach((res, i) => {
