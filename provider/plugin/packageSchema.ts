@@ -293,6 +293,7 @@ export function packageSchema(): PackageSpec {
   }
   const config = settingsProperties();
   const ours = ourPackageJson();
+  const repository = repositoryUrl(ours);
   return {
     name: PACKAGE,
     displayName: "Bitrix24 BI Builder",
@@ -302,10 +303,10 @@ export function packageSchema(): PackageSpec {
     keywords: ["pulumi", "bitrix24", "biconnector", "bi-builder", "category/utility"],
     license: "Apache-2.0",
     publisher: ours.author ?? "",
-    repository: repositoryUrl(ours),
+    repository,
     homepage: ours.homepage ?? "",
     supportPack: true,
-    language: languageSpec(repositoryUrl(ours)),
+    language: languageSpec(repository),
     config: { variables: config },
     provider: {
       description:

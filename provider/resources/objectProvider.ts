@@ -440,7 +440,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     return items.map((raw) => {
       const item = this.adapter.itemFromList?.(raw) ?? raw;
       const values = fromApiItem(this.schema, item, m.list); // checks the id too
-      return { id: answerNumber(item.id), ...values };
+      return { id: parseId(item.id, m.list), ...values };
     });
   }
 }
