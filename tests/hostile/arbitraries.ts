@@ -5,20 +5,31 @@ import { SECRETS, secretForms } from "./hostilePortal";
  * Generated answer parts shared by the fuzz tests: values of every JSON type (and nesting, and
  * echoed secrets), raw texts a JSON generator cannot produce, and envelopes around them.
  */
-/** How a server or proxy may print a secret's bytes: base64 (also URL-safe, unpadded), hex, HTML. */
-export function encodedForms(secret: string): string[] {
+/** How a server or proxy may print a secret: base64 (also URL-safe, unpadded), hex, HTML-escaped. */
+export function namedEncodedForms(secret: string): Record<string, string> {
   const bytes = Buffer.from(secret, "utf8");
-  const named: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
-  return [
-    bytes.toString("base64"),
-    bytes.toString("base64").replace(/=+$/, ""),
-    bytes.toString("base64url"),
-    bytes.toString("hex"),
-    bytes.toString("hex").toUpperCase(),
-    secret.replace(/[&<>"']/g, (c) => named[c] ?? "&#039;"),
-    secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
-  ];
+  const html = secret
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+  const entities = (write: (code: number) => string) =>
+    secret.replace(/[^A-Za-z0-9]/g, (c) => write(c.charCodeAt(0)));
+  return {
+    base64: bytes.toString("base64"),
+    "base64 unpadded": bytes.toString("base64").replace(/=+$/, ""),
+    base64url: bytes.toString("base64url"),
+    hex: bytes.toString("hex"),
+    HEX: bytes.toString("hex").toUpperCase(),
+    "html-escaped (PHP htmlspecialchars)": html.replace(/'/g, "&#039;"),
+    "html-escaped (Python html.escape)": html.replace(/'/g, "&#x27;"),
+    "html, every non-alphanumeric as a decimal entity": entities((n) => `&#${n};`),
+    "html, every non-alphanumeric as a hex entity": entities((n) => `&#x${n.toString(16)};`),
+  };
 }
+
+/** The same forms, unnamed. */
+export const encodedForms = (secret: string): string[] => Object.values(namedEncodedForms(secret));
 
 /** Every form of every known secret a test must not find in what a user sees. */
 export const ALL_SECRET_FORMS = Object.values(SECRETS).flatMap((s) => [

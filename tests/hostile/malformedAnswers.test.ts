@@ -14,6 +14,7 @@ import {
   swappingProxy,
 } from "./answerSwapper";
 import { hostilePortal, json, shown } from "./hostilePortal";
+import { namedEncodedForms } from "./arbitraries";
 
 /**
  * Issue 23: the portal applies each request, then one answer is replaced by a bad one. Per class
@@ -244,32 +245,6 @@ test("5. an add answered with an id the portal does not have: the real object is
 // ---- secrets, crashes and messages: a scripted portal answering every call the same way ----
 
 const ACCESS = "acc/ess+tok=en-5e1d0c2b9a8f7e6d";
-const forms = (s: string) => {
-  const bytes = Buffer.from(s, "utf8");
-  const html = s
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
-  return {
-    base64: bytes.toString("base64"),
-    "base64 unpadded": bytes.toString("base64").replace(/=+$/, ""),
-    base64url: bytes.toString("base64url"),
-    hex: bytes.toString("hex"),
-    HEX: bytes.toString("hex").toUpperCase(),
-    "html-escaped (PHP htmlspecialchars)": html.replace(/'/g, "&#039;"),
-    "html-escaped (Python html.escape)": html.replace(/'/g, "&#x27;"),
-    "html, every non-alphanumeric as a decimal entity": s.replace(
-      /[^A-Za-z0-9]/g,
-      (c) => `&#${c.charCodeAt(0)};`,
-    ),
-    "html, every non-alphanumeric as a hex entity": s.replace(
-      /[^A-Za-z0-9]/g,
-      (c) => `&#x${c.charCodeAt(0).toString(16)};`,
-    ),
-  };
-};
-
 /** Stands for a value 20,000 arrays deep: `bodyText` writes it (JSON.stringify would overflow). */
 const DEEP_MARK = "@deep@";
 const bodyText = (v: unknown) =>
@@ -302,7 +277,7 @@ describe("6-7. secrets in encoded forms, and straddling the cut", () => {
   beforeAll(() => Object.values(SECRET_KINDS).forEach(registerSecret));
   for (const [kind, secret] of Object.entries(SECRET_KINDS))
     test(`an error_description holding the ${kind} base64-, hex- or HTML-encoded`, async () => {
-      for (const [name, form] of Object.entries(forms(secret))) {
+      for (const [name, form] of Object.entries(namedEncodedForms(secret))) {
         const e = await failingGet({ error: "X", error_description: `echo: ${form} .` });
         expect(e).toBeInstanceOf(RedactedError);
         const text = shown(e);
