@@ -11,7 +11,15 @@ import * as path from "path";
 import { Emulator, settingsAsStackConfig, startEmulator } from "bitrix24-biconnector-emulator";
 
 const ROOT = path.resolve(__dirname, "../..");
-const CLI_BIN = path.join(ROOT, ".pulumi-cli", "bin");
+/** The inline-program driver's helpers: one place for the rules of every CLI run. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain Node script of the repo
+const driver = require(path.join(ROOT, "scripts", "inline-program.js")) as {
+  isolatedCli(
+    base: string,
+    passphrase: string,
+  ): { workDir: string; state: string; env: Record<string, string> };
+  cliPath(more?: string[]): string;
+};
 
 export interface CliRow {
   phase: string;
@@ -51,7 +59,7 @@ function run(request: object, env: Record<string, string>): Promise<{ ok: boolea
         env: {
           ...process.env,
           ...env,
-          PATH: `${CLI_BIN}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
+          PATH: driver.cliPath(),
         },
       },
       (error, stdout, stderr) => resolve({ ok: !error, out: `${stdout}${stderr}` }),
@@ -68,16 +76,7 @@ async function drained(emu: Emulator): Promise<void> {
 export async function cliRun(n: number, latencyMs: number, parallel: number): Promise<CliRow[]> {
   const emu = await startEmulator({ rateLimit: { rps: 2, burst: 50 }, latencyMs });
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "b24-clibench-"));
-  for (const d of ["state", "home", "program"]) fs.mkdirSync(path.join(base, d));
-  const env = {
-    PULUMI_BACKEND_URL: `file://${base}/state`,
-    PULUMI_CONFIG_PASSPHRASE: "bench-only",
-    PULUMI_HOME: `${base}/home`,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-  };
+  const { workDir, env } = driver.isolatedCli(base, "bench-only");
   const s = emu.providerSettings(`${base}/tokens.json`);
   const credentials = settingsAsStackConfig(s);
   const rows: CliRow[] = [];
@@ -88,7 +87,7 @@ export async function cliRun(n: number, latencyMs: number, parallel: number): Pr
     const r = await run(
       {
         program: "examples/connectors-from-config",
-        workDir: `${base}/program`,
+        workDir,
         stack: "dev",
         command,
         config,

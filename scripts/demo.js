@@ -12,6 +12,7 @@ const { spawn } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
+const { cliPath, isolatedCli } = require("./inline-program");
 
 const ROOT = path.resolve(__dirname, "..");
 const CLI_BIN = path.join(ROOT, ".pulumi-cli", "bin");
@@ -67,24 +68,10 @@ async function findCli(env) {
   return undefined;
 }
 
-function demoEnv(dir) {
-  return {
-    ...process.env,
-    PATH: `${CLI_BIN}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
-    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "local-demo-only",
-    PULUMI_HOME: path.join(dir, "home"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-  };
-}
-
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bitrix24-demo-"));
-  for (const d of ["state", "home", "program"]) fs.mkdirSync(path.join(dir, d));
-  const env = demoEnv(dir);
+  const deployment = isolatedCli(dir, "local-demo-only");
+  const env = { ...process.env, ...deployment.env, PATH: cliPath() };
   const found = await findCli(env);
   if (!found) {
     console.error(
@@ -101,7 +88,7 @@ async function main() {
     console.log(`\n=== ${label}: pulumi ${command}`);
     const request = {
       program: PROGRAM,
-      workDir: path.join(dir, "program"),
+      workDir: deployment.workDir,
       stack: "dev",
       command,
       config: withConfig,

@@ -7,7 +7,7 @@
 //   node scripts/inline-program.js '<json request>'
 //
 // The request: { program: "examples/quickstart", workDir, stack, command: "preview" | "up" |
-// "refresh" | "destroy" | "outputs" | "export", config?: { key: { value, secret? } | null }, env?,
+// "refresh" | "destroy" | "export", config?: { key: { value, secret? } | null }, env?,
 // parallel? (the CLI's --parallel), quiet? (no CLI output), links? (more packages the program
 // imports: name → folder) }.
 // It prints the CLI's own output, then one line `@@result <json>`: the change summary, outputs,
@@ -18,6 +18,39 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const CLI_ROOT = path.join(ROOT, ".pulumi-cli");
+
+/**
+ * A deployment of its own under `base`: a local file backend (`state/`), a temporary PULUMI_HOME
+ * (`home/`), the program's folder (`program/`), and the environment every CLI run here gets — a
+ * passphrase, no update check, no plugin downloads, nothing outside `base` and loopback.
+ */
+function isolatedCli(base, passphrase) {
+  const dirs = Object.fromEntries(["state", "home", "program"].map((d) => [d, path.join(base, d)]));
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  return {
+    workDir: dirs.program,
+    state: dirs.state,
+    env: {
+      PULUMI_BACKEND_URL: `file://${dirs.state}`,
+      PULUMI_CONFIG_PASSPHRASE: passphrase,
+      PULUMI_HOME: dirs.home,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    },
+  };
+}
+
+/** PATH for a CLI run: our CLI and its plugins (and `more`), this Node, then the caller's PATH. */
+function cliPath(more = []) {
+  return [
+    path.join(CLI_ROOT, "bin"),
+    ...more,
+    path.dirname(process.execPath),
+    process.env.PATH ?? "",
+  ].join(path.delimiter);
+}
 
 /**
  * A folder the program and its provider run from: the program compiled to JavaScript (it is
@@ -106,13 +139,6 @@ async function main(request) {
         // events) the outputs that differ between the old and the new state it shows.
         diffs: m.diffs?.length ? m.diffs : changedOutputs(m.old, m.new),
       });
-    if (e.diagnosticEvent && e.diagnosticEvent.severity === "error")
-      events.push({
-        op: "diagnostic",
-        urn: e.diagnosticEvent.urn ?? "",
-        diffs: [],
-        message: e.diagnosticEvent.message,
-      });
   };
   const onOutput = (out) => process.stdout.write(out);
   const options = {
@@ -140,8 +166,6 @@ async function main(request) {
     case "export":
       exported = await stack.exportStack();
       break;
-    case "outputs":
-      break;
     default:
       throw new Error(`unknown command ${command}`);
   }
@@ -165,4 +189,4 @@ if (require.main === module)
     },
   );
 
-module.exports = { prepareWorkDir, projectName };
+module.exports = { cliPath, isolatedCli, prepareWorkDir, projectName };

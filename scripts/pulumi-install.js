@@ -184,4 +184,4 @@ if (require.main === module)
     },
   );
 
-module.exports = { BIN, PARTS };
+module.exports = { BIN, PARTS, run };

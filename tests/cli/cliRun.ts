@@ -14,6 +14,18 @@ export const ROOT = path.resolve(__dirname, "../..");
 export const CLI_BIN = path.join(ROOT, ".pulumi-cli", "bin");
 export const CLI = path.join(CLI_BIN, "pulumi");
 
+/** The inline-program driver's helpers: one place for the rules of every CLI run. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain Node script of the repo
+const driver = require("../../scripts/inline-program.js") as {
+  isolatedCli(base: string, passphrase: string): Deployment;
+  cliPath(more?: string[]): string;
+};
+
+/** Fails the test with what the CLI (or the program) said, when the run did not succeed. */
+export function expectOk(r: { ok: boolean; output: string; error?: string }): void {
+  if (!r.ok) throw new Error(`the CLI failed: ${r.error ?? r.output.slice(-3000)}`);
+}
+
 /** Why the CLI cannot run here, or undefined when it can. */
 export function cliMissing(): string | undefined {
   return fs.existsSync(CLI)
@@ -27,25 +39,9 @@ export interface Deployment {
   env: Record<string, string>;
 }
 
+/** A deployment of its own: file backend, PULUMI_HOME and program folder (scripts/inline-program.js). */
 export function deployment(): Deployment {
-  const base = tempDir("b24-cli-");
-  const state = path.join(base, "state");
-  const home = path.join(base, "home");
-  const workDir = path.join(base, "program");
-  for (const d of [state, home, workDir]) fs.mkdirSync(d, { recursive: true });
-  return {
-    workDir,
-    state,
-    env: {
-      PULUMI_BACKEND_URL: `file://${state}`,
-      PULUMI_CONFIG_PASSPHRASE: "cli-tests-only",
-      PULUMI_HOME: home,
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-    },
-  };
+  return driver.isolatedCli(tempDir("b24-cli-"), "cli-tests-only");
 }
 
 export interface CliEvent {
@@ -54,7 +50,6 @@ export interface CliEvent {
   urn: string;
   type?: string;
   diffs: string[];
-  message?: string;
 }
 
 export interface RunResult {
@@ -98,11 +93,25 @@ export function childOptions(
     env: {
       ...process.env,
       ...d.env,
-      PATH: [CLI_BIN, ...morePath, path.dirname(process.execPath), process.env.PATH ?? ""].join(
-        path.delimiter,
-      ),
+      PATH: driver.cliPath(morePath),
     },
   };
+}
+
+/**
+ * Everything Pulumi keeps of a deployment: every file of its backend, the stack's config file and
+ * what `pulumi stack export` prints.
+ */
+export async function whatPulumiKeeps(d: Deployment): Promise<{ file: string; text: string }[]> {
+  const exported = await runCli(d, d.workDir, ["stack", "export", "--stack", "dev"]);
+  expect(exported.code).toBe(0);
+  const kept = [
+    ...filesUnder(d.state),
+    ...filesUnder(d.workDir).filter((f) => /Pulumi\..*ya?ml$/.test(f.file)),
+    { file: "pulumi stack export", text: exported.output },
+  ];
+  expect(kept.some((f) => f.file.endsWith("Pulumi.dev.yaml"))).toBe(true);
+  return kept;
 }
 
 /** Fails naming the place when any form of any of these secrets is in any of these texts. */

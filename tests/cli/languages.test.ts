@@ -10,11 +10,12 @@ import {
   cliMissing,
   deployment,
   emulatorConfig,
-  filesUnder,
-  runCli,
+  expectOk,
   childOptions,
   expectNoPlaintext,
+  whatPulumiKeeps,
 } from "./cliRun";
+import { TSC, buildNodeSdk, execOrFail, pythonWithSdk } from "./sdkBuilds";
 
 /**
  * examples/python-pipeline, examples/go-pipeline and examples/nodejs-sdk-pipeline: connector,
@@ -31,53 +32,13 @@ let nodeSdk: string;
 const NODE_SDK = "pulumi-bitrix24-biconnector-sdk";
 let pluginBin: string;
 
-function pip(venv: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      path.join(venv, "bin", "python"),
-      ["-m", "pip", ...args],
-      { timeout: 600_000, maxBuffer: 64 << 20 },
-      (e, out, err) =>
-        e ? reject(new Error(`pip ${args.join(" ")}: ${out}${err}`)) : resolve(out),
-    ),
-  );
-}
-
 beforeAll(async () => {
   const missing = cliMissing();
   if (missing) throw new Error(missing);
   emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true });
   const dir = tempDir("b24-py-");
-  // From a copy: pip builds inside the source folder and would leave files in the checkout.
-  fs.cpSync(path.join(ROOT, "sdk", "python"), path.join(dir, "sdk"), { recursive: true });
-  const venv = path.join(dir, "venv");
-  await new Promise<void>((resolve, reject) =>
-    execFile("python3", ["-m", "venv", venv], { timeout: 120_000 }, (e) =>
-      e ? reject(e) : resolve(),
-    ),
-  );
-  await pip(venv, [
-    "install",
-    "--quiet",
-    "--disable-pip-version-check",
-    "pulumi==3.272.0",
-    path.join(dir, "sdk"),
-  ]);
-  python = path.join(venv, "bin", "python");
-  const sdkDir = path.join(dir, "nodejs-sdk");
-  fs.cpSync(path.join(ROOT, "sdk", "nodejs"), sdkDir, { recursive: true });
-  for (const dep of ["@pulumi/pulumi", "@types/node"]) {
-    fs.mkdirSync(path.dirname(path.join(sdkDir, "node_modules", dep)), { recursive: true });
-    fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(sdkDir, "node_modules", dep));
-  }
-  await new Promise<void>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."],
-      { cwd: sdkDir, timeout: 300_000 },
-      (e, out, err) => (e ? reject(new Error(`tsc: ${out}${err}`)) : resolve()),
-    ),
-  );
+  python = await pythonWithSdk(dir);
+  const sdkDir = await buildNodeSdk(path.join(dir, "nodejs-sdk"));
   // The published form: bin/ with the package.json beside the compiled code.
   nodeSdk = path.join(sdkDir, "bin");
   fs.copyFileSync(path.join(sdkDir, "package.json"), path.join(nodeSdk, "package.json"));
@@ -102,22 +63,13 @@ beforeAll(async () => {
       ),
     }),
   );
-  await new Promise<void>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", check],
-      { cwd: ROOT, timeout: 300_000 },
-      (e, out, err) => (e ? reject(new Error(`tsc (example): ${out}${err}`)) : resolve()),
-    ),
-  );
+  await execOrFail(process.execPath, [TSC, "-p", check], ROOT);
   goProgram = path.join(dir, "go-pipeline");
-  await new Promise<void>((resolve, reject) =>
-    execFile(
-      "go",
-      ["build", "-o", goProgram, "."],
-      { cwd: path.join(ROOT, "examples", "go-pipeline"), timeout: 600_000 },
-      (e, out, err) => (e ? reject(new Error(`go build: ${out}${err}`)) : resolve()),
-    ),
+  await execOrFail(
+    "go",
+    ["build", "-o", goProgram, "."],
+    path.join(ROOT, "examples", "go-pipeline"),
+    600_000,
   );
   // The native plugin, as the CLI finds it: `pulumi-resource-bitrix24` on PATH.
   pluginBin = path.join(dir, "bin");
@@ -183,9 +135,6 @@ test.each(LANGUAGES)(
     const d = deployment();
     const password = emu.sampleConnectorCredentials.password;
     const credentials = emulatorConfig(emu, path.join(d.workDir, "tokens.json"));
-    const expectOk = (r: { ok: boolean; output: string }) => {
-      if (!r.ok) throw new Error(`the program failed: ${r.output.slice(-3000)}`);
-    };
     expectOk(
       await runProgram(d, "up", {
         ...credentials,
@@ -213,15 +162,10 @@ test.each(LANGUAGES)(
     });
     expect(emu.state.sources.get(source.id)?.fields.title).toBe("Warehouse DB");
 
-    const exported = await runCli(d, d.workDir, ["stack", "export", "--stack", "dev"]);
-    expect(exported.code).toBe(0);
-    const kept = [
-      ...filesUnder(d.state),
-      ...filesUnder(d.workDir).filter((f) => /Pulumi\..*ya?ml$/.test(f.file)),
-      { file: "pulumi stack export", text: exported.output },
-    ];
-    expect(kept.some((f) => f.file.endsWith("Pulumi.dev.yaml"))).toBe(true);
-    expectNoPlaintext(kept, [password, credentials["bitrix24:clientSecret"]!.value]);
+    expectNoPlaintext(await whatPulumiKeeps(d), [
+      password,
+      credentials["bitrix24:clientSecret"]!.value,
+    ]);
 
     const calls = emu.calls.length;
     const bad = await runProgram(d, "preview", { endpointBaseUrl: { value: "not a url" } });
@@ -265,12 +209,12 @@ test("two portals in one program: an explicit provider each, each connector on i
     );
     const before = emu.state.connectors.size;
     const up = await run(d, "up", config);
-    if (!up.ok) throw new Error(up.output.slice(-3000));
+    expectOk(up);
     const titles = (e: Emulator) => [...e.state.connectors.values()].map((c) => c.fields.title);
     expect(titles(emu).slice(before)).toEqual(["sales connector"]);
     expect(titles(other)).toEqual(["crm connector"]);
     const down = await run(d, "destroy");
-    if (!down.ok) throw new Error(down.output.slice(-3000));
+    expectOk(down);
     expect(emu.state.connectors.size).toBe(before);
     expect(other.state.connectors.size).toBe(0);
   } finally {

@@ -3,13 +3,13 @@ import * as path from "path";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import {
   Deployment,
-  RunResult,
   cliMissing,
   deployment,
   emulatorConfig,
+  expectOk,
   eventsOf,
   expectNoPlaintext,
-  filesUnder,
+  whatPulumiKeeps,
   runCli,
   runInline,
 } from "./cliRun";
@@ -20,10 +20,6 @@ import {
  */
 let emu: Emulator;
 const missing = cliMissing();
-
-function expectOk(r: RunResult): void {
-  if (!r.ok) throw new Error(`the CLI failed: ${r.error}`);
-}
 
 beforeAll(async () => {
   if (missing) throw new Error(missing);
@@ -72,15 +68,7 @@ describe("examples/full-pipeline under the real CLI", () => {
       ),
       ...tokens.map((t) => t.replace(/^"\w+":\s*"|"$/g, "")),
     ];
-    const exported = await runCli(d, d.workDir, ["stack", "export", "--stack", "dev"]);
-    expect(exported.code).toBe(0);
-    const kept = [
-      ...filesUnder(d.state),
-      ...filesUnder(d.workDir).filter((f) => /Pulumi\..*ya?ml$/.test(f.file)),
-      { file: "pulumi stack export", text: exported.output },
-    ];
-    expect(kept.some((f) => f.file.endsWith("Pulumi.dev.yaml"))).toBe(true);
-    expectNoPlaintext(kept, secrets);
+    expectNoPlaintext(await whatPulumiKeeps(d), secrets);
     const shown = await runCli(d, d.workDir, [
       "stack",
       "export",

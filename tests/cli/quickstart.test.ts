@@ -4,10 +4,10 @@ import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import {
   CLI_BIN,
   Deployment,
-  RunResult,
   cliMissing,
   deployment,
   emulatorConfig,
+  expectOk,
   eventsOf,
   projectCopy,
   runCli,
@@ -23,10 +23,6 @@ const PROGRAM = "examples/quickstart";
 const missing = cliMissing();
 let emu: Emulator;
 let d: Deployment;
-
-function expectOk(r: RunResult): void {
-  if (!r.ok) throw new Error(`the CLI failed: ${r.error}`);
-}
 
 beforeAll(async () => {
   if (missing) throw new Error(missing);

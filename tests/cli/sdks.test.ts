@@ -1,47 +1,27 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { tempDir } from "../helpers/portal";
-import { CLI_BIN, ROOT } from "./cliRun";
+import { CLI_BIN, ROOT, filesUnder } from "./cliRun";
+import { SDK, TSC, buildNodeSdk, exec, execOrFail, pythonWithSdk } from "./sdkBuilds";
 
 /**
  * The SDKs generated from schema.json (`npm run sdk`): the committed ones are what the generator
  * writes today, and each builds in its own toolchain.
  */
 const GEN = path.join(CLI_BIN, "pulumi-bitrix24-gen-sdk");
-const SDK = path.join(ROOT, "sdk");
 
-function run(
-  cmd: string,
-  args: string[],
-  cwd: string,
-  timeoutMs = 300_000,
-): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) =>
-    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, out: `${stdout}${stderr}` }),
-    ),
-  );
-}
-
-function filesUnder(dir: string, base = dir): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) for (const [k, v] of filesUnder(p, base)) out.set(k, v);
-    else out.set(path.relative(base, p), fs.readFileSync(p, "utf8"));
-  }
-  return out;
+/** The files under a folder, by their path relative to it. */
+function filesByPath(dir: string): Map<string, string> {
+  return new Map(filesUnder(dir).map((f) => [path.relative(dir, f.file), f.text]));
 }
 
 test("the committed SDKs are what the generator writes from schema.json today", async () => {
   expect(fs.existsSync(GEN)).toBe(true);
   const out = tempDir("b24-sdk-");
-  const r = await run(GEN, [path.join(ROOT, "schema.json"), out], ROOT);
-  expect(r.code).toBe(0);
+  await execOrFail(GEN, [path.join(ROOT, "schema.json"), out], ROOT);
   for (const lang of ["python", "go", "nodejs"]) {
-    const fresh = filesUnder(path.join(out, lang));
-    const committed = filesUnder(path.join(SDK, lang));
+    const fresh = filesByPath(path.join(out, lang));
+    const committed = filesByPath(path.join(SDK, lang));
     // go.mod and go.sum are written by scripts/sdk.js after the generator
     for (const extra of ["go.mod", "go.sum"]) committed.delete(extra);
     expect([...committed.keys()].sort()).toEqual([...fresh.keys()].sort());
@@ -68,35 +48,21 @@ test("the SDKs carry our names and version, not the generators' defaults", () =>
   const gomod = fs.readFileSync(path.join(SDK, "go", "go.mod"), "utf8");
   expect(gomod).toMatch(/^module github\.com\/[^/]+\/pulumi-bitrix24-biconnector\/sdk\/go$/m);
   expect(gomod).toMatch(/github\.com\/pulumi\/pulumi\/sdk\/v3 v3\.276\.0/);
-  for (const f of filesUnder(path.join(SDK, "go")).keys())
+  for (const f of filesByPath(path.join(SDK, "go")).keys())
     expect(fs.readFileSync(path.join(SDK, "go", f), "utf8")).not.toContain("example.com");
 });
 
 test("the Node SDK compiles with tsc; a required input left out is a type error naming it", async () => {
-  const dir = tempDir("b24-sdk-node-");
-  fs.cpSync(path.join(SDK, "nodejs"), dir, { recursive: true });
-  fs.mkdirSync(path.join(dir, "node_modules", "@pulumi"), { recursive: true });
-  fs.mkdirSync(path.join(dir, "node_modules", "@types"), { recursive: true });
-  fs.symlinkSync(
-    path.join(ROOT, "node_modules", "@pulumi", "pulumi"),
-    path.join(dir, "node_modules", "@pulumi", "pulumi"),
-  );
-  fs.symlinkSync(
-    path.join(ROOT, "node_modules", "@types", "node"),
-    path.join(dir, "node_modules", "@types", "node"),
-  );
-  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  const built = await run(process.execPath, [tsc, "-p", "."], dir);
-  if (built.code !== 0) throw new Error(`tsc: ${built.out}`);
+  const dir = await buildNodeSdk(tempDir("b24-sdk-node-"));
   expect(fs.existsSync(path.join(dir, "bin", "connector.js"))).toBe(true);
   fs.writeFileSync(
     path.join(dir, "missing.ts"),
     'import { Connector } from "./connector";\n' +
       'new Connector("c", { logo: "x", urlCheck: "x", urlData: "x", urlTableList: "x", urlTableDescription: "x", settings: [] });\n',
   );
-  const bad = await run(
+  const bad = await exec(
     process.execPath,
-    [tsc, "--noEmit", "--strict", "--skipLibCheck", "--module", "nodenext", "missing.ts"],
+    [TSC, "--noEmit", "--strict", "--skipLibCheck", "--module", "nodenext", "missing.ts"],
     dir,
   );
   expect(bad.code).not.toBe(0);
@@ -104,25 +70,13 @@ test("the Node SDK compiles with tsc; a required input left out is a type error 
 });
 
 test("the Go SDK builds against github.com/pulumi/pulumi/sdk/v3 v3.276.0", async () => {
-  const r = await run("go", ["build", "./..."], path.join(SDK, "go"), 600_000);
-  if (r.code !== 0) throw new Error(`go build: ${r.out}`);
+  await execOrFail("go", ["build", "./..."], path.join(SDK, "go"), 600_000);
 });
 
 test("the Python SDK installs with pip into a fresh virtual environment beside pulumi 3.272.0", async () => {
   const dir = tempDir("b24-sdk-py-");
-  // From a copy: pip builds inside the source folder and would leave files in the checkout.
-  fs.cpSync(path.join(SDK, "python"), path.join(dir, "src"), { recursive: true });
-  const venv = path.join(dir, "venv");
-  expect((await run("python3", ["-m", "venv", venv], dir)).code).toBe(0);
-  const py = path.join(venv, "bin", "python");
-  const pip = await run(
-    py,
-    ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "pulumi==3.272.0", "./src"],
-    dir,
-    600_000,
-  );
-  if (pip.code !== 0) throw new Error(`pip: ${pip.out}`);
-  const imported = await run(
+  const py = await pythonWithSdk(dir);
+  const imported = await exec(
     py,
     [
       "-c",

@@ -1,0 +1,67 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "./cliRun";
+
+/** The generated SDKs (sdk/), built the way their own toolchains build them, in folders of ours. */
+export const SDK = path.join(ROOT, "sdk");
+export const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+
+/** A command, async with a time limit: its exit code and output. */
+export function exec(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  timeoutMs = 300_000,
+): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) =>
+    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    ),
+  );
+}
+
+/** The same, failing with what the command printed when it does not succeed. */
+export async function execOrFail(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  timeoutMs?: number,
+): Promise<string> {
+  const r = await exec(cmd, args, cwd, timeoutMs);
+  if (r.code !== 0) throw new Error(`${path.basename(cmd)} ${args.join(" ")}: ${r.out}`);
+  return r.out;
+}
+
+/**
+ * sdk/nodejs copied into `dir` and compiled with tsc as its package.json's build does (into bin/,
+ * against this repository's @pulumi/pulumi and @types/node). Returns `dir`.
+ */
+export async function buildNodeSdk(dir: string): Promise<string> {
+  fs.cpSync(path.join(SDK, "nodejs"), dir, { recursive: true });
+  for (const dep of ["@pulumi/pulumi", "@types/node"]) {
+    fs.mkdirSync(path.dirname(path.join(dir, "node_modules", dep)), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(dir, "node_modules", dep));
+  }
+  await execOrFail(process.execPath, [TSC, "-p", "."], dir);
+  return dir;
+}
+
+/**
+ * A fresh virtual environment in `dir` with pulumi 3.272.0 (the newest on PyPI) and sdk/python,
+ * installed from a copy: pip builds inside the source folder and would leave files in the
+ * checkout. Returns the environment's python.
+ */
+export async function pythonWithSdk(dir: string): Promise<string> {
+  fs.cpSync(path.join(SDK, "python"), path.join(dir, "src"), { recursive: true });
+  const venv = path.join(dir, "venv");
+  await execOrFail("python3", ["-m", "venv", venv], dir, 120_000);
+  const python = path.join(venv, "bin", "python");
+  await execOrFail(
+    python,
+    ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "pulumi==3.272.0", "./src"],
+    dir,
+    600_000,
+  );
+  return python;
+}
