@@ -23,7 +23,7 @@ import { DatasetProvider } from "../provider/resources/datasetProvider";
 import { ObjectProvider } from "../provider/resources/objectProvider";
 import { SourceProvider } from "../provider/resources/sourceProvider";
 import { JsonObject } from "../provider/schema/spec";
-import { cliRun, printCli } from "./cliBench";
+import { CliRow, cliRun, engineTimes } from "./cliBench";
 
 const RPS = 2;
 const BURST = 50;
@@ -198,6 +198,67 @@ async function connectorRun(profile: string, n: number, latencyMs: number): Prom
     rows,
     "delete",
     created.map((c) => () => p.delete(c.id, c.outs)),
+  );
+  await emu.close();
+  return rows;
+}
+
+/**
+ * The engine-like runner of our tests (the stand-in's way: every operation handed to the provider
+ * at once, at most `parallel` in flight) on the phases the CLI bench runs, for the side-by-side.
+ */
+async function engineLikeRun(n: number, latencyMs: number, parallel: number): Promise<Row[]> {
+  const emu = await startEmulator({ rateLimit: { rps: RPS, burst: BURST }, latencyMs });
+  const rows: Row[] = [];
+  const fresh = () => {
+    const client = clientFor(emu, "provider");
+    return new ConnectorProvider(() => client);
+  };
+  const write = async (
+    p: ConnectorProvider,
+    olds: JsonObject | undefined,
+    i: number,
+    title: string,
+  ) => {
+    const { inputs } = await p.check(olds ?? {}, { ...connector(i), title });
+    return inputs as JsonObject;
+  };
+  let p = fresh();
+  const created = await phase(
+    emu,
+    rows,
+    "up",
+    Array.from({ length: n }, (_, i) => async () => {
+      const r = await p.create(await write(p, undefined, i, `Bench connector ${i}`));
+      return { id: r.id, outs: r.outs as JsonObject, i };
+    }),
+    parallel,
+  );
+  p = fresh();
+  await phase(
+    emu,
+    rows,
+    "refresh",
+    created.map((c) => () => p.read(c.id, c.outs)),
+    parallel,
+  );
+  p = fresh();
+  await phase(
+    emu,
+    rows,
+    "change every title",
+    created.map((c) => async () => {
+      await p.update(c.id, c.outs, await write(p, c.outs, c.i, `Bench connector ${c.i} v2`));
+    }),
+    parallel,
+  );
+  p = fresh();
+  await phase(
+    emu,
+    rows,
+    "destroy",
+    created.map((c) => () => p.delete(c.id, c.outs)),
+    parallel,
   );
   await emu.close();
   return rows;
@@ -447,12 +508,73 @@ function print(label: string, rows: Row[]): void {
     );
 }
 
+/** The engine-like runner and the real CLI, a phase a line. */
+function printSideBySide(title: string, engineLike: Row[], cli: CliRow[]): void {
+  console.log(`\n${title}`);
+  console.log(
+    "                         engine-like runner (our tests)      real CLI (inline program)",
+  );
+  console.log(
+    "phase                    requests  peak  503s  wall s   ok    requests  peak  503s  wall s  ok",
+  );
+  const pct = (x: number) => `${Math.round(x * 100)}%`.padStart(5);
+  for (const [i, e] of engineLike.entries()) {
+    const c = cli[i];
+    console.log(
+      `${e.phase.padEnd(22)} ${String(e.requests).padStart(9)} ${pct(e.peak)} ${String(e.rateLimited).padStart(5)} ${e.seconds.toFixed(1).padStart(7)} ${e.failed ? "NO " : "yes"}   ` +
+        (c
+          ? `${String(c.requests).padStart(9)} ${pct(c.peak)} ${String(c.rateLimited).padStart(5)} ${c.seconds.toFixed(1).padStart(7)}  ${c.ok ? "yes" : "NO"}`
+          : "(not run)"),
+    );
+  }
+}
+
+/**
+ * Where the wall time per resource goes under the real engine: up and destroy of N and of 1
+ * connectors against an instant, unlimited portal that the provider knows to be unlimited (what
+ * remains is engine, program and provider),
+ * on the dynamic provider and on the native plugin; the same N at the portal's limits adds the
+ * portal's share. Per resource = (time for N − time for 1) / (N − 1).
+ */
+async function printBreakdown(n: number, parallel: number): Promise<void> {
+  const instant = await startEmulator({ rateLimit: false, latencyMs: 0 });
+  const limited = await startEmulator({ rateLimit: { rps: RPS, burst: BURST }, latencyMs: 50 });
+  try {
+    // The instant portal is told a limit no run reaches, so the provider does not pace itself.
+    const none = { rps: 10_000, burst: 10_000 };
+    const one = await engineTimes(instant, 1, parallel, none);
+    const many = await engineTimes(instant, n, parallel, none);
+    const atLimits = await engineTimes(limited, n, parallel, { rps: RPS, burst: BURST });
+    const lone = await providerTime(30);
+    console.log(
+      `\nwhere the time goes, --parallel ${parallel}: ${n} connectors vs 1, instant unlimited portal, then the portal at its limits (2 req/s, burst 50, 50 ms)`,
+    );
+    console.log(
+      "command                 1: wall s  N: wall s  first req s  after last s  per resource ms  at limits: wall s  requests",
+    );
+    for (const key of Object.keys(many)) {
+      const a = one[key];
+      const b = many[key];
+      const c = atLimits[key];
+      const per = ((b.seconds - a.seconds) / Math.max(1, n - 1)) * 1000;
+      console.log(
+        `${key.padEnd(22)} ${a.seconds.toFixed(2).padStart(10)} ${b.seconds.toFixed(2).padStart(10)} ${b.firstRequest.toFixed(2).padStart(12)} ${b.afterLast.toFixed(2).padStart(13)} ${per.toFixed(1).padStart(16)} ${c.seconds.toFixed(2).padStart(18)} ${String(c.requests).padStart(9)}${a.ok && b.ok && c.ok ? "" : "  (a run failed)"}`,
+      );
+    }
+    console.log("the provider's own time per lone operation (in process, instant portal):");
+    for (const line of lone) console.log(`  ${line}`);
+  } finally {
+    await instant.close();
+    await limited.close();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       n: { type: "string", default: process.env.BENCH_N ?? "200" },
       latency: { type: "string", default: process.env.BENCH_LATENCY_MS ?? "50" },
-      /** Run one part only: connectors, pipeline or time. */
+      /** Run one part only: connectors, pipeline or time; with --cli: engines or breakdown. */
       only: { type: "string" },
       /** Under the real Pulumi CLI instead (see cliBench.ts). */
       cli: { type: "boolean", default: false },
@@ -465,13 +587,15 @@ async function main(): Promise<void> {
     console.log(
       `${n} connectors under the real Pulumi CLI (inline program); portal limit ${RPS} req/s, burst ${BURST}; ${latency} ms latency`,
     );
-    for (const parallel of [4 * cpus, 64]) {
+    for (const parallel of values.only === "breakdown" ? [] : [4 * cpus, 64]) {
       const floor = Math.ceil(n / Math.min(50, parallel));
-      printCli(
+      printSideBySide(
         `--parallel ${parallel}${parallel === 4 * cpus ? " (the CLI's default, 4 × CPUs)" : ""}; goals: up ≤ ${floor + 3}, update and destroy ≤ ${floor + 2}, refresh ≤ ${Math.ceil(n / 50) + 1} requests; peak ≤ 50%`,
+        await engineLikeRun(n, latency, parallel),
         await cliRun(n, latency, parallel),
       );
     }
+    if (values.only !== "engines") await printBreakdown(n, 4 * cpus);
     return;
   }
   const n = Number(values.n);

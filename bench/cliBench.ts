@@ -3,6 +3,9 @@
  * CLI (`npm run pulumi:install`), run as an Automation API inline program, against the emulator at
  * the portal's limits: up, refresh, a change of every title, destroy — at the CLI's default
  * --parallel (4 × CPUs) and at 64. Per phase: requests, the bucket's peak share, 503s, wall time.
+ * bench.ts prints them beside the engine-like runner of our tests, then where the time goes
+ * (engineTimes): the same connectors on the dynamic provider and on the native plugin (a YAML
+ * program), each command placed against the emulator's request log.
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
@@ -19,6 +22,7 @@ const driver = require(path.join(ROOT, "scripts", "inline-program.js")) as {
     passphrase: string,
   ): { workDir: string; state: string; env: Record<string, string> };
   cliPath(more?: string[]): string;
+  pluginLauncher(dir: string): string;
 };
 
 export interface CliRow {
@@ -77,8 +81,6 @@ export async function cliRun(n: number, latencyMs: number, parallel: number): Pr
   const emu = await startEmulator({ rateLimit: { rps: 2, burst: 50 }, latencyMs });
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "b24-clibench-"));
   const { workDir, env } = driver.isolatedCli(base, "bench-only");
-  const s = emu.providerSettings(`${base}/tokens.json`);
-  const credentials = settingsAsStackConfig(s);
   const rows: CliRow[] = [];
   const phase = async (name: string, command: string, config: object = {}) => {
     await drained(emu);
@@ -110,7 +112,7 @@ export async function cliRun(n: number, latencyMs: number, parallel: number): Pr
   };
   try {
     await phase("up", "up", {
-      ...credentials,
+      ...credentials(emu, `${base}/tokens.json`),
       connectors: { value: JSON.stringify(connectors(n, "")) },
     });
     await phase("refresh", "refresh");
@@ -124,11 +126,140 @@ export async function cliRun(n: number, latencyMs: number, parallel: number): Pr
   return rows;
 }
 
-export function printCli(title: string, rows: CliRow[]): void {
-  console.log(`\n${title}`);
-  console.log("phase                  requests  peak bucket  503s   wall s  ok");
-  for (const r of rows)
-    console.log(
-      `${r.phase.padEnd(22)} ${String(r.requests).padStart(8)} ${`${Math.round(r.peak * 100)}%`.padStart(12)} ${String(r.rateLimited).padStart(5)} ${r.seconds.toFixed(1).padStart(8)}  ${r.ok ? "yes" : "NO"}`,
+/** Stack config for the emulator's OAuth application with a token pair of its own (single use). */
+function credentials(emu: Emulator, tokenStore: string) {
+  const s = emu.providerSettings(tokenStore);
+  return settingsAsStackConfig({ ...s, ...emu.oauth.issue(s.clientId) });
+}
+
+/** One `pulumi` command in `cwd` (the deployment's environment, the plugin folder on PATH). */
+function pulumi(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  morePath: string[],
+): Promise<{ ok: boolean; out: string }> {
+  return new Promise((resolve) =>
+    execFile(
+      path.join(ROOT, ".pulumi-cli", "bin", "pulumi"),
+      args,
+      {
+        cwd,
+        timeout: 900_000,
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, ...env, PATH: driver.cliPath(morePath) },
+      },
+      (error, stdout, stderr) => resolve({ ok: !error, out: `${stdout}${stderr}` }),
+    ),
+  );
+}
+
+/** A Pulumi YAML program declaring the same N connectors, for the native plugin. */
+function yamlProgram(n: number): string {
+  const lines = ["name: bench-yaml", "runtime: yaml", "resources:"];
+  for (const [name, c] of Object.entries(connectors(n, "")))
+    lines.push(
+      `  ${name}:`,
+      "    type: bitrix24:index:Connector",
+      `    properties: ${JSON.stringify(c)}`,
     );
+  return `${lines.join("\n")}\n`;
+}
+
+export interface TimedRun {
+  /** Seconds from starting the command to its end. */
+  seconds: number;
+  /** Seconds from starting the command to the portal's first request. */
+  firstRequest: number;
+  /** Seconds from the portal's last request to the command's end. */
+  afterLast: number;
+  requests: number;
+  ok: boolean;
+}
+
+/** Runs `command` and times it against the emulator's request log. */
+async function timed(
+  emu: Emulator,
+  command: () => Promise<{ ok: boolean; out: string }>,
+): Promise<TimedRun> {
+  const before = emu.calls.length;
+  const t0 = Date.now();
+  const r = await command();
+  const end = Date.now();
+  const calls = emu.calls.slice(before);
+  if (!r.ok) console.log(`  (failed: ${r.out.slice(-600)})`);
+  return {
+    seconds: (end - t0) / 1000,
+    firstRequest: calls.length ? (calls[0].at - t0) / 1000 : NaN,
+    afterLast: calls.length ? (end - calls[calls.length - 1].at) / 1000 : NaN,
+    requests: calls.length,
+    ok: r.ok,
+  };
+}
+
+/**
+ * up and destroy of N connectors, once on the dynamic provider (inline program) and once on the
+ * native plugin (a YAML program), against `emu`. Returns the timings per engine and command.
+ */
+export async function engineTimes(
+  emu: Emulator,
+  n: number,
+  parallel: number,
+  limits: { rps: number; burst: number },
+): Promise<Record<string, TimedRun>> {
+  // The portal's limits as the provider is told them (it paces itself to its share of them).
+  const told = {
+    "bitrix24:rateLimitRps": { value: String(limits.rps), secret: false },
+    "bitrix24:rateLimitBurst": { value: String(limits.burst), secret: false },
+  };
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), "b24-clitime-"));
+  const out: Record<string, TimedRun> = {};
+  // The dynamic provider: examples/connectors-from-config as an inline program.
+  {
+    const { workDir, env } = driver.isolatedCli(path.join(base, "dynamic"), "bench-only");
+    const config = {
+      ...credentials(emu, `${base}/dynamic-tokens.json`),
+      ...told,
+      connectors: { value: JSON.stringify(connectors(n, "")) },
+    };
+    const request = (command: string, cfg = {}) => ({
+      program: "examples/connectors-from-config",
+      workDir,
+      stack: "dev",
+      command,
+      config: cfg,
+      env,
+      parallel,
+      quiet: true,
+    });
+    // The stack and its config first, untimed (each key is a `pulumi config set` of its own).
+    await run(request("export", config), env);
+    out["dynamic up"] = await timed(emu, () => run(request("up"), env));
+    out["dynamic destroy"] = await timed(emu, () => run(request("destroy"), env));
+  }
+  // The native plugin: the same connectors in Pulumi YAML.
+  {
+    const { workDir, env } = driver.isolatedCli(path.join(base, "native"), "bench-only");
+    const bin = driver.pluginLauncher(path.join(base, "plugin-bin"));
+    fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), yamlProgram(n));
+    const p = (args: string[]) => pulumi(args, workDir, env, [bin]);
+    await p(["stack", "init", "dev"]);
+    const setAll = Object.entries({
+      ...credentials(emu, `${base}/native-tokens.json`),
+      ...told,
+    }).flatMap(([k, v]) => [v.secret ? "--secret" : "--plaintext", `${k}=${v.value}`]);
+    await p(["config", "set-all", "--stack", "dev", ...setAll]);
+    const flags = [
+      "--stack",
+      "dev",
+      "--yes",
+      "--skip-preview",
+      "--non-interactive",
+      "--parallel",
+      String(parallel),
+    ];
+    out["native up"] = await timed(emu, () => p(["up", ...flags]));
+    out["native destroy"] = await timed(emu, () => p(["destroy", ...flags]));
+  }
+  return out;
 }

@@ -53,6 +53,21 @@ function cliPath(more = []) {
 }
 
 /**
+ * The native plugin as the CLI finds it, `pulumi-resource-bitrix24` on PATH: a launcher in `dir`
+ * for this checkout's built plugin (dist/), run by this Node. Returns `dir`, for cliPath.
+ */
+function pluginLauncher(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const main = path.join(ROOT, "dist", "provider", "plugin", "main.js");
+  fs.writeFileSync(
+    path.join(dir, "pulumi-resource-bitrix24"),
+    `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`,
+    { mode: 0o755 },
+  );
+  return dir;
+}
+
+/**
  * A folder the program and its provider run from: the program compiled to JavaScript (it is
  * TypeScript; only its syntax is stripped) and a node_modules that resolves @pulumi/pulumi and
  * this package (built, from dist/), as an installed copy would.
@@ -189,4 +204,4 @@ if (require.main === module)
     },
   );
 
-module.exports = { cliPath, isolatedCli, prepareWorkDir, projectName };
+module.exports = { cliPath, isolatedCli, pluginLauncher, prepareWorkDir, projectName };

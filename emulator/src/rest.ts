@@ -12,6 +12,8 @@ import { OperatingMeter, timeBlock } from "./time";
 export interface CallRecord {
   method: string;
   status: number;
+  /** When the request arrived (ms since the epoch): benchmarks place requests in a command's time. */
+  at: number;
   fault?: string;
   /** For `batch`: the methods of its commands. */
   commands?: string[];
@@ -57,7 +59,7 @@ export function restHandler(deps: RestDeps) {
       ...(req.query as JsonObject),
       ...(isJsonObject(req.body) ? req.body : {}),
     };
-    const record: CallRecord = { method, status: 200 };
+    const record: CallRecord = { method, status: 200, at: started };
     calls.push(record);
     const send = (status: number, body: JsonValue) => {
       record.status = status;

@@ -10,7 +10,9 @@ interface PortalSettings {
   oauthUrl?: string;
   clientId: string;
   tokenStore: string;
-  allowPrivateEndpoints?: string;
+  /** Typed settings stay typed: a share of the portal's budget, a flag. */
+  rateLimitShare?: number;
+  allowPrivateEndpoints?: boolean;
 }
 
 function portal(name: string): bitrix24.Provider {

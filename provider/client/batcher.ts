@@ -89,6 +89,8 @@ interface Pending {
   readonly readBack?: ReadBack;
   readonly trace?: Trace;
   readonly line: string;
+  /** When it was handed to the batcher (ms since the epoch). */
+  readonly queuedAt: number;
   readonly resolve: (v: JsonValue) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -156,6 +158,8 @@ export class Batcher {
   /** Requests of this batcher on their way, and when the last one left with how many calls. */
   private inFlight = 0;
   private lastSent = { at: 0, calls: 0 };
+  /** When the newest call was handed over: a stream still arriving holds its batch a little. */
+  private lastArrival = 0;
   private readonly refused = new Set<string>();
   private unavailable = false;
   /** How many `batch` requests were sent (each counts as one request against the limit). */
@@ -185,7 +189,9 @@ export class Batcher {
       return this.hooks.send(method, params, deadline, idempotent, trace);
     return new Promise((resolve, reject) => {
       const line = `${method}?${qs.stringify(params)}`;
+      this.lastArrival = Date.now();
       this.queue.push({
+        queuedAt: this.lastArrival,
         method,
         params,
         deadline,
@@ -229,17 +235,25 @@ export class Batcher {
    * --parallel slots free up, spread over seconds, not all at once: sending each as soon as a rate
    * token is free spends the burst on batches of one or two. So while a stream goes on — a request
    * of ours is on its way, or the last one left less than one sustained interval ago carrying
-   * several calls — the next batch waits for the rest of that interval and takes everything that
-   * arrived meanwhile (a full batch leaves at once). A lone call, or one operation after another,
-   * is never held: nothing is on its way and the last request carried one call.
+   * several calls — the next batch waits for the rest of that interval, and then, while calls
+   * still keep arriving (the last less than a quarter interval ago), a little longer, up to three
+   * intervals after its oldest call came: at a high --parallel the engine is still handing over
+   * the deployment, and one more second of collecting saves a request. At a low --parallel the
+   * engine waits for our answers, arrivals stop, and nothing is held past the interval. A full
+   * batch leaves at once. A lone call, or one operation after another, is never held: nothing is
+   * on its way and the last request carried one call.
    */
   private async paced(): Promise<void> {
     const spacing = this.hooks.spacingMs?.() ?? 0;
     for (;;) {
       const stream = this.inFlight > 0 || this.lastSent.calls > 1;
-      const wait = this.lastSent.at + spacing - Date.now();
-      if (!stream || wait <= 0 || this.queue.length >= MAX_BATCH_COMMANDS) return;
-      await new Promise((r) => setTimeout(r, Math.min(wait, 50)));
+      const now = Date.now();
+      if (!stream || this.queue.length >= MAX_BATCH_COMMANDS) return;
+      const spaced = now >= this.lastSent.at + spacing;
+      const calm = now - this.lastArrival >= spacing / 4;
+      const heldLongEnough = now - this.queue[0].queuedAt >= 3 * spacing;
+      if (spaced && (calm || heldLongEnough)) return;
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 

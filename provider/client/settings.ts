@@ -159,6 +159,45 @@ function flag(get: SettingSource, key: SettingKey): boolean {
   );
 }
 
+/**
+ * The settings whose values are not text, each with its reader and default. Config and the
+ * environment hand every value over as text (a typed provider argument arrives as a number or a
+ * boolean, which the plugin turns into the same text); a reader parses it or throws an error that
+ * names the setting and what is allowed. The plugin schema takes each one's type from its default.
+ */
+export const VALUE_SETTINGS = {
+  rateLimitRps: (get: SettingSource) => positive(get, "rateLimitRps", 2),
+  rateLimitBurst: (get: SettingSource) => positive(get, "rateLimitBurst", 50),
+  rateLimitShare: (get: SettingSource) => share(get, "rateLimitShare", 0.5),
+  requestTimeoutMs: (get: SettingSource) => positive(get, "requestTimeoutMs", 60_000),
+  operationTimeoutMs: (get: SettingSource) => positive(get, "operationTimeoutMs", 300_000),
+  retryBaseDelayMs: (get: SettingSource) => positive(get, "retryBaseDelayMs", 500),
+  maxResponseBytes: (get: SettingSource) =>
+    positive(get, "maxResponseBytes", DEFAULT_MAX_RESPONSE_BYTES),
+  allowPrivateEndpoints: (get: SettingSource) => flag(get, "allowPrivateEndpoints"),
+} satisfies Partial<Record<SettingKey, (get: SettingSource) => number | boolean>>;
+
+type Values = { [K in keyof typeof VALUE_SETTINGS]: ReturnType<(typeof VALUE_SETTINGS)[K]> };
+
+function readValues(get: SettingSource): Values {
+  const out: Record<string, number | boolean> = {};
+  for (const [key, read] of Object.entries(VALUE_SETTINGS)) out[key] = read(get);
+  return out as Values;
+}
+
+/** Each setting whose value its reader refuses, with the reader's reason (no credentials needed). */
+export function valueProblems(get: SettingSource): { key: SettingKey; reason: string }[] {
+  const problems: { key: SettingKey; reason: string }[] = [];
+  for (const [key, read] of Object.entries(VALUE_SETTINGS))
+    try {
+      read(get);
+    } catch (e) {
+      if (!(e instanceof Bitrix24ConfigError)) throw e;
+      problems.push({ key: key as SettingKey, reason: e.message });
+    }
+  return problems;
+}
+
 /** What check() needs from the settings. */
 export interface CheckSettings {
   allowPrivateEndpoints: boolean;
@@ -207,16 +246,7 @@ export function resolveSettings(get: SettingSource): Settings {
   const clientSecret = get("clientSecret");
   const oauthSet = [portalUrl, accessToken, refreshToken].some((v) => v !== undefined);
 
-  const limits = {
-    rateLimitRps: positive(get, "rateLimitRps", 2),
-    rateLimitBurst: positive(get, "rateLimitBurst", 50),
-    rateLimitShare: share(get, "rateLimitShare", 0.5),
-    requestTimeoutMs: positive(get, "requestTimeoutMs", 60_000),
-    operationTimeoutMs: positive(get, "operationTimeoutMs", 300_000),
-    retryBaseDelayMs: positive(get, "retryBaseDelayMs", 500),
-    maxResponseBytes: positive(get, "maxResponseBytes", DEFAULT_MAX_RESPONSE_BYTES),
-    allowPrivateEndpoints: flag(get, "allowPrivateEndpoints"),
-  };
+  const limits = readValues(get);
 
   if (webhookUrl && oauthSet)
     throw new Bitrix24ConfigError(

@@ -12,6 +12,7 @@ import {
   SettingSource,
   checkSettings,
   layeredSource,
+  valueProblems,
 } from "../client/settings";
 import { ConfigureInput, pluginConfig, unknownConfigKeys, useConfig } from "./config";
 import { KINDS, Kind, getToken, kindOfType, listToken, resourceToken } from "./kinds";
@@ -64,6 +65,9 @@ export class PluginAdapter {
       property: k,
       reason: `unknown bitrix24 setting; allowed: ${SETTINGS.map((s) => s.key).join(", ")}`,
     }));
+    // A value of the wrong kind fails at preview, naming the setting (only what is given here).
+    const given = pluginConfig({ args: unwrapAll(news), variables: new Map() }, {});
+    for (const p of valueProblems(given)) failures.push({ property: p.key, reason: p.reason });
     return { inputs: news, failures };
   }
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SECRET_SETTINGS, SETTINGS } from "../client/settings";
+import { SECRET_SETTINGS, SETTINGS, VALUE_SETTINGS } from "../client/settings";
 import { FieldSpec } from "../schema/spec";
 import { describeAllowed } from "../schema/validate";
 import {
@@ -204,8 +204,11 @@ class SpecBuilder {
 function settingsProperties(): Record<string, PropertySpec> {
   const out: Record<string, PropertySpec> = {};
   for (const s of SETTINGS) {
+    // A value setting's type is its default's (see VALUE_SETTINGS); every other one is text.
+    const read = VALUE_SETTINGS[s.key as keyof typeof VALUE_SETTINGS] as
+      ((get: () => undefined) => number | boolean) | undefined;
     out[s.key] = {
-      type: "string",
+      type: read ? (typeof read(() => undefined) as "number" | "boolean") : "string",
       description: `${capital(s.doc)}. Falls back to the ${s.env} environment variable.`,
     };
     if (SECRET_SETTINGS.includes(s.key)) out[s.key].secret = true;

@@ -35,19 +35,19 @@ export class Provider extends pulumi.ProviderResource {
         opts = opts || {};
         {
             resourceInputs["accessToken"] = args?.accessToken ? pulumi.secret(args.accessToken) : undefined;
-            resourceInputs["allowPrivateEndpoints"] = args?.allowPrivateEndpoints;
+            resourceInputs["allowPrivateEndpoints"] = pulumi.output(args?.allowPrivateEndpoints).apply(JSON.stringify);
             resourceInputs["clientId"] = args?.clientId;
             resourceInputs["clientSecret"] = args?.clientSecret ? pulumi.secret(args.clientSecret) : undefined;
-            resourceInputs["maxResponseBytes"] = args?.maxResponseBytes;
+            resourceInputs["maxResponseBytes"] = pulumi.output(args?.maxResponseBytes).apply(JSON.stringify);
             resourceInputs["oauthUrl"] = args?.oauthUrl;
-            resourceInputs["operationTimeoutMs"] = args?.operationTimeoutMs;
+            resourceInputs["operationTimeoutMs"] = pulumi.output(args?.operationTimeoutMs).apply(JSON.stringify);
             resourceInputs["portalUrl"] = args?.portalUrl;
-            resourceInputs["rateLimitBurst"] = args?.rateLimitBurst;
-            resourceInputs["rateLimitRps"] = args?.rateLimitRps;
-            resourceInputs["rateLimitShare"] = args?.rateLimitShare;
+            resourceInputs["rateLimitBurst"] = pulumi.output(args?.rateLimitBurst).apply(JSON.stringify);
+            resourceInputs["rateLimitRps"] = pulumi.output(args?.rateLimitRps).apply(JSON.stringify);
+            resourceInputs["rateLimitShare"] = pulumi.output(args?.rateLimitShare).apply(JSON.stringify);
             resourceInputs["refreshToken"] = args?.refreshToken ? pulumi.secret(args.refreshToken) : undefined;
-            resourceInputs["requestTimeoutMs"] = args?.requestTimeoutMs;
-            resourceInputs["retryBaseDelayMs"] = args?.retryBaseDelayMs;
+            resourceInputs["requestTimeoutMs"] = pulumi.output(args?.requestTimeoutMs).apply(JSON.stringify);
+            resourceInputs["retryBaseDelayMs"] = pulumi.output(args?.retryBaseDelayMs).apply(JSON.stringify);
             resourceInputs["tokenStore"] = args?.tokenStore;
             resourceInputs["webhookUrl"] = args?.webhookUrl ? pulumi.secret(args.webhookUrl) : undefined;
         }
@@ -67,7 +67,7 @@ export interface ProviderArgs {
     /**
      * Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
      */
-    allowPrivateEndpoints?: pulumi.Input<string | undefined>;
+    allowPrivateEndpoints?: pulumi.Input<boolean | undefined>;
     /**
      * Application client_id. Falls back to the BITRIX24_CLIENT_ID environment variable.
      */
@@ -79,7 +79,7 @@ export interface ProviderArgs {
     /**
      * Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
      */
-    maxResponseBytes?: pulumi.Input<string | undefined>;
+    maxResponseBytes?: pulumi.Input<number | undefined>;
     /**
      * Token server. Falls back to the BITRIX24_OAUTH_URL environment variable.
      */
@@ -87,7 +87,7 @@ export interface ProviderArgs {
     /**
      * Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
      */
-    operationTimeoutMs?: pulumi.Input<string | undefined>;
+    operationTimeoutMs?: pulumi.Input<number | undefined>;
     /**
      * Portal base URL for OAuth calls. Falls back to the BITRIX24_PORTAL_URL environment variable.
      */
@@ -95,15 +95,15 @@ export interface ProviderArgs {
     /**
      * The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
      */
-    rateLimitBurst?: pulumi.Input<string | undefined>;
+    rateLimitBurst?: pulumi.Input<number | undefined>;
     /**
      * Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
      */
-    rateLimitRps?: pulumi.Input<string | undefined>;
+    rateLimitRps?: pulumi.Input<number | undefined>;
     /**
      * Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
      */
-    rateLimitShare?: pulumi.Input<string | undefined>;
+    rateLimitShare?: pulumi.Input<number | undefined>;
     /**
      * OAuth refresh token. Falls back to the BITRIX24_REFRESH_TOKEN environment variable.
      */
@@ -111,11 +111,11 @@ export interface ProviderArgs {
     /**
      * Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
      */
-    requestTimeoutMs?: pulumi.Input<string | undefined>;
+    requestTimeoutMs?: pulumi.Input<number | undefined>;
     /**
      * First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
      */
-    retryBaseDelayMs?: pulumi.Input<string | undefined>;
+    retryBaseDelayMs?: pulumi.Input<number | undefined>;
     /**
      * Token store: a file path, or command:<shell command>. Falls back to the BITRIX24_TOKEN_STORE environment variable.
      */

@@ -19,7 +19,11 @@ export const CLI = path.join(CLI_BIN, "pulumi");
 const driver = require("../../scripts/inline-program.js") as {
   isolatedCli(base: string, passphrase: string): Deployment;
   cliPath(more?: string[]): string;
+  pluginLauncher(dir: string): string;
 };
+
+/** A folder with the native plugin's launcher (`pulumi-resource-bitrix24`), for a run's PATH. */
+export const pluginLauncher = (dir: string): string => driver.pluginLauncher(dir);
 
 /** Fails the test with what the CLI (or the program) said, when the run did not succeed. */
 export function expectOk(r: { ok: boolean; output: string; error?: string }): void {

@@ -13,9 +13,10 @@ import {
   expectOk,
   childOptions,
   expectNoPlaintext,
+  pluginLauncher,
   whatPulumiKeeps,
 } from "./cliRun";
-import { TSC, buildNodeSdk, execOrFail, pythonWithSdk } from "./sdkBuilds";
+import { PYTHON_DRIVER, TSC, buildNodeSdk, execOrFail, goInline, pythonWithSdk } from "./sdkBuilds";
 
 /**
  * examples/python-pipeline, examples/go-pipeline and examples/nodejs-sdk-pipeline: connector,
@@ -64,21 +65,8 @@ beforeAll(async () => {
     }),
   );
   await execOrFail(process.execPath, [TSC, "-p", check], ROOT);
-  goProgram = path.join(dir, "go-pipeline");
-  await execOrFail(
-    "go",
-    ["build", "-o", goProgram, "."],
-    path.join(ROOT, "examples", "go-pipeline"),
-    600_000,
-  );
-  // The native plugin, as the CLI finds it: `pulumi-resource-bitrix24` on PATH.
-  pluginBin = path.join(dir, "bin");
-  fs.mkdirSync(pluginBin);
-  fs.writeFileSync(
-    path.join(pluginBin, "pulumi-resource-bitrix24"),
-    `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, "dist", "provider", "plugin", "main.js")}" "$@"\n`,
-    { mode: 0o755 },
-  );
+  goProgram = await goInline("examples/go-pipeline", dir);
+  pluginBin = pluginLauncher(path.join(dir, "bin"));
 }, 600_000);
 afterAll(() => emu?.close());
 
@@ -117,9 +105,18 @@ const runner =
 const LANGUAGES: [string, Runner][] = [
   [
     "Python",
-    runner(() => [python, [path.join(ROOT, "examples", "python-pipeline", "pipeline.py")]]),
+    runner(
+      () => [python, [PYTHON_DRIVER]],
+      () => ({ project: path.join(ROOT, "examples", "python-pipeline") }),
+    ),
   ],
-  ["Go", runner(() => [goProgram, []])],
+  [
+    "Go",
+    runner(
+      () => [goProgram, []],
+      () => ({ project: path.join(ROOT, "examples", "go-pipeline") }),
+    ),
+  ],
   [
     "TypeScript",
     runner(
@@ -198,6 +195,8 @@ test("two portals in one program: an explicit provider each, each connector on i
           oauthUrl: s.oauthUrl,
           clientId: s.clientId,
           tokenStore: path.join(d.workDir, `${name}-tokens.json`),
+          // A typed provider argument (a number in the schema) reaches the plugin.
+          rateLimitShare: 1,
         }),
       };
       config[`${name}PortalClientSecret`] = { value: s.clientSecret, secret: true };

@@ -16,7 +16,10 @@ export function exec(
 ): Promise<{ code: number; out: string }> {
   return new Promise((resolve) =>
     execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, out: `${stdout}${stderr}` }),
+      resolve({
+        code: error ? (typeof error.code === "number" ? error.code : 1) : 0,
+        out: `${stdout}${stderr}${error && !stderr ? String(error.message) : ""}`,
+      }),
     ),
   );
 }
@@ -29,7 +32,10 @@ export async function execOrFail(
   timeoutMs?: number,
 ): Promise<string> {
   const r = await exec(cmd, args, cwd, timeoutMs);
-  if (r.code !== 0) throw new Error(`${path.basename(cmd)} ${args.join(" ")}: ${r.out}`);
+  if (r.code !== 0)
+    throw new Error(
+      `${path.basename(cmd)} ${args.join(" ")} (in ${cwd}) exited with ${r.code}: ${r.out}`,
+    );
   return r.out;
 }
 
@@ -64,4 +70,25 @@ export async function pythonWithSdk(dir: string): Promise<string> {
     600_000,
   );
   return python;
+}
+
+/** The inline drivers: a Python or Go project run under the CLI without its language host. */
+export const PYTHON_DRIVER = path.join(ROOT, "tests", "cli", "drivers", "inline.py");
+const GO_DRIVER = path.join(ROOT, "tests", "cli", "drivers", "inline.go");
+
+/**
+ * A Go project (its `program` function; a folder, relative to the repository or absolute) built
+ * with the inline driver in place of its main.go, by `go build -overlay`: the project's folder
+ * stays as it is. Returns the binary, written into `dir`.
+ */
+export async function goInline(project: string, dir: string): Promise<string> {
+  const folder = path.resolve(ROOT, project);
+  const overlay = path.join(dir, "overlay.json");
+  fs.writeFileSync(
+    overlay,
+    JSON.stringify({ Replace: { [path.join(folder, "main.go")]: GO_DRIVER } }),
+  );
+  const binary = path.join(dir, path.basename(folder));
+  await execOrFail("go", ["build", "-overlay", overlay, "-o", binary, "."], folder, 600_000);
+  return binary;
 }

@@ -118,6 +118,25 @@ describe("native plugin pulumi-resource-bitrix24, installed from the npm pack ta
     // CheckConfig echoes the engine's own config, wrapped secrets included: the one answer allowed
     // to carry a credential (inside its secret wrapper). Every other answer is searched below.
     plugin.wire.pop();
+    // Value settings are typed in the schema: a number or boolean passes as itself or as text; a
+    // value of the wrong kind fails at preview naming the setting and what is allowed.
+    const typed = await plugin.checkConfig({
+      rateLimitShare: 0.25,
+      rateLimitRps: "3",
+      allowPrivateEndpoints: true,
+    });
+    expect(typed.failures).toEqual([]);
+    const wrong = await plugin.checkConfig({ rateLimitShare: 2, allowPrivateEndpoints: "maybe" });
+    expect(wrong.failures).toEqual([
+      {
+        property: "rateLimitShare",
+        reason: expect.stringMatching(/above 0 and at most 1, got "2"/),
+      },
+      {
+        property: "allowPrivateEndpoints",
+        reason: expect.stringMatching(/true or false, got "maybe"/),
+      },
+    ]);
 
     // Non-secret values in `variables` (bitrix24:config:<name>), every value in `args`, secrets wrapped.
     const answer = await plugin.configure(

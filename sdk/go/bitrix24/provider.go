@@ -48,31 +48,31 @@ type providerArgs struct {
 	// OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
 	AccessToken *string `pulumi:"accessToken"`
 	// Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
-	AllowPrivateEndpoints *string `pulumi:"allowPrivateEndpoints"`
+	AllowPrivateEndpoints *bool `pulumi:"allowPrivateEndpoints"`
 	// Application client_id. Falls back to the BITRIX24_CLIENT_ID environment variable.
 	ClientId *string `pulumi:"clientId"`
 	// Application client_secret. Falls back to the BITRIX24_CLIENT_SECRET environment variable.
 	ClientSecret *string `pulumi:"clientSecret"`
 	// Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
-	MaxResponseBytes *string `pulumi:"maxResponseBytes"`
+	MaxResponseBytes *float64 `pulumi:"maxResponseBytes"`
 	// Token server. Falls back to the BITRIX24_OAUTH_URL environment variable.
 	OauthUrl *string `pulumi:"oauthUrl"`
 	// Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
-	OperationTimeoutMs *string `pulumi:"operationTimeoutMs"`
+	OperationTimeoutMs *float64 `pulumi:"operationTimeoutMs"`
 	// Portal base URL for OAuth calls. Falls back to the BITRIX24_PORTAL_URL environment variable.
 	PortalUrl *string `pulumi:"portalUrl"`
 	// The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
-	RateLimitBurst *string `pulumi:"rateLimitBurst"`
+	RateLimitBurst *float64 `pulumi:"rateLimitBurst"`
 	// Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
-	RateLimitRps *string `pulumi:"rateLimitRps"`
+	RateLimitRps *float64 `pulumi:"rateLimitRps"`
 	// Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
-	RateLimitShare *string `pulumi:"rateLimitShare"`
+	RateLimitShare *float64 `pulumi:"rateLimitShare"`
 	// OAuth refresh token. Falls back to the BITRIX24_REFRESH_TOKEN environment variable.
 	RefreshToken *string `pulumi:"refreshToken"`
 	// Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
-	RequestTimeoutMs *string `pulumi:"requestTimeoutMs"`
+	RequestTimeoutMs *float64 `pulumi:"requestTimeoutMs"`
 	// First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
-	RetryBaseDelayMs *string `pulumi:"retryBaseDelayMs"`
+	RetryBaseDelayMs *float64 `pulumi:"retryBaseDelayMs"`
 	// Token store: a file path, or command:<shell command>. Falls back to the BITRIX24_TOKEN_STORE environment variable.
 	TokenStore *string `pulumi:"tokenStore"`
 	// Incoming webhook base URL. Falls back to the BITRIX24_WEBHOOK_URL environment variable.
@@ -84,31 +84,31 @@ type ProviderArgs struct {
 	// OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
 	AccessToken pulumi.StringPtrInput
 	// Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
-	AllowPrivateEndpoints pulumi.StringPtrInput
+	AllowPrivateEndpoints pulumi.BoolPtrInput
 	// Application client_id. Falls back to the BITRIX24_CLIENT_ID environment variable.
 	ClientId pulumi.StringPtrInput
 	// Application client_secret. Falls back to the BITRIX24_CLIENT_SECRET environment variable.
 	ClientSecret pulumi.StringPtrInput
 	// Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
-	MaxResponseBytes pulumi.StringPtrInput
+	MaxResponseBytes pulumi.Float64PtrInput
 	// Token server. Falls back to the BITRIX24_OAUTH_URL environment variable.
 	OauthUrl pulumi.StringPtrInput
 	// Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
-	OperationTimeoutMs pulumi.StringPtrInput
+	OperationTimeoutMs pulumi.Float64PtrInput
 	// Portal base URL for OAuth calls. Falls back to the BITRIX24_PORTAL_URL environment variable.
 	PortalUrl pulumi.StringPtrInput
 	// The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
-	RateLimitBurst pulumi.StringPtrInput
+	RateLimitBurst pulumi.Float64PtrInput
 	// Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
-	RateLimitRps pulumi.StringPtrInput
+	RateLimitRps pulumi.Float64PtrInput
 	// Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
-	RateLimitShare pulumi.StringPtrInput
+	RateLimitShare pulumi.Float64PtrInput
 	// OAuth refresh token. Falls back to the BITRIX24_REFRESH_TOKEN environment variable.
 	RefreshToken pulumi.StringPtrInput
 	// Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
-	RequestTimeoutMs pulumi.StringPtrInput
+	RequestTimeoutMs pulumi.Float64PtrInput
 	// First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
-	RetryBaseDelayMs pulumi.StringPtrInput
+	RetryBaseDelayMs pulumi.Float64PtrInput
 	// Token store: a file path, or command:<shell command>. Falls back to the BITRIX24_TOKEN_STORE environment variable.
 	TokenStore pulumi.StringPtrInput
 	// Incoming webhook base URL. Falls back to the BITRIX24_WEBHOOK_URL environment variable.

@@ -21,10 +21,10 @@ Object.defineProperty(exports, "accessToken", {
 /**
  * Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
  */
-export declare const allowPrivateEndpoints: string | undefined;
+export declare const allowPrivateEndpoints: boolean | undefined;
 Object.defineProperty(exports, "allowPrivateEndpoints", {
     get() {
-        return __config.get("allowPrivateEndpoints");
+        return __config.getObject<boolean>("allowPrivateEndpoints");
     },
     enumerable: true,
 });
@@ -54,10 +54,10 @@ Object.defineProperty(exports, "clientSecret", {
 /**
  * Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
  */
-export declare const maxResponseBytes: string | undefined;
+export declare const maxResponseBytes: number | undefined;
 Object.defineProperty(exports, "maxResponseBytes", {
     get() {
-        return __config.get("maxResponseBytes");
+        return __config.getObject<number>("maxResponseBytes");
     },
     enumerable: true,
 });
@@ -76,10 +76,10 @@ Object.defineProperty(exports, "oauthUrl", {
 /**
  * Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
  */
-export declare const operationTimeoutMs: string | undefined;
+export declare const operationTimeoutMs: number | undefined;
 Object.defineProperty(exports, "operationTimeoutMs", {
     get() {
-        return __config.get("operationTimeoutMs");
+        return __config.getObject<number>("operationTimeoutMs");
     },
     enumerable: true,
 });
@@ -98,10 +98,10 @@ Object.defineProperty(exports, "portalUrl", {
 /**
  * The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
  */
-export declare const rateLimitBurst: string | undefined;
+export declare const rateLimitBurst: number | undefined;
 Object.defineProperty(exports, "rateLimitBurst", {
     get() {
-        return __config.get("rateLimitBurst");
+        return __config.getObject<number>("rateLimitBurst");
     },
     enumerable: true,
 });
@@ -109,10 +109,10 @@ Object.defineProperty(exports, "rateLimitBurst", {
 /**
  * Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
  */
-export declare const rateLimitRps: string | undefined;
+export declare const rateLimitRps: number | undefined;
 Object.defineProperty(exports, "rateLimitRps", {
     get() {
-        return __config.get("rateLimitRps");
+        return __config.getObject<number>("rateLimitRps");
     },
     enumerable: true,
 });
@@ -120,10 +120,10 @@ Object.defineProperty(exports, "rateLimitRps", {
 /**
  * Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
  */
-export declare const rateLimitShare: string | undefined;
+export declare const rateLimitShare: number | undefined;
 Object.defineProperty(exports, "rateLimitShare", {
     get() {
-        return __config.get("rateLimitShare");
+        return __config.getObject<number>("rateLimitShare");
     },
     enumerable: true,
 });
@@ -142,10 +142,10 @@ Object.defineProperty(exports, "refreshToken", {
 /**
  * Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
  */
-export declare const requestTimeoutMs: string | undefined;
+export declare const requestTimeoutMs: number | undefined;
 Object.defineProperty(exports, "requestTimeoutMs", {
     get() {
-        return __config.get("requestTimeoutMs");
+        return __config.getObject<number>("requestTimeoutMs");
     },
     enumerable: true,
 });
@@ -153,10 +153,10 @@ Object.defineProperty(exports, "requestTimeoutMs", {
 /**
  * First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
  */
-export declare const retryBaseDelayMs: string | undefined;
+export declare const retryBaseDelayMs: number | undefined;
 Object.defineProperty(exports, "retryBaseDelayMs", {
     get() {
-        return __config.get("retryBaseDelayMs");
+        return __config.getObject<number>("retryBaseDelayMs");
     },
     enumerable: true,
 });

@@ -20,38 +20,38 @@ __all__ = ['ProviderArgs', 'Provider']
 class ProviderArgs:
     def __init__(__self__, *,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 allow_private_endpoints: pulumi.Input[Optional[_builtins.str]] = None,
+                 allow_private_endpoints: pulumi.Input[Optional[_builtins.bool]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
-                 max_response_bytes: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_response_bytes: pulumi.Input[Optional[_builtins.float]] = None,
                  oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 operation_timeout_ms: pulumi.Input[Optional[_builtins.str]] = None,
+                 operation_timeout_ms: pulumi.Input[Optional[_builtins.float]] = None,
                  portal_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 rate_limit_burst: pulumi.Input[Optional[_builtins.str]] = None,
-                 rate_limit_rps: pulumi.Input[Optional[_builtins.str]] = None,
-                 rate_limit_share: pulumi.Input[Optional[_builtins.str]] = None,
+                 rate_limit_burst: pulumi.Input[Optional[_builtins.float]] = None,
+                 rate_limit_rps: pulumi.Input[Optional[_builtins.float]] = None,
+                 rate_limit_share: pulumi.Input[Optional[_builtins.float]] = None,
                  refresh_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 request_timeout_ms: pulumi.Input[Optional[_builtins.str]] = None,
-                 retry_base_delay_ms: pulumi.Input[Optional[_builtins.str]] = None,
+                 request_timeout_ms: pulumi.Input[Optional[_builtins.float]] = None,
+                 retry_base_delay_ms: pulumi.Input[Optional[_builtins.float]] = None,
                  token_store: pulumi.Input[Optional[_builtins.str]] = None,
                  webhook_url: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
         :param pulumi.Input[_builtins.str] access_token: OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
-        :param pulumi.Input[_builtins.str] allow_private_endpoints: Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
+        :param pulumi.Input[_builtins.bool] allow_private_endpoints: Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
         :param pulumi.Input[_builtins.str] client_id: Application client_id. Falls back to the BITRIX24_CLIENT_ID environment variable.
         :param pulumi.Input[_builtins.str] client_secret: Application client_secret. Falls back to the BITRIX24_CLIENT_SECRET environment variable.
-        :param pulumi.Input[_builtins.str] max_response_bytes: Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
+        :param pulumi.Input[_builtins.float] max_response_bytes: Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
         :param pulumi.Input[_builtins.str] oauth_url: Token server. Falls back to the BITRIX24_OAUTH_URL environment variable.
-        :param pulumi.Input[_builtins.str] operation_timeout_ms: Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
+        :param pulumi.Input[_builtins.float] operation_timeout_ms: Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
         :param pulumi.Input[_builtins.str] portal_url: Portal base URL for OAuth calls. Falls back to the BITRIX24_PORTAL_URL environment variable.
-        :param pulumi.Input[_builtins.str] rate_limit_burst: The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
-        :param pulumi.Input[_builtins.str] rate_limit_rps: Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
-        :param pulumi.Input[_builtins.str] rate_limit_share: Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
+        :param pulumi.Input[_builtins.float] rate_limit_burst: The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
+        :param pulumi.Input[_builtins.float] rate_limit_rps: Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
+        :param pulumi.Input[_builtins.float] rate_limit_share: Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
         :param pulumi.Input[_builtins.str] refresh_token: OAuth refresh token. Falls back to the BITRIX24_REFRESH_TOKEN environment variable.
-        :param pulumi.Input[_builtins.str] request_timeout_ms: Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
-        :param pulumi.Input[_builtins.str] retry_base_delay_ms: First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
+        :param pulumi.Input[_builtins.float] request_timeout_ms: Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
+        :param pulumi.Input[_builtins.float] retry_base_delay_ms: First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
         :param pulumi.Input[_builtins.str] token_store: Token store: a file path, or command:<shell command>. Falls back to the BITRIX24_TOKEN_STORE environment variable.
         :param pulumi.Input[_builtins.str] webhook_url: Incoming webhook base URL. Falls back to the BITRIX24_WEBHOOK_URL environment variable.
         """
@@ -102,14 +102,14 @@ class ProviderArgs:
 
     @_builtins.property
     @pulumi.getter(name="allowPrivateEndpoints")
-    def allow_private_endpoints(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def allow_private_endpoints(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
         Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
         """
         return pulumi.get(self, "allow_private_endpoints")
 
     @allow_private_endpoints.setter
-    def allow_private_endpoints(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def allow_private_endpoints(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "allow_private_endpoints", value)
 
     @_builtins.property
@@ -138,14 +138,14 @@ class ProviderArgs:
 
     @_builtins.property
     @pulumi.getter(name="maxResponseBytes")
-    def max_response_bytes(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def max_response_bytes(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
         Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
         """
         return pulumi.get(self, "max_response_bytes")
 
     @max_response_bytes.setter
-    def max_response_bytes(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def max_response_bytes(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "max_response_bytes", value)
 
     @_builtins.property
@@ -162,14 +162,14 @@ class ProviderArgs:
 
     @_builtins.property
     @pulumi.getter(name="operationTimeoutMs")
-    def operation_timeout_ms(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def operation_timeout_ms(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
         Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
         """
         return pulumi.get(self, "operation_timeout_ms")
 
     @operation_timeout_ms.setter
-    def operation_timeout_ms(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def operation_timeout_ms(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "operation_timeout_ms", value)
 
     @_builtins.property
@@ -186,38 +186,38 @@ class ProviderArgs:
 
     @_builtins.property
     @pulumi.getter(name="rateLimitBurst")
-    def rate_limit_burst(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def rate_limit_burst(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
         The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
         """
         return pulumi.get(self, "rate_limit_burst")
 
     @rate_limit_burst.setter
-    def rate_limit_burst(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def rate_limit_burst(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "rate_limit_burst", value)
 
     @_builtins.property
     @pulumi.getter(name="rateLimitRps")
-    def rate_limit_rps(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def rate_limit_rps(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
         Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
         """
         return pulumi.get(self, "rate_limit_rps")
 
     @rate_limit_rps.setter
-    def rate_limit_rps(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def rate_limit_rps(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "rate_limit_rps", value)
 
     @_builtins.property
     @pulumi.getter(name="rateLimitShare")
-    def rate_limit_share(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def rate_limit_share(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
         Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
         """
         return pulumi.get(self, "rate_limit_share")
 
     @rate_limit_share.setter
-    def rate_limit_share(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def rate_limit_share(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "rate_limit_share", value)
 
     @_builtins.property
@@ -234,26 +234,26 @@ class ProviderArgs:
 
     @_builtins.property
     @pulumi.getter(name="requestTimeoutMs")
-    def request_timeout_ms(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def request_timeout_ms(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
         Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
         """
         return pulumi.get(self, "request_timeout_ms")
 
     @request_timeout_ms.setter
-    def request_timeout_ms(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def request_timeout_ms(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "request_timeout_ms", value)
 
     @_builtins.property
     @pulumi.getter(name="retryBaseDelayMs")
-    def retry_base_delay_ms(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def retry_base_delay_ms(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
         First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
         """
         return pulumi.get(self, "retry_base_delay_ms")
 
     @retry_base_delay_ms.setter
-    def retry_base_delay_ms(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def retry_base_delay_ms(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "retry_base_delay_ms", value)
 
     @_builtins.property
@@ -288,19 +288,19 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 allow_private_endpoints: pulumi.Input[Optional[_builtins.str]] = None,
+                 allow_private_endpoints: pulumi.Input[Optional[_builtins.bool]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
-                 max_response_bytes: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_response_bytes: pulumi.Input[Optional[_builtins.float]] = None,
                  oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 operation_timeout_ms: pulumi.Input[Optional[_builtins.str]] = None,
+                 operation_timeout_ms: pulumi.Input[Optional[_builtins.float]] = None,
                  portal_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 rate_limit_burst: pulumi.Input[Optional[_builtins.str]] = None,
-                 rate_limit_rps: pulumi.Input[Optional[_builtins.str]] = None,
-                 rate_limit_share: pulumi.Input[Optional[_builtins.str]] = None,
+                 rate_limit_burst: pulumi.Input[Optional[_builtins.float]] = None,
+                 rate_limit_rps: pulumi.Input[Optional[_builtins.float]] = None,
+                 rate_limit_share: pulumi.Input[Optional[_builtins.float]] = None,
                  refresh_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 request_timeout_ms: pulumi.Input[Optional[_builtins.str]] = None,
-                 retry_base_delay_ms: pulumi.Input[Optional[_builtins.str]] = None,
+                 request_timeout_ms: pulumi.Input[Optional[_builtins.float]] = None,
+                 retry_base_delay_ms: pulumi.Input[Optional[_builtins.float]] = None,
                  token_store: pulumi.Input[Optional[_builtins.str]] = None,
                  webhook_url: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
@@ -310,19 +310,19 @@ class Provider(pulumi.ProviderResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] access_token: OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
-        :param pulumi.Input[_builtins.str] allow_private_endpoints: Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
+        :param pulumi.Input[_builtins.bool] allow_private_endpoints: Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
         :param pulumi.Input[_builtins.str] client_id: Application client_id. Falls back to the BITRIX24_CLIENT_ID environment variable.
         :param pulumi.Input[_builtins.str] client_secret: Application client_secret. Falls back to the BITRIX24_CLIENT_SECRET environment variable.
-        :param pulumi.Input[_builtins.str] max_response_bytes: Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
+        :param pulumi.Input[_builtins.float] max_response_bytes: Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
         :param pulumi.Input[_builtins.str] oauth_url: Token server. Falls back to the BITRIX24_OAUTH_URL environment variable.
-        :param pulumi.Input[_builtins.str] operation_timeout_ms: Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
+        :param pulumi.Input[_builtins.float] operation_timeout_ms: Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
         :param pulumi.Input[_builtins.str] portal_url: Portal base URL for OAuth calls. Falls back to the BITRIX24_PORTAL_URL environment variable.
-        :param pulumi.Input[_builtins.str] rate_limit_burst: The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
-        :param pulumi.Input[_builtins.str] rate_limit_rps: Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
-        :param pulumi.Input[_builtins.str] rate_limit_share: Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
+        :param pulumi.Input[_builtins.float] rate_limit_burst: The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
+        :param pulumi.Input[_builtins.float] rate_limit_rps: Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
+        :param pulumi.Input[_builtins.float] rate_limit_share: Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
         :param pulumi.Input[_builtins.str] refresh_token: OAuth refresh token. Falls back to the BITRIX24_REFRESH_TOKEN environment variable.
-        :param pulumi.Input[_builtins.str] request_timeout_ms: Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
-        :param pulumi.Input[_builtins.str] retry_base_delay_ms: First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
+        :param pulumi.Input[_builtins.float] request_timeout_ms: Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
+        :param pulumi.Input[_builtins.float] retry_base_delay_ms: First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
         :param pulumi.Input[_builtins.str] token_store: Token store: a file path, or command:<shell command>. Falls back to the BITRIX24_TOKEN_STORE environment variable.
         :param pulumi.Input[_builtins.str] webhook_url: Incoming webhook base URL. Falls back to the BITRIX24_WEBHOOK_URL environment variable.
         """
@@ -351,19 +351,19 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 allow_private_endpoints: pulumi.Input[Optional[_builtins.str]] = None,
+                 allow_private_endpoints: pulumi.Input[Optional[_builtins.bool]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
-                 max_response_bytes: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_response_bytes: pulumi.Input[Optional[_builtins.float]] = None,
                  oauth_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 operation_timeout_ms: pulumi.Input[Optional[_builtins.str]] = None,
+                 operation_timeout_ms: pulumi.Input[Optional[_builtins.float]] = None,
                  portal_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 rate_limit_burst: pulumi.Input[Optional[_builtins.str]] = None,
-                 rate_limit_rps: pulumi.Input[Optional[_builtins.str]] = None,
-                 rate_limit_share: pulumi.Input[Optional[_builtins.str]] = None,
+                 rate_limit_burst: pulumi.Input[Optional[_builtins.float]] = None,
+                 rate_limit_rps: pulumi.Input[Optional[_builtins.float]] = None,
+                 rate_limit_share: pulumi.Input[Optional[_builtins.float]] = None,
                  refresh_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 request_timeout_ms: pulumi.Input[Optional[_builtins.str]] = None,
-                 retry_base_delay_ms: pulumi.Input[Optional[_builtins.str]] = None,
+                 request_timeout_ms: pulumi.Input[Optional[_builtins.float]] = None,
+                 retry_base_delay_ms: pulumi.Input[Optional[_builtins.float]] = None,
                  token_store: pulumi.Input[Optional[_builtins.str]] = None,
                  webhook_url: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
@@ -376,19 +376,19 @@ class Provider(pulumi.ProviderResource):
             __props__ = ProviderArgs.__new__(ProviderArgs)
 
             __props__.__dict__["access_token"] = None if access_token is None else pulumi.Output.secret(access_token)
-            __props__.__dict__["allow_private_endpoints"] = allow_private_endpoints
+            __props__.__dict__["allow_private_endpoints"] = pulumi.Output.from_input(allow_private_endpoints).apply(pulumi.runtime.to_json) if allow_private_endpoints is not None else None
             __props__.__dict__["client_id"] = client_id
             __props__.__dict__["client_secret"] = None if client_secret is None else pulumi.Output.secret(client_secret)
-            __props__.__dict__["max_response_bytes"] = max_response_bytes
+            __props__.__dict__["max_response_bytes"] = pulumi.Output.from_input(max_response_bytes).apply(pulumi.runtime.to_json) if max_response_bytes is not None else None
             __props__.__dict__["oauth_url"] = oauth_url
-            __props__.__dict__["operation_timeout_ms"] = operation_timeout_ms
+            __props__.__dict__["operation_timeout_ms"] = pulumi.Output.from_input(operation_timeout_ms).apply(pulumi.runtime.to_json) if operation_timeout_ms is not None else None
             __props__.__dict__["portal_url"] = portal_url
-            __props__.__dict__["rate_limit_burst"] = rate_limit_burst
-            __props__.__dict__["rate_limit_rps"] = rate_limit_rps
-            __props__.__dict__["rate_limit_share"] = rate_limit_share
+            __props__.__dict__["rate_limit_burst"] = pulumi.Output.from_input(rate_limit_burst).apply(pulumi.runtime.to_json) if rate_limit_burst is not None else None
+            __props__.__dict__["rate_limit_rps"] = pulumi.Output.from_input(rate_limit_rps).apply(pulumi.runtime.to_json) if rate_limit_rps is not None else None
+            __props__.__dict__["rate_limit_share"] = pulumi.Output.from_input(rate_limit_share).apply(pulumi.runtime.to_json) if rate_limit_share is not None else None
             __props__.__dict__["refresh_token"] = None if refresh_token is None else pulumi.Output.secret(refresh_token)
-            __props__.__dict__["request_timeout_ms"] = request_timeout_ms
-            __props__.__dict__["retry_base_delay_ms"] = retry_base_delay_ms
+            __props__.__dict__["request_timeout_ms"] = pulumi.Output.from_input(request_timeout_ms).apply(pulumi.runtime.to_json) if request_timeout_ms is not None else None
+            __props__.__dict__["retry_base_delay_ms"] = pulumi.Output.from_input(retry_base_delay_ms).apply(pulumi.runtime.to_json) if retry_base_delay_ms is not None else None
             __props__.__dict__["token_store"] = token_store
             __props__.__dict__["webhook_url"] = None if webhook_url is None else pulumi.Output.secret(webhook_url)
         super(Provider, __self__).__init__(

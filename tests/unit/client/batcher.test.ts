@@ -340,6 +340,48 @@ describe("batcher", () => {
     expect(other).not.toBe(op);
   });
 
+  test("a stream still arriving is collected a little longer: one batch for what a high --parallel hands over in 3 s, none held longer than 3 intervals", async () => {
+    jest.useFakeTimers();
+    try {
+      // A portal 300 ms away; our share of 2 requests/s is one request per second.
+      const t = fakeTransport(
+        portalScript({
+          batch: async (req) => {
+            await new Promise((r) => setTimeout(r, 300));
+            return batchOf((id) => ({ item: { id } }))(req);
+          },
+          [GET]: async () => {
+            await new Promise((r) => setTimeout(r, 300));
+            return ok({ item: { id: 0 } });
+          },
+        }),
+      );
+      const op = createClient(testSettings({ rateLimitRps: "2", rateLimitBurst: "50" }), {
+        transport: t,
+      }).operation();
+      // The engine at --parallel 64 hands over a call every 100 ms for 3 s.
+      const waited: number[] = [];
+      const calls: Promise<unknown>[] = [];
+      for (let i = 0; i < 30; i++) {
+        const start = Date.now();
+        calls.push(op.callCoalesced(GET, { id: i }).then(() => waited.push(Date.now() - start)));
+        await jest.advanceTimersByTimeAsync(100);
+      }
+      await jest.advanceTimersByTimeAsync(5_000);
+      await Promise.all(calls);
+      // The first goes at once, alone; the other 29 wait for one batch (one per second: 4).
+      // The first goes at once, alone; the three that came while it was away go when it is
+      // answered (nothing was on its way); the stream then waits for one batch of the other 26
+      // (paced at one per second, without the hold: three more).
+      expect(t.requests.map((r) => (methodOf(r) === "batch" ? commands(r).length : 1))).toEqual([
+        1, 3, 26,
+      ]);
+      expect(Math.max(...waited)).toBeLessThanOrEqual(3 * 1000 + 300 + 100);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test("a lone call waits only the coalescing window before it is sent", async () => {
     jest.useFakeTimers();
     try {

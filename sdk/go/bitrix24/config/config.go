@@ -17,8 +17,8 @@ func GetAccessToken(ctx *pulumi.Context) string {
 }
 
 // Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
-func GetAllowPrivateEndpoints(ctx *pulumi.Context) string {
-	return config.Get(ctx, "bitrix24:allowPrivateEndpoints")
+func GetAllowPrivateEndpoints(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "bitrix24:allowPrivateEndpoints")
 }
 
 // Application client_id. Falls back to the BITRIX24_CLIENT_ID environment variable.
@@ -32,8 +32,8 @@ func GetClientSecret(ctx *pulumi.Context) string {
 }
 
 // Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
-func GetMaxResponseBytes(ctx *pulumi.Context) string {
-	return config.Get(ctx, "bitrix24:maxResponseBytes")
+func GetMaxResponseBytes(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "bitrix24:maxResponseBytes")
 }
 
 // Token server. Falls back to the BITRIX24_OAUTH_URL environment variable.
@@ -42,8 +42,8 @@ func GetOauthUrl(ctx *pulumi.Context) string {
 }
 
 // Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
-func GetOperationTimeoutMs(ctx *pulumi.Context) string {
-	return config.Get(ctx, "bitrix24:operationTimeoutMs")
+func GetOperationTimeoutMs(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "bitrix24:operationTimeoutMs")
 }
 
 // Portal base URL for OAuth calls. Falls back to the BITRIX24_PORTAL_URL environment variable.
@@ -52,18 +52,18 @@ func GetPortalUrl(ctx *pulumi.Context) string {
 }
 
 // The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
-func GetRateLimitBurst(ctx *pulumi.Context) string {
-	return config.Get(ctx, "bitrix24:rateLimitBurst")
+func GetRateLimitBurst(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "bitrix24:rateLimitBurst")
 }
 
 // Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
-func GetRateLimitRps(ctx *pulumi.Context) string {
-	return config.Get(ctx, "bitrix24:rateLimitRps")
+func GetRateLimitRps(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "bitrix24:rateLimitRps")
 }
 
 // Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
-func GetRateLimitShare(ctx *pulumi.Context) string {
-	return config.Get(ctx, "bitrix24:rateLimitShare")
+func GetRateLimitShare(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "bitrix24:rateLimitShare")
 }
 
 // OAuth refresh token. Falls back to the BITRIX24_REFRESH_TOKEN environment variable.
@@ -72,13 +72,13 @@ func GetRefreshToken(ctx *pulumi.Context) string {
 }
 
 // Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
-func GetRequestTimeoutMs(ctx *pulumi.Context) string {
-	return config.Get(ctx, "bitrix24:requestTimeoutMs")
+func GetRequestTimeoutMs(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "bitrix24:requestTimeoutMs")
 }
 
 // First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
-func GetRetryBaseDelayMs(ctx *pulumi.Context) string {
-	return config.Get(ctx, "bitrix24:retryBaseDelayMs")
+func GetRetryBaseDelayMs(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "bitrix24:retryBaseDelayMs")
 }
 
 // Token store: a file path, or command:<shell command>. Falls back to the BITRIX24_TOKEN_STORE environment variable.

@@ -19,7 +19,7 @@ accessToken: Optional[str]
 OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
 """
 
-allowPrivateEndpoints: Optional[str]
+allowPrivateEndpoints: Optional[bool]
 """
 Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
 """
@@ -34,7 +34,7 @@ clientSecret: Optional[str]
 Application client_secret. Falls back to the BITRIX24_CLIENT_SECRET environment variable.
 """
 
-maxResponseBytes: Optional[str]
+maxResponseBytes: Optional[float]
 """
 Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
 """
@@ -44,7 +44,7 @@ oauthUrl: Optional[str]
 Token server. Falls back to the BITRIX24_OAUTH_URL environment variable.
 """
 
-operationTimeoutMs: Optional[str]
+operationTimeoutMs: Optional[float]
 """
 Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
 """
@@ -54,17 +54,17 @@ portalUrl: Optional[str]
 Portal base URL for OAuth calls. Falls back to the BITRIX24_PORTAL_URL environment variable.
 """
 
-rateLimitBurst: Optional[str]
+rateLimitBurst: Optional[float]
 """
 The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
 """
 
-rateLimitRps: Optional[str]
+rateLimitRps: Optional[float]
 """
 Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
 """
 
-rateLimitShare: Optional[str]
+rateLimitShare: Optional[float]
 """
 Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
 """
@@ -74,12 +74,12 @@ refreshToken: Optional[str]
 OAuth refresh token. Falls back to the BITRIX24_REFRESH_TOKEN environment variable.
 """
 
-requestTimeoutMs: Optional[str]
+requestTimeoutMs: Optional[float]
 """
 Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
 """
 
-retryBaseDelayMs: Optional[str]
+retryBaseDelayMs: Optional[float]
 """
 First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
 """

@@ -28,11 +28,11 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('accessToken')
 
     @_builtins.property
-    def allow_private_endpoints(self) -> Optional[str]:
+    def allow_private_endpoints(self) -> Optional[bool]:
         """
         Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
         """
-        return __config__.get('allowPrivateEndpoints')
+        return __config__.get_bool('allowPrivateEndpoints')
 
     @_builtins.property
     def client_id(self) -> Optional[str]:
@@ -49,11 +49,11 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('clientSecret')
 
     @_builtins.property
-    def max_response_bytes(self) -> Optional[str]:
+    def max_response_bytes(self) -> Optional[float]:
         """
         Largest answer read from the portal or the token server (default 16 MiB). Falls back to the BITRIX24_MAX_RESPONSE_BYTES environment variable.
         """
-        return __config__.get('maxResponseBytes')
+        return __config__.get_float('maxResponseBytes')
 
     @_builtins.property
     def oauth_url(self) -> Optional[str]:
@@ -63,11 +63,11 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('oauthUrl')
 
     @_builtins.property
-    def operation_timeout_ms(self) -> Optional[str]:
+    def operation_timeout_ms(self) -> Optional[float]:
         """
         Total time for one operation with its retries. Falls back to the BITRIX24_OPERATION_TIMEOUT_MS environment variable.
         """
-        return __config__.get('operationTimeoutMs')
+        return __config__.get_float('operationTimeoutMs')
 
     @_builtins.property
     def portal_url(self) -> Optional[str]:
@@ -77,25 +77,25 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('portalUrl')
 
     @_builtins.property
-    def rate_limit_burst(self) -> Optional[str]:
+    def rate_limit_burst(self) -> Optional[float]:
         """
         The portal's burst. Falls back to the BITRIX24_RATE_LIMIT_BURST environment variable.
         """
-        return __config__.get('rateLimitBurst')
+        return __config__.get_float('rateLimitBurst')
 
     @_builtins.property
-    def rate_limit_rps(self) -> Optional[str]:
+    def rate_limit_rps(self) -> Optional[float]:
         """
         Requests per second the portal drains. Falls back to the BITRIX24_RATE_LIMIT_RPS environment variable.
         """
-        return __config__.get('rateLimitRps')
+        return __config__.get_float('rateLimitRps')
 
     @_builtins.property
-    def rate_limit_share(self) -> Optional[str]:
+    def rate_limit_share(self) -> Optional[float]:
         """
         Share of the portal's burst and rate this deployment may use (0 < share ≤ 1). Falls back to the BITRIX24_RATE_LIMIT_SHARE environment variable.
         """
-        return __config__.get('rateLimitShare')
+        return __config__.get_float('rateLimitShare')
 
     @_builtins.property
     def refresh_token(self) -> Optional[str]:
@@ -105,18 +105,18 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('refreshToken')
 
     @_builtins.property
-    def request_timeout_ms(self) -> Optional[str]:
+    def request_timeout_ms(self) -> Optional[float]:
         """
         Timeout of one HTTP request. Falls back to the BITRIX24_REQUEST_TIMEOUT_MS environment variable.
         """
-        return __config__.get('requestTimeoutMs')
+        return __config__.get_float('requestTimeoutMs')
 
     @_builtins.property
-    def retry_base_delay_ms(self) -> Optional[str]:
+    def retry_base_delay_ms(self) -> Optional[float]:
         """
         First retry delay (doubles, jittered). Falls back to the BITRIX24_RETRY_BASE_DELAY_MS environment variable.
         """
-        return __config__.get('retryBaseDelayMs')
+        return __config__.get_float('retryBaseDelayMs')
 
     @_builtins.property
     def token_store(self) -> Optional[str]:

@@ -1,0 +1,177 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
+import { tempDir } from "../helpers/portal";
+import {
+  Deployment,
+  ROOT,
+  childOptions,
+  cliMissing,
+  deployment,
+  expectNoPlaintext,
+  filesUnder,
+  pluginLauncher,
+  runCli,
+} from "./cliRun";
+
+/**
+ * README's "Use in CI", run as written: the once-block on "your machine", then the CI block from
+ * fresh checkouts (each its own PULUMI_HOME: a new runner), one after the other and two at once,
+ * with `examples/yaml-quickstart` on the native plugin. The emulator stands in for the portal and
+ * for oauth.bitrix.info.
+ */
+let emu: Emulator;
+let pluginBin: string;
+const missing = cliMissing();
+
+beforeAll(async () => {
+  if (missing) throw new Error(missing);
+  emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true });
+  pluginBin = pluginLauncher(tempDir("b24-plugin-bin-"));
+});
+afterAll(() => emu?.close());
+
+/** The shell block that follows `<!-- NAME: … -->` in README.md. */
+function readmeBlock(name: string): string {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const m = new RegExp(`<!-- ${name}:[^>]*-->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!m) throw new Error(`README.md has no block marked ${name}`);
+  return m[1];
+}
+
+/** A block run by bash (stopping at the first failing command) in `cwd`. */
+function runBlock(
+  d: Deployment,
+  cwd: string,
+  block: string,
+  vars: Record<string, string>,
+): Promise<{ ok: boolean; output: string }> {
+  const options = childOptions(d, cwd, 180_000, [pluginBin]);
+  return new Promise((resolve) =>
+    execFile(
+      "bash",
+      ["-euo", "pipefail", "-c", block],
+      { ...options, env: { ...options.env, ...vars } },
+      (error, stdout, stderr) => resolve({ ok: !error, output: `${stdout}${stderr}` }),
+    ),
+  );
+}
+
+/** A runner of its own: a PULUMI_HOME of its own, a checkout of the committed project. */
+function checkout(repo: string): { d: Deployment; dir: string } {
+  const d = deployment();
+  const dir = path.join(d.workDir, "checkout");
+  fs.cpSync(repo, dir, { recursive: true });
+  return { d, dir };
+}
+
+test("README's Use in CI, as written: runs in turn reuse the stored pair, two ups at once are stopped by the stack lock, a preview beside an up is safe, no token spent twice, nothing secret in plaintext", async () => {
+  const settings = emu.providerSettings("");
+  const pair = emu.oauth.issue(settings.clientId);
+  const shared = tempDir("b24-shared-volume-");
+  const dbPassword = emu.sampleConnectorCredentials.password;
+  const vars = {
+    STATE_URL: `file://${path.join(shared, "state")}`,
+    PASSPHRASE: "ci-passphrase-only-in-the-secret-store",
+    PORTAL_URL: settings.portalUrl,
+    CLIENT_ID: settings.clientId,
+    CLIENT_SECRET: settings.clientSecret,
+    REFRESH_TOKEN: pair.refreshToken,
+    SHARED_VOLUME: shared,
+    // The test's, not the recipe's: the emulator's token server, and its loopback endpoints.
+    BITRIX24_OAUTH_URL: settings.oauthUrl,
+    BITRIX24_ALLOW_PRIVATE_ENDPOINTS: "true",
+  };
+  fs.mkdirSync(path.join(shared, "state"));
+
+  // Your machine: the project (examples/yaml-quickstart with the token store script), the once-block,
+  // then the program's own config as its comments say.
+  const mine = deployment();
+  const repo = path.join(mine.workDir, "repo");
+  fs.cpSync(path.join(ROOT, "examples", "yaml-quickstart"), repo, { recursive: true });
+  fs.mkdirSync(path.join(repo, "token-stores"));
+  fs.copyFileSync(
+    path.join(ROOT, "examples", "token-stores", "shared-file.sh"),
+    path.join(repo, "token-stores", "shared-file.sh"),
+  );
+  const once = await runBlock(mine, repo, readmeBlock("ci-once"), vars);
+  if (!once.ok) throw new Error(once.output);
+  const own = {
+    ...mine,
+    env: {
+      ...mine.env,
+      PULUMI_BACKEND_URL: vars.STATE_URL,
+      PULUMI_CONFIG_PASSPHRASE: vars.PASSPHRASE,
+    },
+  };
+  for (const args of [
+    ["endpointBaseUrl", emu.sampleConnectorUrl],
+    ["dbLogin", emu.sampleConnectorCredentials.login],
+    ["--secret", "dbPassword", dbPassword],
+  ])
+    expect((await runCli(own, repo, ["config", "set", "--stack", "prod", ...args])).code).toBe(0);
+
+  const ci = readmeBlock("ci-run");
+  const refreshes = () => emu.oauth.refreshes;
+  const [a, b] = [checkout(repo), checkout(repo)];
+
+  // First run: the configured refresh token is spent once, the new pair lands in the store.
+  const first = await runBlock(a.d, a.dir, ci, vars);
+  if (!first.ok) throw new Error(first.output);
+  expect(refreshes()).toBe(1);
+  expect(emu.state.connectors.size).toBe(1);
+  expect(emu.state.sources.size).toBe(1);
+  const storeDir = path.join(shared, "bitrix24-tokens");
+  const stored = filesUnder(storeDir).filter((f) => f.file.endsWith(".json"));
+  expect(stored).toHaveLength(1);
+  expect(stored[0].text).not.toContain(pair.refreshToken);
+
+  // Another runner, later: the stored pair, no refresh, no change.
+  const second = await runBlock(b.d, b.dir, ci, vars);
+  if (!second.ok) throw new Error(second.output);
+  expect(second.output).toMatch(/unchanged/);
+  expect(refreshes()).toBe(1);
+
+  // The access token expired; two pipelines at once.
+  emu.oauth.expireAll();
+  const both = await Promise.all([runBlock(a.d, a.dir, ci, vars), runBlock(b.d, b.dir, ci, vars)]);
+  console.log(`two CI runs at once: ${both.map((r) => (r.ok ? "ok" : "stopped")).join(", ")}`);
+  expect(both.some((r) => r.ok)).toBe(true);
+  for (const r of both.filter((r) => !r.ok)) expect(r.output).toMatch(/currently locked/);
+  expect(refreshes()).toBe(2);
+  expect(emu.requestLines.join("\n")).not.toMatch(/invalid_grant/);
+  expect(emu.state.connectors.size).toBe(1);
+
+  // A preview takes no stack lock: beside an up, both run; the store lets one of them refresh.
+  emu.oauth.expireAll();
+  const preview = ci.replace(/^pulumi up .*$/m, "pulumi preview --stack prod --non-interactive");
+  const side = await Promise.all([
+    runBlock(a.d, a.dir, ci, vars),
+    runBlock(b.d, b.dir, preview, vars),
+  ]);
+  for (const r of side) if (!r.ok) throw new Error(r.output);
+  expect(refreshes()).toBe(3);
+  expect(emu.requestLines.join("\n")).not.toMatch(/invalid_grant/);
+
+  // Nothing secret in plaintext in what the runners and the shared volume keep, nor in the output.
+  const kept = [
+    ...filesUnder(path.join(shared, "state")),
+    ...filesUnder(repo).filter((f) => /Pulumi\..*ya?ml$/.test(f.file)),
+    ...[first, second, ...both, ...side].map((r, i) => ({
+      file: `CI run ${i + 1}'s output`,
+      text: r.output,
+    })),
+  ];
+  expectNoPlaintext(kept, [vars.CLIENT_SECRET, vars.REFRESH_TOKEN, vars.PASSPHRASE, dbPassword]);
+
+  // The same job with `destroy` in place of `up` leaves the portal empty.
+  const destroyed = await runBlock(
+    a.d,
+    a.dir,
+    ci.replace(/^pulumi up .*$/m, "pulumi destroy --stack prod --yes --non-interactive"),
+    vars,
+  );
+  if (!destroyed.ok) throw new Error(destroyed.output);
+  expect(emu.state.connectors.size).toBe(0);
+}, 600_000);

@@ -1,0 +1,160 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
+import { tempDir } from "../helpers/portal";
+import {
+  Deployment,
+  ROOT,
+  childOptions,
+  cliMissing,
+  deployment,
+  expectNoPlaintext,
+  filesUnder,
+  pluginLauncher,
+} from "./cliRun";
+import { PYTHON_DRIVER, goInline } from "./sdkBuilds";
+
+/**
+ * README's per-language blocks ("Other languages"), run as written against the emulator in a copy
+ * of the example and its SDK (a checkout's layout): from nothing to a deployed connector and
+ * source, then destroy. The line `pulumi up --yes` needs the language host; where it is not on
+ * PATH (our build machines) that one line runs as an Automation API inline program of the same
+ * project and stack (tests/cli/drivers), and the test says so.
+ */
+let emu: Emulator;
+let pluginBin: string;
+const missing = cliMissing();
+
+beforeAll(async () => {
+  if (missing) throw new Error(missing);
+  emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true });
+  pluginBin = pluginLauncher(tempDir("b24-plugin-bin-"));
+});
+afterAll(() => emu?.close());
+
+/** The shell block that follows `<!-- NAME: … -->` in README.md. */
+function readmeBlock(name: string): string {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const m = new RegExp(`<!-- ${name}:[^>]*-->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!m) throw new Error(`README.md has no block marked ${name}`);
+  return m[1];
+}
+
+/** Whether a program is on the PATH the CLI gets. */
+function onPath(d: Deployment, name: string): boolean {
+  const dirs = (childOptions(d, ROOT, 0, [pluginBin]).env.PATH ?? "").split(path.delimiter);
+  return dirs.some((dir) => dir && fs.existsSync(path.join(dir, name)));
+}
+
+function run(
+  d: Deployment,
+  cmd: string,
+  args: string[],
+  cwd: string,
+  vars: Record<string, string>,
+): Promise<{ ok: boolean; output: string }> {
+  const options = childOptions(d, cwd, 600_000, [pluginBin]);
+  return new Promise((resolve) =>
+    execFile(cmd, args, { ...options, env: { ...options.env, ...vars } }, (error, stdout, stderr) =>
+      resolve({ ok: !error, output: `${stdout}${stderr}` }),
+    ),
+  );
+}
+
+const UP = /^pulumi up --yes$/m;
+
+interface Language {
+  language: string;
+  example: string;
+  sdk: string;
+  /** The command that runs one CLI command on the project inline: program and arguments. */
+  inline: (project: string) => Promise<[string, string[]]>;
+}
+
+const LANGUAGES: Language[] = [
+  {
+    language: "python",
+    example: "examples/python-quickstart",
+    sdk: "sdk/python",
+    inline: async (project: string) => [
+      path.join(project, "venv", "bin", "python"),
+      [PYTHON_DRIVER],
+    ],
+  },
+  {
+    language: "go",
+    example: "examples/go-quickstart",
+    sdk: "sdk/go",
+    inline: async (project: string) => [await goInline(project, tempDir("b24-go-inline-")), []],
+  },
+];
+
+test.each(LANGUAGES)(
+  "README's $language block, as written: a connector and a source deployed, secrets encrypted, then destroyed",
+  async ({ language, example, sdk, inline }) => {
+    const d = deployment();
+    const checkout = path.join(d.workDir, "checkout");
+    for (const dir of [example, sdk])
+      fs.cpSync(path.join(ROOT, dir), path.join(checkout, dir), { recursive: true });
+    const settings = emu.providerSettings("");
+    const pair = emu.oauth.issue(settings.clientId);
+    const vars = {
+      PORTAL_URL: settings.portalUrl,
+      CLIENT_ID: settings.clientId,
+      CLIENT_SECRET: settings.clientSecret,
+      REFRESH_TOKEN: pair.refreshToken,
+      ENDPOINT_URL: emu.sampleConnectorUrl,
+      DB_LOGIN: emu.sampleConnectorCredentials.login,
+      DB_PASSWORD: emu.sampleConnectorCredentials.password,
+      // The test's, not the block's: the emulator's token server, and its loopback endpoints.
+      BITRIX24_OAUTH_URL: settings.oauthUrl,
+      BITRIX24_ALLOW_PRIVATE_ENDPOINTS: "true",
+      BITRIX24_TOKEN_STORE: path.join(d.workDir, "tokens.json"),
+    };
+    const block = readmeBlock(`lang-${language}`);
+    expect(block).toMatch(UP);
+    const project = path.join(checkout, example);
+    const host = `pulumi-language-${language}`;
+    const connectors = emu.state.connectors.size;
+    const asProject = onPath(d, host);
+    // Every line as written; `pulumi up --yes` too where the host is there.
+    const script = asProject ? block : block.replace(UP, "");
+    const ran = await run(d, "bash", ["-euo", "pipefail", "-c", script], checkout, vars);
+    if (!ran.ok) throw new Error(ran.output);
+    const [cmd, args] = await inline(project);
+    const command = async (name: string) => {
+      const r = await run(
+        d,
+        cmd,
+        [...args, JSON.stringify({ project, command: name, stack: "dev", env: d.env })],
+        project,
+        vars,
+      );
+      if (!r.ok) throw new Error(r.output);
+      return r;
+    };
+    if (!asProject) {
+      console.log(
+        `${language}: no ${host} on PATH, so \`pulumi up --yes\` ran as an inline program of the project (every other line as written)`,
+      );
+      await command("up");
+    }
+    expect(emu.state.connectors.size).toBe(connectors + 1);
+    const source = [...emu.state.sources.values()].pop();
+    expect(source?.fields.title).toBe("Sales DB");
+    expectNoPlaintext(
+      [
+        ...filesUnder(d.state),
+        {
+          file: "Pulumi.dev.yaml",
+          text: fs.readFileSync(path.join(project, "Pulumi.dev.yaml"), "utf8"),
+        },
+      ],
+      [vars.CLIENT_SECRET, vars.REFRESH_TOKEN, vars.DB_PASSWORD],
+    );
+    await command("destroy");
+    expect(emu.state.connectors.size).toBe(connectors);
+  },
+  900_000,
+);
