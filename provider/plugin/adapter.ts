@@ -3,7 +3,7 @@ import { ConnectorProvider } from "../resources/connectorProvider";
 import { DatasetProvider } from "../resources/datasetProvider";
 import { ObjectProvider } from "../resources/objectProvider";
 import { SourceProvider } from "../resources/sourceProvider";
-import { JsonObject, isJsonObject } from "../schema/spec";
+import { JsonObject, ResourceSchema, isJsonObject } from "../schema/spec";
 import { UNKNOWN } from "../schema/unknown";
 import { CheckFailure } from "../schema/validate";
 import {
@@ -40,6 +40,25 @@ export interface DiffAnswer {
 export interface CheckAnswer {
   inputs: WireObject;
   failures: CheckFailure[];
+}
+
+/**
+ * Inputs without the values of secret fields, for the code `pulumi import` generates from them.
+ * The CLI writes every input value into that code (pkg/importer/hcl2.go of CLI 3.276.0: a secret
+ * string as `secret("<value>")`, YAML `fn::secret: <value>`; a secret map, such as a source's
+ * settings, as a plain map, because the map case is matched before the secret one). A map merged
+ * by key (source settings: the portal keeps keys an update leaves out, and the diff compares only
+ * the declared ones) becomes `{}`; any other secret field is left out. The state keeps the values
+ * in the outputs, encrypted; the user declares them from config, and the next diff finds them equal.
+ */
+function withoutSecretValues(schema: ResourceSchema, inputs: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(inputs)) {
+    const f = schema.fields.find((x) => x.name === k);
+    if (!f?.secret) out[k] = v;
+    else if (f.mergedByKey) out[k] = {};
+  }
+  return out;
 }
 
 export class PluginAdapter {
@@ -141,10 +160,18 @@ export class PluginAdapter {
     const secretKeys = [...olds.secretKeys, ...fromWire(kind.schema, inputs).secretKeys];
     const r = await provider.read(id, olds.props);
     if (!r.props || !r.id) return { id: "" };
+    // An import's read (no state, no inputs yet): the inputs answered become the code the CLI
+    // writes for the user, in plaintext whatever their secret mark, so secret values stay out.
+    const importing = !Object.keys(properties).length && !Object.keys(inputs).length;
+    const readInputs = (r.inputs ?? {}) as JsonObject;
     return {
       id: r.id,
       properties: toWire(kind.schema, r.props as JsonObject, secretKeys),
-      inputs: toWire(kind.schema, (r.inputs ?? {}) as JsonObject, secretKeys),
+      inputs: toWire(
+        kind.schema,
+        importing ? withoutSecretValues(kind.schema, readInputs) : readInputs,
+        secretKeys,
+      ),
     };
   }
 

@@ -1,4 +1,3 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
@@ -6,13 +5,14 @@ import { tempDir } from "../helpers/portal";
 import {
   Deployment,
   ROOT,
-  childOptions,
   cliMissing,
   deployment,
   expectNoPlaintext,
   filesUnder,
   pluginLauncher,
+  readmeBlock,
   runCli,
+  runIn,
 } from "./cliRun";
 
 /**
@@ -32,31 +32,9 @@ beforeAll(async () => {
 });
 afterAll(() => emu?.close());
 
-/** The shell block that follows `<!-- NAME: … -->` in README.md. */
-function readmeBlock(name: string): string {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const m = new RegExp(`<!-- ${name}:[^>]*-->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(readme);
-  if (!m) throw new Error(`README.md has no block marked ${name}`);
-  return m[1];
-}
-
-/** A block run by bash (stopping at the first failing command) in `cwd`. */
-function runBlock(
-  d: Deployment,
-  cwd: string,
-  block: string,
-  vars: Record<string, string>,
-): Promise<{ ok: boolean; output: string }> {
-  const options = childOptions(d, cwd, 180_000, [pluginBin]);
-  return new Promise((resolve) =>
-    execFile(
-      "bash",
-      ["-euo", "pipefail", "-c", block],
-      { ...options, env: { ...options.env, ...vars } },
-      (error, stdout, stderr) => resolve({ ok: !error, output: `${stdout}${stderr}` }),
-    ),
-  );
-}
+/** A block run by bash (stopping at the first failing command) in `cwd`, the plugin on PATH. */
+const runBlock = (d: Deployment, cwd: string, block: string, vars: Record<string, string>) =>
+  runIn(d, cwd, "bash", ["-euo", "pipefail", "-c", block], { vars, morePath: [pluginBin] });
 
 /** A runner of its own: a PULUMI_HOME of its own, a checkout of the committed project. */
 function checkout(repo: string): { d: Deployment; dir: string } {

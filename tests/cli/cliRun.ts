@@ -186,6 +186,36 @@ export function runCli(
   );
 }
 
+/**
+ * A command in `cwd` under a deployment's environment (`vars` added), with our CLI, the folders in
+ * `morePath` (e.g. the native plugin's) and this Node first on PATH; async, with a time limit.
+ */
+export function runIn(
+  d: Deployment,
+  cwd: string,
+  cmd: string,
+  args: string[],
+  opts: { vars?: Record<string, string>; morePath?: string[]; timeoutMs?: number } = {},
+): Promise<{ ok: boolean; output: string }> {
+  const options = childOptions(d, cwd, opts.timeoutMs ?? 300_000, opts.morePath);
+  return new Promise((resolve) =>
+    execFile(
+      cmd,
+      args,
+      { ...options, env: { ...options.env, ...opts.vars } },
+      (error, stdout, stderr) => resolve({ ok: !error, output: `${stdout}${stderr}` }),
+    ),
+  );
+}
+
+/** The shell block that follows `<!-- NAME: … -->` in README.md: commands the tests run as written. */
+export function readmeBlock(name: string): string {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const m = new RegExp(`<!-- ${name}:[^>]*-->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!m) throw new Error(`README.md has no block marked ${name}`);
+  return m[1];
+}
+
 /** An example as a project folder of its own: its files, and node_modules resolving the SDK and this package. */
 export function projectCopy(program: string): string {
   const dir = tempDir("b24-project-");
