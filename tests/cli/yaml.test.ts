@@ -45,10 +45,16 @@ interface Project {
 
 /**
  * `program` (a folder of examples/, or YAML text) as a project of its own with stack `dev`,
- * configured the way examples/yaml-quickstart's comments say. The emulator's token server, its
- * loopback endpoints and a token store come from the environment: the test's, not the example's.
+ * configured the way examples/yaml-quickstart's comments say: the portal's credentials as stack
+ * config (`bitrix24:*`, secrets encrypted), as BITRIX24_* environment variables, or left to the
+ * program (explicit providers). The emulator's token server, its loopback endpoints and a token
+ * store come from the environment: the test's, not the example's.
  */
-async function yamlProject(program: { example: string } | { yaml: string }): Promise<Project> {
+async function yamlProject(
+  program: { example: string } | { yaml: string },
+  credentials: "stack config" | "environment" | "program" = "stack config",
+  extraVars: Record<string, string> = {},
+): Promise<Project> {
   const d = deployment();
   const dir = path.join(d.workDir, "project");
   if ("example" in program)
@@ -59,10 +65,19 @@ async function yamlProject(program: { example: string } | { yaml: string }): Pro
   }
   const s = emu.providerSettings("");
   const pair = emu.oauth.issue(s.clientId);
-  const vars = {
+  const vars: Record<string, string> = {
     BITRIX24_OAUTH_URL: s.oauthUrl,
     BITRIX24_ALLOW_PRIVATE_ENDPOINTS: "true",
     BITRIX24_TOKEN_STORE: path.join(d.workDir, "tokens.json"),
+    ...(credentials === "environment"
+      ? {
+          BITRIX24_PORTAL_URL: s.portalUrl,
+          BITRIX24_CLIENT_ID: s.clientId,
+          BITRIX24_CLIENT_SECRET: s.clientSecret,
+          BITRIX24_REFRESH_TOKEN: pair.refreshToken,
+        }
+      : {}),
+    ...extraVars,
   };
   const pulumi = async (args: string[], mayFail = false) => {
     const r = await runIn(d, dir, CLI, args, { vars, morePath: [pluginBin] });
@@ -71,11 +86,14 @@ async function yamlProject(program: { example: string } | { yaml: string }): Pro
   };
   await pulumi(["stack", "init", "dev"]);
   const { login, password } = emu.sampleConnectorCredentials;
-  for (const args of [
+  const stackCredentials = [
     ["bitrix24:portalUrl", s.portalUrl],
     ["bitrix24:clientId", s.clientId],
     ["--secret", "bitrix24:clientSecret", s.clientSecret],
     ["--secret", "bitrix24:refreshToken", pair.refreshToken],
+  ];
+  for (const args of [
+    ...(credentials === "stack config" ? stackCredentials : []),
     ["endpointBaseUrl", emu.sampleConnectorUrl],
     ["dbLogin", login],
     ["--secret", "dbPassword", password],
@@ -341,6 +359,92 @@ describe("pulumi import into a YAML project", () => {
     for (const ids of [a, b]) {
       expect(emu.state.connectors.has(ids.connector)).toBe(false);
       expect(emu.state.datasets.has(ids.dataset)).toBe(false);
+    }
+  });
+});
+
+/** A connector on `provider` (a YAML resource name), or on the default provider. */
+const connectorYaml = (name: string, provider?: string) => `  ${name}:
+    type: bitrix24:index:Connector
+    properties:
+      title: ${name} connector
+      logo: https://connector.example.com/logo.svg
+      urlCheck: https://connector.example.com/check
+      urlTableList: https://connector.example.com/table_list
+      urlTableDescription: https://connector.example.com/table_description
+      urlData: https://connector.example.com/data
+      settings:
+        - name: Login
+          code: login
+          type: STRING
+${provider ? `    options:\n      provider: \${${provider}}\n` : ""}`;
+
+describe("provider config the ways the CLI hands it to a native plugin", () => {
+  test("the environment alone (BITRIX24_*), no bitrix24 stack config", async () => {
+    const p = await yamlProject(
+      { yaml: `name: from-env\nruntime: yaml\nresources:\n${connectorYaml("fromEnv")}` },
+      "environment",
+    );
+    expect(fs.readFileSync(path.join(p.dir, "Pulumi.dev.yaml"), "utf8")).not.toMatch(/bitrix24:/);
+    const before = emu.state.connectors.size;
+    await p.pulumi(UP);
+    expect(emu.state.connectors.size).toBe(before + 1);
+    await p.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
+    expect(emu.state.connectors.size).toBe(before);
+  });
+
+  test("two explicit pulumi:providers:bitrix24 resources, one per portal, with their own arguments (secrets from config, a typed number): each connector lands on its own portal", async () => {
+    const other = await startEmulator({ rateLimit: false });
+    try {
+      const portals = { sales: emu, crm: other };
+      const lines = ["name: two-portals", "runtime: yaml", "config:"];
+      for (const name of Object.keys(portals))
+        lines.push(
+          `  ${name}ClientSecret:`,
+          "    type: string",
+          "    secret: true",
+          `  ${name}RefreshToken:`,
+          "    type: string",
+          "    secret: true",
+        );
+      lines.push("resources:");
+      const secrets: string[] = [];
+      const config: string[][] = [];
+      for (const [name, portal] of Object.entries(portals)) {
+        const s = portal.providerSettings("");
+        const pair = portal.oauth.issue(s.clientId);
+        secrets.push(s.clientSecret, pair.refreshToken);
+        config.push(
+          ["--secret", `${name}ClientSecret`, s.clientSecret],
+          ["--secret", `${name}RefreshToken`, pair.refreshToken],
+        );
+        lines.push(
+          `  ${name}Portal:`,
+          "    type: pulumi:providers:bitrix24",
+          "    properties:",
+          `      portalUrl: ${s.portalUrl}`,
+          `      oauthUrl: ${s.oauthUrl}`,
+          `      clientId: ${s.clientId}`,
+          `      clientSecret: \${${name}ClientSecret}`,
+          `      refreshToken: \${${name}RefreshToken}`,
+          `      tokenStore: ${tempDir("b24-tokens-")}/${name}.json`,
+          "      rateLimitShare: 1",
+        );
+        lines.push(connectorYaml(name, `${name}Portal`).trimEnd());
+      }
+      const p = await yamlProject({ yaml: lines.join("\n") + "\n" }, "program");
+      for (const args of config) await p.pulumi(["config", "set", ...args]);
+      const titles = (e: Emulator) => [...e.state.connectors.values()].map((c) => c.fields.title);
+      const before = titles(emu);
+      await p.pulumi(UP);
+      expect(titles(emu)).toEqual([...before, "sales connector"]);
+      expect(titles(other)).toEqual(["crm connector"]);
+      expectNoPlaintext(await kept(p), secrets);
+      await p.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
+      expect(titles(emu)).toEqual(before);
+      expect(other.state.connectors.size).toBe(0);
+    } finally {
+      await other.close();
     }
   });
 });
