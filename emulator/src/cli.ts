@@ -6,7 +6,8 @@ import { settingsAsEnv } from "./providerSettings";
 
 /**
  * `npm run emulator -- [--port 8787] [--rps 2 --burst 50] [--latency 0] [--fault-rate 0 --seed 1]
- * [--credentials-file F] [--allow-private-endpoints] [--handler-url URL] [--scope S] [--access-token-ttl s]`
+ * [--credentials-file F] [--allow-private-endpoints] [--handler-url URL] [--scope S] [--access-token-ttl s]
+ * [--tls [--tls-cert F --tls-key F]] [--operation-limit-timings] [--code-answer-extras]`
  */
 async function main(): Promise<void> {
   const env = process.env;
@@ -24,6 +25,11 @@ async function main(): Promise<void> {
       "handler-url": { type: "string", default: env.EMULATOR_HANDLER_URL },
       scope: { type: "string", default: env.EMULATOR_SCOPE ?? "biconnector" },
       "access-token-ttl": { type: "string", default: env.EMULATOR_ACCESS_TOKEN_TTL ?? "3600" },
+      tls: { type: "boolean", default: false },
+      "tls-cert": { type: "string", default: env.EMULATOR_TLS_CERT },
+      "tls-key": { type: "string", default: env.EMULATOR_TLS_KEY },
+      "operation-limit-timings": { type: "boolean", default: false },
+      "code-answer-extras": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -35,7 +41,11 @@ async function main(): Promise<void> {
         "  --seed n (EMULATOR_SEED) --credentials-file path (EMULATOR_CREDENTIALS_FILE: JSON with the settings)\n" +
         "  --allow-private-endpoints (let sources call connector endpoints on loopback/private hosts)\n" +
         "  --handler-url URL (EMULATOR_HANDLER_URL: where /oauth/authorize/ redirects with the code)\n" +
-        "  --scope list (EMULATOR_SCOPE, biconnector) --access-token-ttl s (EMULATOR_ACCESS_TOKEN_TTL, 3600)",
+        "  --scope list (EMULATOR_SCOPE, biconnector) --access-token-ttl s (EMULATOR_ACCESS_TOKEN_TTL, 3600)\n" +
+        "  --tls (HTTPS with a self-signed certificate for 127.0.0.1; printed: its file)\n" +
+        "  --tls-cert F --tls-key F (EMULATOR_TLS_CERT, EMULATOR_TLS_KEY: reuse these, or create them there)\n" +
+        "  --operation-limit-timings (OPERATION_TIME_LIMIT answers carry a time block; the portal's do not)\n" +
+        "  --code-answer-extras (the code exchange answers expires and user_id too; the docs' example has neither)",
     );
     return;
   }
@@ -46,6 +56,9 @@ async function main(): Promise<void> {
     return n;
   };
   const faultRate = num("fault-rate", values["fault-rate"]);
+  const certFile = values["tls-cert"];
+  const keyFile = values["tls-key"];
+  if (!certFile !== !keyFile) throw new Error("--tls-cert and --tls-key go together");
   const emu = await startEmulator({
     port: num("port", values.port),
     rateLimit: values["no-rate-limit"]
@@ -57,6 +70,9 @@ async function main(): Promise<void> {
     handlerUrl: values["handler-url"],
     scope: values.scope,
     accessTokenTtlSec: num("access-token-ttl", values["access-token-ttl"]),
+    tls: certFile && keyFile ? { certFile, keyFile } : values.tls ? true : undefined,
+    operationLimitTimings: values["operation-limit-timings"],
+    codeAnswerExtras: values["code-answer-extras"],
   });
   const settings = settingsAsEnv(emu.providerSettings());
   if (values["credentials-file"])
@@ -68,6 +84,9 @@ async function main(): Promise<void> {
   // The built-in sample connector and any local endpoint live on loopback, which a provider
   // refuses as a connector endpoint unless told that the portal is local.
   console.log("export BITRIX24_ALLOW_PRIVATE_ENDPOINTS=true");
+  // Node reads NODE_EXTRA_CA_CERTS when a process starts: set it before starting the client.
+  if (emu.certificate)
+    console.log(`export NODE_EXTRA_CA_CERTS=${emu.certificate.file} # the emulator's certificate`);
   console.log(`# webhook (answers only *.fields, like a real portal): ${emu.webhookUrl}`);
   console.log(`# authorize page: ${emu.authorizeUrl}&state=<random>`);
   console.log(

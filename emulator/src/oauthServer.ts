@@ -29,6 +29,8 @@ export interface OAuthServerOptions {
   accessTtlSec: number;
   /** The clock, in ms since the epoch: tests age codes and tokens without sleeping. */
   now: () => number;
+  /** Add `expires` and `user_id` to the code exchange's answer (see EmulatorOptions). */
+  codeAnswerExtras?: boolean;
 }
 
 type Answer = { status: number; body: Record<string, string | number> };
@@ -176,7 +178,10 @@ export class OAuthServer {
       if (this.options.now() - issued.issuedAt > CODE_TTL_MS)
         return refusal(400, "invalid_grant", "The authorization code has expired");
       this.codeExchanges++;
-      return { status: 200, body: this.tokenAnswer(clientId) };
+      // The docs' example of the code exchange's answer has no `expires` and no `user_id`.
+      const { expires, user_id, ...documented } = this.tokenAnswer(clientId);
+      const body = this.options.codeAnswerExtras ? { ...documented, expires, user_id } : documented;
+      return { status: 200, body };
     }
     const rt = typeof params.refresh_token === "string" ? params.refresh_token : "";
     const held = this.refresh.get(rt);

@@ -38,6 +38,8 @@ export interface RestDeps {
   webhook: { userId: number; secret: string; scope: string };
   calls: CallRecord[];
   callEndpoint: CallContext["callEndpoint"];
+  /** Give OPERATION_TIME_LIMIT answers a `time` block (off: the portal's error answers have none). */
+  operationLimitTimings?: boolean;
 }
 
 /** Method names of a batch's commands, for the call record. */
@@ -54,6 +56,9 @@ export function restHandler(deps: RestDeps) {
     const segments = ([] as string[]).concat(
       (req.params as { path?: string | string[] }).path ?? [],
     );
+    // `/rest//METHOD` is `/rest/METHOD`: the official JS SDK joins the portal's client_endpoint,
+    // which ends in `/rest/`, with `/` + the method, and every OAuth call of it arrives so.
+    while (segments.length > 1 && segments[0] === "") segments.shift();
     const method = (segments[segments.length - 1] ?? "").replace(/\.json$/, "");
     const params: JsonObject = {
       ...(req.query as JsonObject),
@@ -66,11 +71,13 @@ export function restHandler(deps: RestDeps) {
       res.status(status).json(body);
     };
     const fail = (e: ApiError) => {
+      // The portal's error answers carry no `time` block (the official JS SDK's source says so and
+      // derives the wait from earlier successful answers); `operationLimitTimings` adds one.
       if (e.code === "OPERATION_TIME_LIMIT")
         send(e.status, {
           error: e.code,
           error_description: e.description,
-          time: timeBlock(started, meter.fields(method)),
+          ...(deps.operationLimitTimings ? { time: timeBlock(started, meter.fields(method)) } : {}),
         });
       else if (e.root) send(e.status, { error: e.code, error_description: e.description });
       else

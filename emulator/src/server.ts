@@ -2,7 +2,10 @@ import axios from "axios";
 import express from "express";
 import { randomBytes } from "crypto";
 import { AddressInfo } from "net";
-import { Server } from "http";
+import * as http from "http";
+import * as https from "https";
+import { rootCertificates } from "tls";
+import { EmulatorCertificate, emulatorCertificate } from "./certificate";
 import { JsonValue } from "./json";
 import { controlRoutes } from "./control";
 import { Faults, RandomFaults } from "./faults";
@@ -64,11 +67,29 @@ export interface EmulatorOptions {
   adminToken?: string;
   /** Largest request body accepted (default "10mb"); larger ones get 413 PAYLOAD_TOO_LARGE. */
   bodyLimit?: string;
+  /**
+   * Give OPERATION_TIME_LIMIT (429) answers a `time` block with `operating_reset_at`. Off by
+   * default: the portal's error answers carry no timings.
+   */
+  operationLimitTimings?: boolean;
+  /**
+   * Answer the authorization-code exchange with `expires` and `user_id` too. Off by default: the
+   * docs' example of that answer has neither (refresh answers always carry `expires`).
+   */
+  codeAnswerExtras?: boolean;
+  /**
+   * Serve HTTPS (the portal answers plain HTTP REST with INVALID_REQUEST "Https required"; plain
+   * HTTP on loopback stays the default for tests). `true`: a new self-signed certificate for
+   * 127.0.0.1, removed on close; `{certFile, keyFile}`: reuse those files, or create them there.
+   */
+  tls?: true | { certFile: string; keyFile: string };
 }
 
 export interface Emulator {
-  /** Base URL, e.g. http://127.0.0.1:PORT/ — also the portal URL. */
+  /** Base URL, e.g. http://127.0.0.1:PORT/ (https://… with `tls`) — also the portal URL. */
   readonly url: string;
+  /** With `tls`: the certificate clients must trust (its file and PEM text). */
+  readonly certificate?: { readonly file: string; readonly pem: string };
   readonly portalUrl: string;
   /** Token server base URL (bitrix24:oauthUrl). */
   readonly oauthUrl: string;
@@ -114,7 +135,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = new PortalState();
   const faults = new Faults();
   faults.setRandom(options.randomFaults);
-  const oauth = new OAuthServer({ accessTtlSec: options.accessTokenTtlSec ?? 3600, now });
+  const oauth = new OAuthServer({
+    accessTtlSec: options.accessTokenTtlSec ?? 3600,
+    now,
+    codeAnswerExtras: options.codeAnswerExtras,
+  });
   const app: OAuthApp = {
     ...(options.app ?? { clientId: "local.emulator.app", clientSecret: secret() }),
   };
@@ -139,7 +164,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...datasetMethods({ tableMethods: options.tableMethods ?? true }),
     ...systemMethods(),
   };
-  methods.batch = batchHandler(methods, options.batchRefused ?? [], faults);
+  const meter = new OperatingMeter(now);
+  methods.batch = batchHandler(methods, options.batchRefused ?? [], faults, meter);
+
+  const cert: EmulatorCertificate | undefined = options.tls
+    ? await emulatorCertificate(options.tls)
+    : undefined;
+  // With TLS, connector endpoints on this emulator (its sample connector) use its certificate.
+  const httpsAgent = cert
+    ? new https.Agent({ ca: [...rootCertificates, cert.certPem] })
+    : undefined;
 
   const callEndpoint = async (url: string, form: Record<string, string>) => {
     if (!allowPrivate && (await isLocalEndpoint(url)))
@@ -150,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       validateStatus: () => true,
       responseType: "text",
       maxRedirects: 0,
+      httpsAgent,
     });
     return { status: res.status, body: String(res.data ?? "") };
   };
@@ -180,7 +215,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       state,
       faults,
       oauth,
-      meter: new OperatingMeter(now),
+      meter,
+      operationLimitTimings: options.operationLimitTimings,
       bucket,
       latencyMs: options.latencyMs,
       webhook,
@@ -192,14 +228,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   web.use(errorAnswer(bodyLimit));
 
   const host = options.host ?? "127.0.0.1";
-  const server: Server = await new Promise((resolve) => {
-    const s = web.listen(options.port ?? 0, host, () => resolve(s));
-  });
+  const server = cert
+    ? https.createServer({ cert: cert.certPem, key: cert.keyPem }, web)
+    : http.createServer(web);
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://${host}:${port}/`;
+  const url = `${cert ? "https" : "http"}://${host}:${port}/`;
   oauth.setEndpoints({ portalUrl: url, oauthUrl: url });
   return {
     url,
+    ...(cert ? { certificate: { file: cert.certFile, pem: cert.certPem } } : {}),
     portalUrl: url,
     oauthUrl: url,
     authorizeUrl: `${url}oauth/authorize/?client_id=${encodeURIComponent(app.clientId)}`,
@@ -234,13 +272,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         headers: { Authorization: `Bearer ${adminToken}` },
         validateStatus: () => true,
         timeout: 10_000,
+        httpsAgent,
       });
       return { status: res.status, data: res.data as unknown };
     },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          cert?.cleanup();
+          resolve();
+        });
       }),
   };
 }

@@ -8,6 +8,7 @@ import { Operation, OperationHost } from "./operation";
 import { PageCache } from "./pageCache";
 import { retryLayer, retryOptions, retrying, verdictAllowsRetry } from "./retry";
 import { Settings } from "./settings";
+import { OperatingBudget } from "./operatingBudget";
 import { Claims } from "./claims";
 import { Transport } from "./transport";
 import { isIdempotent } from "./verdicts";
@@ -45,6 +46,8 @@ export interface ClientParts {
   readonly session?: OAuthSession;
   /** Ids created or adopted in this process, per portal (see claims.ts). */
   readonly claims: Claims;
+  /** When each method's operating-time budget resets, per portal (see operatingBudget.ts). */
+  readonly budget?: OperatingBudget;
   readonly tuning?: ClientTuning;
 }
 
@@ -77,7 +80,7 @@ export class Bitrix24Client {
         authLayer(auth, this.stats),
         limiterLayer(parts.limiter, this.stats),
       ],
-      httpCall(parts.transport, settings.requestTimeoutMs, settings.maxResponseBytes),
+      httpCall(parts.transport, settings.requestTimeoutMs, settings.maxResponseBytes, parts.budget),
     );
     const pages = new PageCache();
     // A write (single or in a batch) drops the pages when it starts and when it ends.

@@ -1,4 +1,11 @@
 import { RedactedError, redactField } from "./redact";
+import type { ResetSource } from "./operatingBudget";
+
+const RESET_SOURCES: Record<ResetSource, string> = {
+  answer: "",
+  "last answer": ", as its last answer said: this one carried no time",
+  window: ", at the latest: no answer said when, and the portal's window is 10 minutes",
+};
 
 /** An error answer from Bitrix24 (root-level or inside `result`, at any HTTP status). */
 export class Bitrix24Error extends RedactedError {
@@ -11,11 +18,14 @@ export class Bitrix24Error extends RedactedError {
     readonly httpStatus: number,
     /** OPERATION_TIME_LIMIT: when the method frees up (unix seconds, `time.operating_reset_at`). */
     readonly operatingResetAt?: number,
+    /** Where that time came from: the answer, the method's last answer, or a whole window. */
+    readonly resetSource: ResetSource = "answer",
   ) {
     const safeCode = redactField(code, 100);
     const frees =
       operatingResetAt !== undefined
-        ? ` (the method frees up at ${new Date(operatingResetAt * 1000).toISOString()})`
+        ? ` (the operating-time budget of ${method} is spent; it resets at ` +
+          `${new Date(operatingResetAt * 1000).toISOString()}${RESET_SOURCES[resetSource]})`
         : "";
     const safeDescription = redactField(description) + frees;
     super(

@@ -1,12 +1,18 @@
 import { Call } from "./call";
 import { readEnvelope } from "./envelope";
+import { Bitrix24Error } from "./errors";
+import { OperatingBudget } from "./operatingBudget";
 import { Transport } from "./transport";
 
-/** The bottom layer: the call as one HTTP POST of its params, the answer read as an envelope. */
+/**
+ * The bottom layer: the call as one HTTP POST of its params, the answer read as an envelope. The
+ * operating budget learns each answer's reset times and dates an OPERATION_TIME_LIMIT without one.
+ */
 export function httpCall(
   transport: Transport,
   defaultTimeoutMs: number,
   maxResponseBytes?: number,
+  budget: OperatingBudget = new OperatingBudget(),
 ): Call {
   return async (req) => {
     if (!req.url) throw new Error(`${req.method}: no URL (the auth layer sets it)`);
@@ -18,6 +24,11 @@ export function httpCall(
       label: req.method,
       maxBytes: maxResponseBytes,
     });
-    return readEnvelope(req.method, status, data);
+    budget.learn(req.method, req.params, data);
+    try {
+      return readEnvelope(req.method, status, data);
+    } catch (e) {
+      throw e instanceof Bitrix24Error ? budget.withReset(e) : e;
+    }
   };
 }

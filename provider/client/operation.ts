@@ -1,5 +1,5 @@
 import { LIST_PAGE_SIZE } from "./apiLimits";
-import { answerText } from "./answerText";
+import { answerNumber, answerText } from "./answerText";
 import { ReadBack, isWrite } from "./batcher";
 import { GetAnswer, Page, PageCache, pageOf, pageParams } from "./pageCache";
 import { Trace, newTrace } from "./call";
@@ -117,15 +117,7 @@ export class Operation {
     const items: JsonObject[] = [];
     const seen = new Set<string>();
     for (let page = 1; ; page++) {
-      const result = await this.callCoalesced(method, { ...params, page });
-      // A list answers an array of objects. Anything else is no "nothing there": reading it as
-      // empty would let a lost add's reconciliation add again.
-      if (!Array.isArray(result) || !result.every(isJsonObject))
-        throw new Bitrix24AnswerError(
-          method,
-          `page ${page} is ${Array.isArray(result) ? "an array holding non-objects" : `not an array (${result === null ? "null" : typeof result})`}, not a list of objects`,
-        );
-      const batch = result;
+      const batch = await this.listPage(method, { ...params, page }, page);
       const fresh = batch.filter((item) => !seen.has(itemKey(item)));
       if (batch.length > 0 && fresh.length === 0)
         throw new Bitrix24AnswerError(
@@ -137,6 +129,47 @@ export class Operation {
       items.push(...fresh);
       if (batch.length < LIST_PAGE_SIZE) return items;
     }
+  }
+
+  /**
+   * Every object of a list, paged by id: ascending, each page the objects above the last id seen
+   * (`filter[>id]`, 50 a page, a shorter page is the last). Unlike page numbers, an object deleted
+   * (or created) between two pages cannot make the next page skip one that exists. A page whose
+   * ids are not all above the last one means the portal or a proxy ignores the filter: paging
+   * stops there with an error instead of running for ever.
+   */
+  async listAllById(method: string, params: JsonObject = {}): Promise<JsonObject[]> {
+    const filter = isJsonObject(params.filter) ? params.filter : {};
+    const floor = answerNumber(filter[">id"]);
+    let after = Number.isFinite(floor) ? floor : 0;
+    const items: JsonObject[] = [];
+    for (let page = 1; ; page++) {
+      const query = { ...params, filter: { ...filter, ">id": after }, order: { id: "ASC" } };
+      const result = await this.listPage(method, query, page);
+      const ids = result.map((item) => answerNumber(item.id));
+      if (!ids.every((id) => Number.isSafeInteger(id) && id > after))
+        throw new Bitrix24AnswerError(
+          method,
+          `page ${page} holds ids that are not above ${after}, the last one read (the portal or a ` +
+            `proxy ignores filter[>id]); paging stopped after ${page} requests`,
+        );
+      items.push(...result);
+      if (result.length < LIST_PAGE_SIZE) return items;
+      after = Math.max(...ids);
+    }
+  }
+
+  /** One page of a list: an array of objects, else an error saying what came instead. */
+  private async listPage(method: string, params: JsonObject, page: number): Promise<JsonObject[]> {
+    const result = await this.callCoalesced(method, params);
+    // A list answers an array of objects. Anything else is no "nothing there": reading it as
+    // empty would let a lost add's reconciliation add again.
+    if (!Array.isArray(result) || !result.every(isJsonObject))
+      throw new Bitrix24AnswerError(
+        method,
+        `page ${page} is ${Array.isArray(result) ? "an array holding non-objects" : `not an array (${result === null ? "null" : typeof result})`}, not a list of objects`,
+      );
+    return result;
   }
 
   /**

@@ -2,6 +2,7 @@ import * as os from "os";
 import * as path from "path";
 import { Bitrix24ConfigError } from "./errors";
 import { registerSecret } from "./redact";
+import { privateHostReason } from "../schema/endpoint";
 
 /** One row per setting: stack config key (namespace `bitrix24:`), env variable, meaning. */
 export const SETTINGS = [
@@ -53,6 +54,11 @@ export const SETTINGS = [
     env: "BITRIX24_ALLOW_PRIVATE_ENDPOINTS",
     doc: "connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator)",
   },
+  {
+    key: "allowInsecureHttp",
+    env: "BITRIX24_ALLOW_INSECURE_HTTP",
+    doc: "the portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may)",
+  },
 ] as const;
 
 export type SettingKey = (typeof SETTINGS)[number]["key"];
@@ -96,6 +102,7 @@ export interface Settings {
   /** Answers larger than this are a transport error (a proxy's endless page, a hostile server). */
   maxResponseBytes: number;
   allowPrivateEndpoints: boolean;
+  allowInsecureHttp: boolean;
 }
 
 /** The same settings as environment variables (BITRIX24_*), e.g. for another process. */
@@ -175,6 +182,7 @@ export const VALUE_SETTINGS = {
   maxResponseBytes: (get: SettingSource) =>
     positive(get, "maxResponseBytes", DEFAULT_MAX_RESPONSE_BYTES),
   allowPrivateEndpoints: (get: SettingSource) => flag(get, "allowPrivateEndpoints"),
+  allowInsecureHttp: (get: SettingSource) => flag(get, "allowInsecureHttp"),
 } satisfies Partial<Record<SettingKey, (get: SettingSource) => number | boolean>>;
 
 type Values = { [K in keyof typeof VALUE_SETTINGS]: ReturnType<(typeof VALUE_SETTINGS)[K]> };
@@ -205,12 +213,16 @@ export interface CheckSettings {
 
 /** The check settings alone: no credentials needed, so preview works without them. */
 export function checkSettings(get: SettingSource): CheckSettings {
+  checkUrls(get);
   return { allowPrivateEndpoints: flag(get, "allowPrivateEndpoints") };
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-function httpBase(key: SettingKey, raw: string): string {
+/** The URL settings: each an http(s) base URL, https unless loopback or bitrix24:allowInsecureHttp. */
+const URL_SETTINGS = ["webhookUrl", "portalUrl", "oauthUrl"] as const;
+
+function httpBase(key: SettingKey, raw: string, allowHttp: boolean): string {
   let u: URL;
   try {
     u = new URL(raw);
@@ -219,7 +231,40 @@ function httpBase(key: SettingKey, raw: string): string {
   }
   if (u.protocol !== "https:" && u.protocol !== "http:")
     throw new Bitrix24ConfigError(`bitrix24:${key} must be an http(s) URL`);
+  // The URL is never quoted: a webhook URL holds its secret.
+  if (u.protocol === "http:" && !allowHttp && !privateHostReason(u.hostname)?.includes("loopback"))
+    throw new Bitrix24ConfigError(
+      `bitrix24:${key} is a plain http:// URL: access and refresh tokens, the client secret and ` +
+        `source passwords would travel in the clear. Use https:// (Bitrix24 portals serve it; the ` +
+        `portal refuses REST over plain HTTP with "Https required"), or, for a portal reached ` +
+        `over a network you trust, set bitrix24:allowInsecureHttp true ` +
+        `(BITRIX24_ALLOW_INSECURE_HTTP=true). Loopback hosts (the emulator) are allowed.`,
+    );
   return raw.endsWith("/") ? raw : raw + "/";
+}
+
+/** Each URL setting given that is refused, with the reason (no credentials needed). */
+export function urlProblems(get: SettingSource): { key: SettingKey; reason: string }[] {
+  const allowHttp = /^(true|1|yes)$/i.test(get("allowInsecureHttp") ?? "");
+  const problems: { key: SettingKey; reason: string }[] = [];
+  for (const key of URL_SETTINGS)
+    try {
+      const raw = get(key);
+      if (raw !== undefined) httpBase(key, raw, allowHttp);
+    } catch (e) {
+      if (!(e instanceof Bitrix24ConfigError)) throw e;
+      problems.push({ key, reason: e.message });
+    }
+  return problems;
+}
+
+/** Checks the URL settings given (no credentials needed): what preview refuses. */
+function checkUrls(get: SettingSource): void {
+  const allowHttp = flag(get, "allowInsecureHttp");
+  for (const key of URL_SETTINGS) {
+    const raw = get(key);
+    if (raw !== undefined) httpBase(key, raw, allowHttp);
+  }
 }
 
 const HOW_TO =
@@ -254,7 +299,7 @@ export function resolveSettings(get: SettingSource): Settings {
         HOW_TO,
     );
   if (webhookUrl) {
-    const base = httpBase("webhookUrl", webhookUrl);
+    const base = httpBase("webhookUrl", webhookUrl, limits.allowInsecureHttp);
     if (!/\/rest\/[^/]+\/[^/]+\/$/.test(new URL(base).pathname))
       throw new Bitrix24ConfigError(
         "bitrix24:webhookUrl must look like https://PORTAL/rest/USER_ID/SECRET/",
@@ -274,7 +319,7 @@ export function resolveSettings(get: SettingSource): Settings {
     throw new Bitrix24ConfigError(
       `Bitrix24 credentials are ${oauthSet ? "incomplete" : "missing"}; missing: ${missing.join(", ")}. ${HOW_TO}`,
     );
-  const base = httpBase("portalUrl", portalUrl as string);
+  const base = httpBase("portalUrl", portalUrl as string, limits.allowInsecureHttp);
   return {
     auth: {
       kind: "oauth",
@@ -283,7 +328,11 @@ export function resolveSettings(get: SettingSource): Settings {
       refreshToken,
       clientId,
       clientSecret,
-      oauthUrl: httpBase("oauthUrl", get("oauthUrl") ?? DEFAULT_OAUTH_URL),
+      oauthUrl: httpBase(
+        "oauthUrl",
+        get("oauthUrl") ?? DEFAULT_OAUTH_URL,
+        limits.allowInsecureHttp,
+      ),
       tokenStore: get("tokenStore") ?? defaultTokenStore(),
     },
     portal: new URL(base).origin,

@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import { Bitrix24Client, ClientTuning } from "./client";
 import { Claims } from "./claims";
+import { OperatingBudget } from "./operatingBudget";
 import { PortalLimiter } from "./limiter";
 import { OAuthSession } from "./oauth";
 import { Settings } from "./settings";
@@ -13,12 +14,15 @@ import { Transport, axiosTransport } from "./transport";
  * - the OAuth session, per portal and credentials: one refresh for all resources, since a refresh
  *   token works only once;
  * - the claims, per portal: reconciliation must never adopt what another resource created;
+ * - the operating budget, per portal: when each method's operating-time budget resets, as any
+ *   answer of the portal named it (the portal's 429 names none);
  * - the clients themselves, per settings, so that the engine's many calls reuse those parts.
  * Nothing here can reach a Pulumi state: it lives in the installed package, not in the program.
  */
 const limiters = new Map<string, PortalLimiter>();
 const sessions = new Map<string, OAuthSession>();
 const claims = new Map<string, Claims>();
+const budgets = new Map<string, OperatingBudget>();
 const clients = new Map<string, Bitrix24Client>();
 
 const hash = (v: unknown): string => createHash("sha256").update(JSON.stringify(v)).digest("hex");
@@ -71,6 +75,9 @@ function build(
     limiter: sharePortal ? memo(limiters, settings.portal, newLimiter) : newLimiter(),
     session: session(),
     claims: sharePortal ? memo(claims, settings.portal, () => new Claims()) : new Claims(),
+    budget: sharePortal
+      ? memo(budgets, settings.portal, () => new OperatingBudget())
+      : new OperatingBudget(),
     tuning,
   });
 }

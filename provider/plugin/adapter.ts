@@ -12,6 +12,7 @@ import {
   SettingSource,
   checkSettings,
   layeredSource,
+  urlProblems,
   valueProblems,
 } from "../client/settings";
 import { ConfigureInput, pluginConfig, unknownConfigKeys, useConfig } from "./config";
@@ -84,9 +85,11 @@ export class PluginAdapter {
       property: k,
       reason: `unknown bitrix24 setting; allowed: ${SETTINGS.map((s) => s.key).join(", ")}`,
     }));
-    // A value of the wrong kind fails at preview, naming the setting (only what is given here).
+    // A value of the wrong kind, or a plain-http URL, fails at preview naming the setting (only
+    // what is given here).
     const given = pluginConfig({ args: unwrapAll(news), variables: new Map() }, {});
-    for (const p of valueProblems(given)) failures.push({ property: p.key, reason: p.reason });
+    for (const p of [...valueProblems(given), ...urlProblems(given)])
+      failures.push({ property: p.key, reason: p.reason });
     return { inputs: news, failures };
   }
 

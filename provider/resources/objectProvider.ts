@@ -436,7 +436,8 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
   ): Promise<({ id: number } & ItemValues<S["fields"]>)[]> {
     const op = client.operation();
     const m = await this.adapter.methods(op, client);
-    const items = await op.listAll(m.list, { filter, order: { id: "ASC" } });
+    // By id, not page number: an object deleted meanwhile cannot make a page skip another.
+    const items = await op.listAllById(m.list, { filter });
     return items.map((raw) => {
       const item = this.adapter.itemFromList?.(raw) ?? raw;
       const values = fromApiItem(this.schema, item, m.list); // checks the id too

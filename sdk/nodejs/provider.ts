@@ -35,6 +35,7 @@ export class Provider extends pulumi.ProviderResource {
         opts = opts || {};
         {
             resourceInputs["accessToken"] = args?.accessToken ? pulumi.secret(args.accessToken) : undefined;
+            resourceInputs["allowInsecureHttp"] = pulumi.output(args?.allowInsecureHttp).apply(JSON.stringify);
             resourceInputs["allowPrivateEndpoints"] = pulumi.output(args?.allowPrivateEndpoints).apply(JSON.stringify);
             resourceInputs["clientId"] = args?.clientId;
             resourceInputs["clientSecret"] = args?.clientSecret ? pulumi.secret(args.clientSecret) : undefined;
@@ -64,6 +65,10 @@ export interface ProviderArgs {
      * OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
      */
     accessToken?: pulumi.Input<string | undefined>;
+    /**
+     * The portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may). Falls back to the BITRIX24_ALLOW_INSECURE_HTTP environment variable.
+     */
+    allowInsecureHttp?: pulumi.Input<boolean | undefined>;
     /**
      * Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
      */

@@ -13,6 +13,7 @@ import {
   readmeBlock,
   runCli,
   runIn,
+  STACK_LOCK_REFUSAL,
 } from "./cliRun";
 
 /**
@@ -116,7 +117,7 @@ test("README's Use in CI, as written: runs in turn reuse the stored pair, two up
   const both = await Promise.all([runBlock(a.d, a.dir, ci, vars), runBlock(b.d, b.dir, ci, vars)]);
   console.log(`two CI runs at once: ${both.map((r) => (r.ok ? "ok" : "stopped")).join(", ")}`);
   expect(both.some((r) => r.ok)).toBe(true);
-  for (const r of both.filter((r) => !r.ok)) expect(r.output).toMatch(/currently locked/);
+  for (const r of both.filter((r) => !r.ok)) expect(r.output).toMatch(STACK_LOCK_REFUSAL);
   expect(refreshes()).toBe(2);
   expect(emu.requestLines.join("\n")).not.toMatch(/invalid_grant/);
   expect(emu.state.connectors.size).toBe(1);

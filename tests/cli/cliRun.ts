@@ -25,6 +25,14 @@ const driver = require("../../scripts/inline-program.js") as {
 /** A folder with the native plugin's launcher (`pulumi-resource-bitrix24`), for a run's PATH. */
 export const pluginLauncher = (dir: string): string => driver.pluginLauncher(dir);
 
+/**
+ * How the CLI refuses a second update of a stack while one runs: "the stack is currently locked",
+ * or, on a file backend when both take the lock in the same instant, an error about the other's
+ * lock file (`stat …/.pulumi/locks/…: no such file or directory`: the file backend lists the lock
+ * folder while the other's lock file is being renamed into place). Either way it changed nothing.
+ */
+export const STACK_LOCK_REFUSAL = /currently locked|\.pulumi\/locks\/\S+: no such file/;
+
 /** Fails the test with what the CLI (or the program) said, when the run did not succeed. */
 export function expectOk(r: { ok: boolean; output: string; error?: string }): void {
   if (!r.ok) throw new Error(`the CLI failed: ${r.error ?? r.output.slice(-3000)}`);

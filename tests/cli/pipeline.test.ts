@@ -12,6 +12,7 @@ import {
   whatPulumiKeeps,
   runCli,
   runInline,
+  STACK_LOCK_REFUSAL,
 } from "./cliRun";
 
 /**
@@ -198,7 +199,7 @@ describe("two machines' worth of CLI sharing one backend and one `command:` toke
     ]);
     const failed = both.filter((r) => !r.ok);
     console.log(`two refreshes at once: ${both.map((r) => (r.ok ? "ok" : "stopped")).join(", ")}`);
-    for (const r of failed) expect(r.error ?? r.output).toMatch(/locked/i);
+    for (const r of failed) expect(r.error ?? r.output).toMatch(STACK_LOCK_REFUSAL);
     expect(both.some((r) => r.ok)).toBe(true);
     expect(refreshes() - before).toBe(1);
     expect(emu.requestLines.join("\n")).not.toMatch(/invalid_grant/);

@@ -143,8 +143,8 @@ describe("11. source check against the portal", () => {
 });
 
 describe("7. OPERATION_TIME_LIMIT from the emulator's operating meter", () => {
-  test("blocked for 1 s: the read waits until operating_reset_at, then succeeds with one more call", async () => {
-    ({ emu } = await portal());
+  test("blocked for 1 s (the 429 with a time block, an option): the read waits until operating_reset_at, then succeeds with one more call", async () => {
+    ({ emu } = await portal({ operationLimitTimings: true }));
     const { id, outs } = await connectors.create(await checked(connectors, seedConnector));
     emu.faults.inject({
       kind: "operationTimeLimit",
@@ -159,7 +159,7 @@ describe("7. OPERATION_TIME_LIMIT from the emulator's operating meter", () => {
     expect(emu.calls.filter((c) => c.method === "biconnector.connector.list")).toHaveLength(2);
   });
 
-  test("blocked beyond the deadline: fails at once, saying when the method frees up", async () => {
+  test("blocked, the 429 without timings (the portal's shape): the reset its last answer named is past the deadline, so it fails at once, saying which budget and when", async () => {
     ({ emu } = await portal());
     const { id, outs } = await connectors.create(await checked(connectors, seedConnector));
     shortDeadline();
@@ -170,7 +170,7 @@ describe("7. OPERATION_TIME_LIMIT from the emulator's operating meter", () => {
     });
     const started = Date.now();
     await expect(connectors.read(id, outs as JsonObject)).rejects.toThrow(
-      /OPERATION_TIME_LIMIT.*frees up at \d{4}-\d{2}-\d{2}T/,
+      /OPERATION_TIME_LIMIT.*budget of biconnector.connector.list is spent; it resets at \d{4}-\d{2}-\d{2}T.*as its last answer said/,
     );
     expect(Date.now() - started).toBeLessThan(1_000);
   });

@@ -10,6 +10,10 @@ import {
 import { Emulator } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../../provider/schema/spec";
 import { oauthSettings, portal, sampleConnector, testClient } from "../helpers/portal";
+import { layeredSource, resolveSettings } from "../../provider/client/settings";
+import { createClient } from "../../provider/client/shared";
+import { Transport, axiosTransport } from "../../provider/client/transport";
+import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 
 describe("lookups read existing objects as typed plain data, with the program's stack config", () => {
   let emu: Emulator;
@@ -84,5 +88,51 @@ describe("lookups read existing objects as typed plain data, with the program's 
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ name: "looked_up", sourceId: source.id });
     expect(listed[0].fields).toBeUndefined();
+  });
+});
+
+describe("list lookups page by id", () => {
+  test("an object deleted between two pages makes none skipped (page numbers would skip one)", async () => {
+    const { emu, tokenStore } = await portal();
+    try {
+      const c = testClient();
+      // 120 connectors: three pages of 50.
+      for (let i = 0; i < 120; i++)
+        await c.call("biconnector.connector.add", { fields: sampleConnector(emu, `Paged ${i}`) });
+      const ids = () => [...emu.state.connectors.keys()].sort((a, b) => a - b);
+      let pages = 0;
+      let gone = 0;
+      const base = axiosTransport();
+      const transport: Transport = async (req) => {
+        const res = await base(req);
+        // Someone deletes an object of the first page right after that page was read.
+        const listing = `${req.url} ${JSON.stringify(req.json)}`.includes("connector.list");
+        if (listing && ++pages === 1) emu.state.connectors.delete(gone);
+        return res;
+      };
+      const values = oauthSettings(emu, tokenStore);
+      const client = createClient(resolveSettings(layeredSource((k) => values[k], {})), {
+        transport,
+      });
+
+      // Page numbers: the list shifts under the reader, and page 2 starts one object late.
+      let before = ids();
+      gone = before[9];
+      const byNumber = await client
+        .operation()
+        .listAll("biconnector.connector.list", { order: { id: "ASC" } });
+      expect(byNumber.map((x) => Number(x.id))).not.toContain(before[50]);
+      expect(emu.state.connectors.has(before[50])).toBe(true);
+
+      // By id: every object that existed when its page was read, none skipped.
+      pages = 0;
+      before = ids();
+      gone = before[9];
+      const listed = await new ConnectorProvider().lookupAll(client, { "%title": "Paged" });
+      expect(pages).toBe(3);
+      expect(listed.map((x) => x.id)).toEqual(before);
+    } finally {
+      await emu.close();
+    }
   });
 });

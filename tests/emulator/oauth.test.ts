@@ -112,10 +112,10 @@ describe("the emulator's authorize page and token server", () => {
   }
   const list = (accessToken: string) =>
     http.post(`${emu.portalUrl}rest/biconnector.connector.list`, { auth: accessToken });
+  /** The fields the docs' example of the code exchange's answer shows: no `expires`, no `user_id`. */
   const DOCUMENTED = [
     "access_token",
     "refresh_token",
-    "expires",
     "expires_in",
     "client_endpoint",
     "server_endpoint",
@@ -123,7 +123,6 @@ describe("the emulator's authorize page and token server", () => {
     "member_id",
     "scope",
     "status",
-    "user_id",
   ];
 
   test("authorize redirects to the handler with code, state, domain, member_id, scope, server_domain", async () => {
@@ -147,14 +146,12 @@ describe("the emulator's authorize page and token server", () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.data).sort()).toEqual([...DOCUMENTED].sort());
     expect(res.data).toMatchObject({
-      expires: Math.floor(clock / 1000) + TTL,
       expires_in: TTL,
       client_endpoint: `${emu.portalUrl}rest/`,
       server_endpoint: `${emu.oauthUrl}rest/`,
       member_id: emu.oauth.memberId,
       scope: "biconnector",
       status: "L",
-      user_id: 1,
     });
     expect((await list(res.data.access_token)).data.result).toEqual([]);
     const again = await token({ grant_type: "authorization_code", code, ...credentials() });
@@ -162,6 +159,25 @@ describe("the emulator's authorize page and token server", () => {
     expect(again.data.error).toBe("invalid_grant");
     expect(emu.oauth.codeExchanges).toBe(1);
     expect(emu.oauth.codeExchangeAttempts).toBe(2);
+  });
+
+  test("codeAnswerExtras: the code exchange answers expires and user_id too (refresh answers always do)", async () => {
+    await emu.close();
+    emu = await startEmulator({
+      rateLimit: false,
+      handlerUrl,
+      now: () => clock,
+      codeAnswerExtras: true,
+    });
+    const code = (await authorize()).searchParams.get("code") ?? "";
+    const res = await token({ grant_type: "authorization_code", code, ...credentials() });
+    expect(res.data).toMatchObject({ expires: Math.floor(clock / 1000) + TTL, user_id: 1 });
+    const refreshed = await token({
+      grant_type: "refresh_token",
+      refresh_token: res.data.refresh_token,
+      ...credentials(),
+    });
+    expect(refreshed.data.expires).toBe(Math.floor(clock / 1000) + TTL);
   });
 
   test("a code lives 30 s: at 30 s it works, past 30 s it is refused (clock injected)", async () => {
@@ -208,7 +224,8 @@ describe("the emulator's authorize page and token server", () => {
       ...credentials(),
     });
     expect(first.status).toBe(200);
-    expect(Object.keys(first.data).sort()).toEqual([...DOCUMENTED].sort());
+    // A refresh answer carries `expires` and `user_id` besides (the official SDK reads `expires`).
+    expect(Object.keys(first.data).sort()).toEqual([...DOCUMENTED, "expires", "user_id"].sort());
     const reused = await token({
       grant_type: "refresh_token",
       refresh_token: emu.tokens.refreshToken,

@@ -11,12 +11,6 @@ import { recorded, recordedNames, shapeDiff, shapeOf } from "../helpers/recorded
  * went away (then delete it here).
  */
 const KNOWN: Record<string, Record<string, string>> = {
-  "oauth.authorization-code": {
-    "body.expires: recorded -, emulator number":
-      "this page's code-exchange example lacks expires; refresh answers (and other revisions) have it",
-    "body.user_id: recorded -, emulator number":
-      "this page's code-exchange example lacks user_id; refresh answers (and other revisions) have it",
-  },
   "biconnector.connector.get": {
     "body.result.item.sourceCode: recorded -, emulator string":
       "this doc revision's example predates sourceCode; the newer pages return it",
@@ -255,8 +249,8 @@ function codeFromRedirect(emu: Emulator): string {
 
 /**
  * What an answer's shape is compared on. The time block's `operating` and `operating_reset_at`
- * are left out on both sides: cloud portals add them and most published examples lack them (the
- * docs say the block's keys vary). A batch answer is compared on its envelope, not on what its
+ * are left out on both sides (also in a batch's per-command `result_time`): cloud portals add them
+ * and most published examples lack them (the docs say the block's keys vary). A batch answer is compared on its envelope, not on what its
  * commands return (the docs' example runs user methods; the emulator has only biconnector ones).
  */
 function normalized(name: string, body: JsonValue): JsonValue {
@@ -270,5 +264,14 @@ function normalized(name: string, body: JsonValue): JsonValue {
   const inner = out.result;
   const opaque = (v: JsonValue): JsonValue =>
     isJsonObject(v) ? Object.fromEntries(Object.keys(v).map((k) => [k, "command"])) : v;
-  return { ...out, result: { ...inner, result: opaque(inner.result) } };
+  const times = isJsonObject(inner.result_time)
+    ? Object.fromEntries(
+        Object.entries(inner.result_time).map(([k, t]) => {
+          if (!isJsonObject(t)) return [k, t];
+          const { operating: _o, operating_reset_at: _r, ...rest } = t;
+          return [k, rest];
+        }),
+      )
+    : inner.result_time;
+  return { ...out, result: { ...inner, result: opaque(inner.result), result_time: times } };
 }

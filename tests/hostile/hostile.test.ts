@@ -62,17 +62,21 @@ async function start(script: (x: Exchange, res: import("http").ServerResponse) =
 }
 
 describe("1. paging that never ends", () => {
-  test("a portal that ignores `page` (the same 50 items again): a clear error, a few requests", async () => {
+  test("a portal that ignores paging (the same 50 items again): a clear error, a few requests", async () => {
     await start((x, res) => ok(res, page(1)));
     useSettings(portal.settings());
     const { error, ms } = await failure(() => connectors.lookupAll(clientWith(portal.settings())));
-    expect(String(error)).toMatch(/biconnector.connector.list.*page 2.*(repeats|does not advance)/);
+    expect(String(error)).toMatch(/biconnector.connector.list.*page 2.*(repeats|not above)/);
     expect(ms).toBeLessThan(5_000);
     expect(portal.calls("biconnector.connector.list")).toBeLessThanOrEqual(3);
   });
 
   test("a list whose pages advance for ever: ends at the operation deadline, naming the method", async () => {
-    await start((x, res) => ok(res, page((Number(x.params.page) || 1) * 50)));
+    // Each page the 50 objects above the last id asked for, for ever.
+    await start((x, res) => {
+      const filter = x.params.filter as Record<string, unknown> | undefined;
+      ok(res, page(Number(filter?.[">id"] ?? 0) + 1));
+    });
     const { error, ms } = await failure(() =>
       connectors.lookupAll(clientWith(portal.settings({ operationTimeoutMs: "1500" }))),
     );
@@ -288,7 +292,58 @@ describe("7. OPERATION_TIME_LIMIT", () => {
     const client = clientWith(portal.settings());
     const { error, ms } = await failure(() => client.call("biconnector.connector.get", { id: 5 }));
     expect(ms).toBeLessThan(1_000);
-    expect(String(error)).toMatch(/OPERATION_TIME_LIMIT.*(frees up|until).*\d{4}-\d{2}-\d{2}T/);
+    expect(String(error)).toMatch(
+      /OPERATION_TIME_LIMIT.*budget of biconnector.connector.get is spent; it resets at \d{4}-\d{2}-\d{2}T/,
+    );
     expect(portal.calls("biconnector.connector.get")).toBe(1);
+  });
+
+  /**
+   * The portal's own shape: the 429 has no `time` block. A first answer names the method's reset
+   * (`reset` s ahead, in its successful answer's time block), then one 429 without timings, then
+   * success.
+   */
+  const untimed = (resetInS: number | undefined) => {
+    let n = 0;
+    return (x: Exchange, res: import("http").ServerResponse) => {
+      n++;
+      const now = Date.now() / 1000;
+      if (n === 2)
+        return json(
+          res,
+          {
+            error: "OPERATION_TIME_LIMIT",
+            error_description: "Method is blocked due to operation time limit.",
+          },
+          429,
+        );
+      const time =
+        resetInS === undefined
+          ? {}
+          : { operating: 470, operating_reset_at: Math.ceil(now + resetInS) };
+      json(res, { result: { item: connectorItem(5) }, time });
+    };
+  };
+
+  test("no time in the 429: waits until the reset the method's last answer named, then one more request (no retries spinning until the deadline)", async () => {
+    await start(untimed(1.5));
+    const client = clientWith(portal.settings());
+    await client.call("biconnector.connector.get", { id: 5 });
+    const t0 = Date.now();
+    await client.call("biconnector.connector.get", { id: 5 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
+    expect(portal.calls("biconnector.connector.get")).toBe(3);
+  });
+
+  test("no time in the 429 and none known: fails at once, naming the method's budget and when it resets at the latest (a whole window)", async () => {
+    await start(untimed(undefined));
+    const client = clientWith(portal.settings());
+    await client.call("biconnector.connector.get", { id: 5 });
+    const { error, ms } = await failure(() => client.call("biconnector.connector.get", { id: 5 }));
+    expect(ms).toBeLessThan(1_000);
+    expect(String(error)).toMatch(
+      /OPERATION_TIME_LIMIT.*budget of biconnector.connector.get is spent; it resets at \d{4}-.*at the latest: no answer said when/,
+    );
+    expect(portal.calls("biconnector.connector.get")).toBe(2);
   });
 });

@@ -126,7 +126,11 @@ describe("native plugin pulumi-resource-bitrix24, installed from the npm pack ta
       allowPrivateEndpoints: true,
     });
     expect(typed.failures).toEqual([]);
-    const wrong = await plugin.checkConfig({ rateLimitShare: 2, allowPrivateEndpoints: "maybe" });
+    const wrong = await plugin.checkConfig({
+      rateLimitShare: 2,
+      allowPrivateEndpoints: "maybe",
+      portalUrl: "http://portal.example.com",
+    });
     expect(wrong.failures).toEqual([
       {
         property: "rateLimitShare",
@@ -135,6 +139,10 @@ describe("native plugin pulumi-resource-bitrix24, installed from the npm pack ta
       {
         property: "allowPrivateEndpoints",
         reason: expect.stringMatching(/true or false, got "maybe"/),
+      },
+      {
+        property: "portalUrl",
+        reason: expect.stringMatching(/plain http:\/\/ URL.*allowInsecureHttp/),
       },
     ]);
 

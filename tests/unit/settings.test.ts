@@ -1,5 +1,11 @@
 import * as util from "util";
-import { layeredSource, resolveSettings, SettingKey } from "../../provider/client/settings";
+import {
+  checkSettings,
+  layeredSource,
+  resolveSettings,
+  SettingKey,
+  urlProblems,
+} from "../../provider/client/settings";
 
 const from = (config: Partial<Record<SettingKey, string>>, env: NodeJS.ProcessEnv = {}) =>
   resolveSettings(layeredSource((k) => config[k], env));
@@ -83,6 +89,36 @@ describe("provider settings", () => {
       webhookUrl: "https://a.bitrix24.com/rest/1/s3cr3tw3bh00k/",
     });
     expect(() => from({ webhookUrl: "https://a.bitrix24.com/rest/1" })).toThrow(/USER_ID\/SECRET/);
+  });
+
+  test("a plain-http portal, webhook or token-server URL is refused (tokens in the clear), also at preview; loopback hosts and bitrix24:allowInsecureHttp may", () => {
+    const oauth = { accessToken: "t-123456" };
+    for (const [key, config] of [
+      ["portalUrl", { portalUrl: "http://a.bitrix24.com", ...oauth }],
+      [
+        "oauthUrl",
+        { portalUrl: "https://a.bitrix24.com", oauthUrl: "http://oauth.example.com", ...oauth },
+      ],
+      ["webhookUrl", { webhookUrl: "http://a.bitrix24.com/rest/1/s3cr3tw3bh00k/" }],
+    ] as const) {
+      expect(() => from(config)).toThrow(
+        new RegExp(`bitrix24:${key} is a plain http:// URL.*allowInsecureHttp`),
+      );
+      // at preview: what check() reads, without credentials
+      expect(() =>
+        checkSettings(layeredSource((k) => (config as Record<string, string>)[k], {})),
+      ).toThrow(new RegExp(`bitrix24:${key} is a plain http:// URL`));
+      expect(urlProblems((k) => (config as Record<string, string>)[k]).map((p) => p.key)).toEqual([
+        key,
+      ]);
+      // the message never quotes the URL (a webhook URL holds its secret)
+      expect(() => from(config)).not.toThrow(/s3cr3tw3bh00k/);
+      expect(from({ ...config, allowInsecureHttp: "true" }).allowInsecureHttp).toBe(true);
+    }
+    for (const host of ["127.0.0.1:8787", "localhost:8787", "[::1]:8787", "127.1.2.3"])
+      expect(from({ portalUrl: `http://${host}/`, ...oauth }).portal).toBe(
+        new URL(`http://${host}/`).origin,
+      );
   });
 
   test("bad limits are named", () => {

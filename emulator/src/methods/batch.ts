@@ -3,7 +3,7 @@ import { JsonObject, JsonValue, isPhpArray } from "../json";
 import { ApiError, systemError } from "../apiError";
 import { Faults } from "../faults";
 import { MAX_BATCH_COMMANDS } from "../limits";
-import { timeBlock } from "../time";
+import { OperatingMeter, timeBlock } from "../time";
 import { CallContext, Handler } from "./context";
 import { invoke } from "./dispatch";
 
@@ -33,13 +33,14 @@ export const truthy = (v: JsonValue | undefined): boolean =>
  *   missing scope;
  * - with `halt` set, the first `result_error` entry stops the commands after it (module errors are
  *   data and do not halt);
- * - `result_time[key]` times each command that ran.
+ * - `result_time[key]` times each command that ran, with the method's operating fields.
  * `refused` lists methods this portal will not run inside a batch.
  */
 export function batchHandler(
   methods: Record<string, Handler>,
   refused: readonly string[],
   faults?: Faults,
+  meter?: OperatingMeter,
 ): Handler {
   return async (ctx: CallContext) => {
     const cmd = ctx.params.cmd;
@@ -87,7 +88,11 @@ export function batchHandler(
           errors.set(key, { error: err.code, error_description: err.description });
         }
       }
-      times.set(key, timeBlock(started, {}));
+      // `operating` (the method's execution time in the current window) and `operating_reset_at`,
+      // as in a single call's answer: the official JS SDK reads them so, and its tests record both
+      // from a live portal's batch answers.
+      meter?.record(method, (Date.now() - started) / 1000);
+      times.set(key, timeBlock(started, meter ? meter.fields(method) : {}));
       if (halt && errors.has(key)) break;
     }
     return {

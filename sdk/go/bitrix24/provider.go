@@ -47,6 +47,8 @@ func NewProvider(ctx *pulumi.Context,
 type providerArgs struct {
 	// OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
 	AccessToken *string `pulumi:"accessToken"`
+	// The portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may). Falls back to the BITRIX24_ALLOW_INSECURE_HTTP environment variable.
+	AllowInsecureHttp *bool `pulumi:"allowInsecureHttp"`
 	// Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
 	AllowPrivateEndpoints *bool `pulumi:"allowPrivateEndpoints"`
 	// Application client_id. Falls back to the BITRIX24_CLIENT_ID environment variable.
@@ -83,6 +85,8 @@ type providerArgs struct {
 type ProviderArgs struct {
 	// OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
 	AccessToken pulumi.StringPtrInput
+	// The portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may). Falls back to the BITRIX24_ALLOW_INSECURE_HTTP environment variable.
+	AllowInsecureHttp pulumi.BoolPtrInput
 	// Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
 	AllowPrivateEndpoints pulumi.BoolPtrInput
 	// Application client_id. Falls back to the BITRIX24_CLIENT_ID environment variable.

@@ -19,6 +19,17 @@ Object.defineProperty(exports, "accessToken", {
 });
 
 /**
+ * The portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may). Falls back to the BITRIX24_ALLOW_INSECURE_HTTP environment variable.
+ */
+export declare const allowInsecureHttp: boolean | undefined;
+Object.defineProperty(exports, "allowInsecureHttp", {
+    get() {
+        return __config.getObject<boolean>("allowInsecureHttp");
+    },
+    enumerable: true,
+});
+
+/**
  * Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
  */
 export declare const allowPrivateEndpoints: boolean | undefined;

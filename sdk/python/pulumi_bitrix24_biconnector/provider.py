@@ -20,6 +20,7 @@ __all__ = ['ProviderArgs', 'Provider']
 class ProviderArgs:
     def __init__(__self__, *,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 allow_insecure_http: pulumi.Input[Optional[_builtins.bool]] = None,
                  allow_private_endpoints: pulumi.Input[Optional[_builtins.bool]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
@@ -39,6 +40,7 @@ class ProviderArgs:
         The set of arguments for constructing a Provider resource.
 
         :param pulumi.Input[_builtins.str] access_token: OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
+        :param pulumi.Input[_builtins.bool] allow_insecure_http: The portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may). Falls back to the BITRIX24_ALLOW_INSECURE_HTTP environment variable.
         :param pulumi.Input[_builtins.bool] allow_private_endpoints: Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
         :param pulumi.Input[_builtins.str] client_id: Application client_id. Falls back to the BITRIX24_CLIENT_ID environment variable.
         :param pulumi.Input[_builtins.str] client_secret: Application client_secret. Falls back to the BITRIX24_CLIENT_SECRET environment variable.
@@ -57,6 +59,8 @@ class ProviderArgs:
         """
         if access_token is not None:
             pulumi.set(__self__, "access_token", access_token)
+        if allow_insecure_http is not None:
+            pulumi.set(__self__, "allow_insecure_http", allow_insecure_http)
         if allow_private_endpoints is not None:
             pulumi.set(__self__, "allow_private_endpoints", allow_private_endpoints)
         if client_id is not None:
@@ -99,6 +103,18 @@ class ProviderArgs:
     @access_token.setter
     def access_token(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "access_token", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowInsecureHttp")
+    def allow_insecure_http(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        The portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may). Falls back to the BITRIX24_ALLOW_INSECURE_HTTP environment variable.
+        """
+        return pulumi.get(self, "allow_insecure_http")
+
+    @allow_insecure_http.setter
+    def allow_insecure_http(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "allow_insecure_http", value)
 
     @_builtins.property
     @pulumi.getter(name="allowPrivateEndpoints")
@@ -288,6 +304,7 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 allow_insecure_http: pulumi.Input[Optional[_builtins.bool]] = None,
                  allow_private_endpoints: pulumi.Input[Optional[_builtins.bool]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
@@ -310,6 +327,7 @@ class Provider(pulumi.ProviderResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] access_token: OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
+        :param pulumi.Input[_builtins.bool] allow_insecure_http: The portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may). Falls back to the BITRIX24_ALLOW_INSECURE_HTTP environment variable.
         :param pulumi.Input[_builtins.bool] allow_private_endpoints: Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
         :param pulumi.Input[_builtins.str] client_id: Application client_id. Falls back to the BITRIX24_CLIENT_ID environment variable.
         :param pulumi.Input[_builtins.str] client_secret: Application client_secret. Falls back to the BITRIX24_CLIENT_SECRET environment variable.
@@ -351,6 +369,7 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 allow_insecure_http: pulumi.Input[Optional[_builtins.bool]] = None,
                  allow_private_endpoints: pulumi.Input[Optional[_builtins.bool]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
@@ -376,6 +395,7 @@ class Provider(pulumi.ProviderResource):
             __props__ = ProviderArgs.__new__(ProviderArgs)
 
             __props__.__dict__["access_token"] = None if access_token is None else pulumi.Output.secret(access_token)
+            __props__.__dict__["allow_insecure_http"] = pulumi.Output.from_input(allow_insecure_http).apply(pulumi.runtime.to_json) if allow_insecure_http is not None else None
             __props__.__dict__["allow_private_endpoints"] = pulumi.Output.from_input(allow_private_endpoints).apply(pulumi.runtime.to_json) if allow_private_endpoints is not None else None
             __props__.__dict__["client_id"] = client_id
             __props__.__dict__["client_secret"] = None if client_secret is None else pulumi.Output.secret(client_secret)

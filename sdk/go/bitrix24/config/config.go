@@ -16,6 +16,11 @@ func GetAccessToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "bitrix24:accessToken")
 }
 
+// The portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may). Falls back to the BITRIX24_ALLOW_INSECURE_HTTP environment variable.
+func GetAllowInsecureHttp(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "bitrix24:allowInsecureHttp")
+}
+
 // Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
 func GetAllowPrivateEndpoints(ctx *pulumi.Context) bool {
 	return config.GetBool(ctx, "bitrix24:allowPrivateEndpoints")

@@ -19,6 +19,11 @@ accessToken: Optional[str]
 OAuth access token. Falls back to the BITRIX24_ACCESS_TOKEN environment variable.
 """
 
+allowInsecureHttp: Optional[bool]
+"""
+The portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may). Falls back to the BITRIX24_ALLOW_INSECURE_HTTP environment variable.
+"""
+
 allowPrivateEndpoints: Optional[bool]
 """
 Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.

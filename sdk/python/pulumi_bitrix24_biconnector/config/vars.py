@@ -28,6 +28,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('accessToken')
 
     @_builtins.property
+    def allow_insecure_http(self) -> Optional[bool]:
+        """
+        The portal, webhook and token-server URLs may be plain http:// (tokens then travel in the clear; loopback hosts such as the emulator always may). Falls back to the BITRIX24_ALLOW_INSECURE_HTTP environment variable.
+        """
+        return __config__.get_bool('allowInsecureHttp')
+
+    @_builtins.property
     def allow_private_endpoints(self) -> Optional[bool]:
         """
         Connector endpoint URLs may be loopback/private/link-local hosts (on-premise portal, emulator). Falls back to the BITRIX24_ALLOW_PRIVATE_ENDPOINTS environment variable.
