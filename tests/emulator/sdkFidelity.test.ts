@@ -7,6 +7,7 @@
  * oauth tests.) Raw HTTP over loopback, no provider.
  */
 import axios from "axios";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
@@ -159,5 +160,44 @@ describe("HTTPS (tls)", () => {
       await second.close();
     }
     expect(fs.existsSync(files.certFile)).toBe(true);
+  });
+});
+
+describe("the official SDK itself (@bitrix24/b24jssdk 2.2.0) against the emulator", () => {
+  test("its https-only webhook client (the emulator over TLS, its certificate in NODE_EXTRA_CA_CERTS), its OAuth client (/rest//METHOD) and its batch (operating in each command's time)", async () => {
+    const emu = await startEmulator({ rateLimit: false, tls: true });
+    try {
+      const settings = { ...emu.providerSettings(), webhookUrl: emu.webhookUrl };
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          [path.join(__dirname, "workers", "officialSdk.js")],
+          {
+            timeout: 60_000,
+            env: {
+              ...process.env,
+              NODE_EXTRA_CA_CERTS: emu.certificate!.file,
+              B24_SETTINGS: JSON.stringify(settings),
+            },
+          },
+          (error, stdout, stderr) => (error ? reject(new Error(stdout + stderr)) : resolve(stdout)),
+        ),
+      );
+      const seen = JSON.parse(out.trim().split("\n").pop() as string);
+      expect(seen.errors).toEqual([]);
+      expect(seen.hook.ok).toBe(true);
+      expect(seen.hook.fields).toBeGreaterThan(0);
+      expect(seen.oauth).toEqual({ ok: true, result: [] });
+      expect(seen.batch.ok).toBe(true);
+      for (const t of seen.batch.times) {
+        expect(typeof t.operating).toBe("number");
+        expect(t.operating_reset_at).toBeGreaterThan(0);
+      }
+      expect(
+        emu.requestLines.some((l) => l.startsWith("POST /rest//biconnector.connector.list")),
+      ).toBe(true);
+    } finally {
+      await emu.close();
+    }
   });
 });
