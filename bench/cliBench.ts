@@ -109,6 +109,11 @@ export async function cliRun(n: number, latencyMs: number, parallel: number): Pr
       ok: r.ok,
     });
     if (!r.ok) console.log(`  (${name} failed: ${r.out.slice(-600)})`);
+    // BENCH_TIMELINE=1: each request of the phase, when it left and how many commands it carried.
+    if (process.env.BENCH_TIMELINE)
+      console.log(
+        `  P=${parallel} ${name}: ${calls.map((c) => `+${((c.at - t0) / 1000).toFixed(1)}s×${c.commands?.length ?? 1}`).join(" ")}`,
+      );
   };
   try {
     await phase("up", "up", {

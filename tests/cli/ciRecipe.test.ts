@@ -1,15 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { tempDir } from "../helpers/portal";
 import {
   Deployment,
   ROOT,
-  cliMissing,
   deployment,
   expectNoPlaintext,
   filesUnder,
-  pluginLauncher,
+  emulatorAndPlugin,
   readmeBlock,
   runCli,
   runIn,
@@ -22,20 +20,11 @@ import {
  * with `examples/yaml-quickstart` on the native plugin. The emulator stands in for the portal and
  * for oauth.bitrix.info.
  */
-let emu: Emulator;
-let pluginBin: string;
-const missing = cliMissing();
-
-beforeAll(async () => {
-  if (missing) throw new Error(missing);
-  emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true });
-  pluginBin = pluginLauncher(tempDir("b24-plugin-bin-"));
-});
-afterAll(() => emu?.close());
+const cli = emulatorAndPlugin();
 
 /** A block run by bash (stopping at the first failing command) in `cwd`, the plugin on PATH. */
 const runBlock = (d: Deployment, cwd: string, block: string, vars: Record<string, string>) =>
-  runIn(d, cwd, "bash", ["-euo", "pipefail", "-c", block], { vars, morePath: [pluginBin] });
+  runIn(d, cwd, "bash", ["-euo", "pipefail", "-c", block], { vars, morePath: [cli.pluginBin] });
 
 /** A runner of its own: a PULUMI_HOME of its own, a checkout of the committed project. */
 function checkout(repo: string): { d: Deployment; dir: string } {
@@ -46,10 +35,10 @@ function checkout(repo: string): { d: Deployment; dir: string } {
 }
 
 test("README's Use in CI, as written: runs in turn reuse the stored pair, two ups at once are stopped by the stack lock, a preview beside an up is safe, no token spent twice, nothing secret in plaintext", async () => {
-  const settings = emu.providerSettings("");
-  const pair = emu.oauth.issue(settings.clientId);
+  const settings = cli.emu.providerSettings("");
+  const pair = cli.emu.oauth.issue(settings.clientId);
   const shared = tempDir("b24-shared-volume-");
-  const dbPassword = emu.sampleConnectorCredentials.password;
+  const dbPassword = cli.emu.sampleConnectorCredentials.password;
   const vars = {
     STATE_URL: `file://${path.join(shared, "state")}`,
     PASSPHRASE: "ci-passphrase-only-in-the-secret-store",
@@ -85,22 +74,22 @@ test("README's Use in CI, as written: runs in turn reuse the stored pair, two up
     },
   };
   for (const args of [
-    ["endpointBaseUrl", emu.sampleConnectorUrl],
-    ["dbLogin", emu.sampleConnectorCredentials.login],
+    ["endpointBaseUrl", cli.emu.sampleConnectorUrl],
+    ["dbLogin", cli.emu.sampleConnectorCredentials.login],
     ["--secret", "dbPassword", dbPassword],
   ])
     expect((await runCli(own, repo, ["config", "set", "--stack", "prod", ...args])).code).toBe(0);
 
   const ci = readmeBlock("ci-run");
-  const refreshes = () => emu.oauth.refreshes;
+  const refreshes = () => cli.emu.oauth.refreshes;
   const [a, b] = [checkout(repo), checkout(repo)];
 
   // First run: the configured refresh token is spent once, the new pair lands in the store.
   const first = await runBlock(a.d, a.dir, ci, vars);
   if (!first.ok) throw new Error(first.output);
   expect(refreshes()).toBe(1);
-  expect(emu.state.connectors.size).toBe(1);
-  expect(emu.state.sources.size).toBe(1);
+  expect(cli.emu.state.connectors.size).toBe(1);
+  expect(cli.emu.state.sources.size).toBe(1);
   const storeDir = path.join(shared, "bitrix24-tokens");
   const stored = filesUnder(storeDir).filter((f) => f.file.endsWith(".json"));
   expect(stored).toHaveLength(1);
@@ -113,17 +102,17 @@ test("README's Use in CI, as written: runs in turn reuse the stored pair, two up
   expect(refreshes()).toBe(1);
 
   // The access token expired; two pipelines at once.
-  emu.oauth.expireAll();
+  cli.emu.oauth.expireAll();
   const both = await Promise.all([runBlock(a.d, a.dir, ci, vars), runBlock(b.d, b.dir, ci, vars)]);
   console.log(`two CI runs at once: ${both.map((r) => (r.ok ? "ok" : "stopped")).join(", ")}`);
   expect(both.some((r) => r.ok)).toBe(true);
   for (const r of both.filter((r) => !r.ok)) expect(r.output).toMatch(STACK_LOCK_REFUSAL);
   expect(refreshes()).toBe(2);
-  expect(emu.requestLines.join("\n")).not.toMatch(/invalid_grant/);
-  expect(emu.state.connectors.size).toBe(1);
+  expect(cli.emu.requestLines.join("\n")).not.toMatch(/invalid_grant/);
+  expect(cli.emu.state.connectors.size).toBe(1);
 
   // A preview takes no stack lock: beside an up, both run; the store lets one of them refresh.
-  emu.oauth.expireAll();
+  cli.emu.oauth.expireAll();
   const preview = ci.replace(/^pulumi up .*$/m, "pulumi preview --stack prod --non-interactive");
   const side = await Promise.all([
     runBlock(a.d, a.dir, ci, vars),
@@ -131,7 +120,7 @@ test("README's Use in CI, as written: runs in turn reuse the stored pair, two up
   ]);
   for (const r of side) if (!r.ok) throw new Error(r.output);
   expect(refreshes()).toBe(3);
-  expect(emu.requestLines.join("\n")).not.toMatch(/invalid_grant/);
+  expect(cli.emu.requestLines.join("\n")).not.toMatch(/invalid_grant/);
 
   // Nothing secret in plaintext in what the runners and the shared volume keep, nor in the output.
   const kept = [
@@ -152,5 +141,5 @@ test("README's Use in CI, as written: runs in turn reuse the stored pair, two up
     vars,
   );
   if (!destroyed.ok) throw new Error(destroyed.output);
-  expect(emu.state.connectors.size).toBe(0);
+  expect(cli.emu.state.connectors.size).toBe(0);
 }, 600_000);

@@ -1,7 +1,7 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Emulator, settingsAsStackConfig } from "bitrix24-biconnector-emulator";
+import { Emulator, settingsAsStackConfig, startEmulator } from "bitrix24-biconnector-emulator";
 import { tempDir } from "../helpers/portal";
 
 /**
@@ -24,6 +24,23 @@ const driver = require("../../scripts/inline-program.js") as {
 
 /** A folder with the native plugin's launcher (`pulumi-resource-bitrix24`), for a run's PATH. */
 export const pluginLauncher = (dir: string): string => driver.pluginLauncher(dir);
+
+/**
+ * For a test file of YAML or SDK programs: an emulator (no rate limit, loopback endpoints allowed:
+ * the sample connector) and a folder with the native plugin's launcher, made before its tests
+ * (failing them when the CLI is missing) and closed after. Read its fields inside tests.
+ */
+export function emulatorAndPlugin(): { emu: Emulator; pluginBin: string } {
+  const fixture = {} as { emu: Emulator; pluginBin: string };
+  beforeAll(async () => {
+    const missing = cliMissing();
+    if (missing) throw new Error(missing);
+    fixture.emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true });
+    fixture.pluginBin = pluginLauncher(tempDir("b24-plugin-bin-"));
+  });
+  afterAll(() => fixture.emu?.close());
+  return fixture;
+}
 
 /**
  * How the CLI refuses a second update of a stack while one runs: "the stack is currently locked",

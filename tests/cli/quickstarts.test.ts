@@ -1,17 +1,15 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { tempDir } from "../helpers/portal";
 import {
   Deployment,
   CLI,
   ROOT,
   childOptions,
-  cliMissing,
   deployment,
   expectNoPlaintext,
   filesUnder,
-  pluginLauncher,
+  emulatorAndPlugin,
   readmeBlock,
   runIn,
 } from "./cliRun";
@@ -24,20 +22,11 @@ import { PYTHON_DRIVER, goInline } from "./sdkBuilds";
  * PATH (our build machines) that one line runs as an Automation API inline program of the same
  * project and stack (tests/cli/drivers), and the test says so.
  */
-let emu: Emulator;
-let pluginBin: string;
-const missing = cliMissing();
-
-beforeAll(async () => {
-  if (missing) throw new Error(missing);
-  emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true });
-  pluginBin = pluginLauncher(tempDir("b24-plugin-bin-"));
-});
-afterAll(() => emu?.close());
+const cli = emulatorAndPlugin();
 
 /** Whether a program is on the PATH the CLI gets. */
 function onPath(d: Deployment, name: string): boolean {
-  const dirs = (childOptions(d, ROOT, 0, [pluginBin]).env.PATH ?? "").split(path.delimiter);
+  const dirs = (childOptions(d, ROOT, 0, [cli.pluginBin]).env.PATH ?? "").split(path.delimiter);
   return dirs.some((dir) => dir && fs.existsSync(path.join(dir, name)));
 }
 
@@ -47,7 +36,7 @@ const run = (
   args: string[],
   cwd: string,
   vars: Record<string, string>,
-) => runIn(d, cwd, cmd, args, { vars, morePath: [pluginBin], timeoutMs: 600_000 });
+) => runIn(d, cwd, cmd, args, { vars, morePath: [cli.pluginBin], timeoutMs: 600_000 });
 
 const UP = /^pulumi up --yes$/m;
 
@@ -87,16 +76,16 @@ test.each(LANGUAGES)(
     const checkout = path.join(d.workDir, "checkout");
     for (const dir of sdk ? [example, sdk] : [example])
       fs.cpSync(path.join(ROOT, dir), path.join(checkout, dir), { recursive: true });
-    const settings = emu.providerSettings("");
-    const pair = emu.oauth.issue(settings.clientId);
+    const settings = cli.emu.providerSettings("");
+    const pair = cli.emu.oauth.issue(settings.clientId);
     const vars = {
       PORTAL_URL: settings.portalUrl,
       CLIENT_ID: settings.clientId,
       CLIENT_SECRET: settings.clientSecret,
       REFRESH_TOKEN: pair.refreshToken,
-      ENDPOINT_URL: emu.sampleConnectorUrl,
-      DB_LOGIN: emu.sampleConnectorCredentials.login,
-      DB_PASSWORD: emu.sampleConnectorCredentials.password,
+      ENDPOINT_URL: cli.emu.sampleConnectorUrl,
+      DB_LOGIN: cli.emu.sampleConnectorCredentials.login,
+      DB_PASSWORD: cli.emu.sampleConnectorCredentials.password,
       // The test's, not the block's: the emulator's token server, and its loopback endpoints.
       BITRIX24_OAUTH_URL: settings.oauthUrl,
       BITRIX24_ALLOW_PRIVATE_ENDPOINTS: "true",
@@ -106,8 +95,8 @@ test.each(LANGUAGES)(
     expect(block).toMatch(UP);
     const project = path.join(checkout, example);
     const host = `pulumi-language-${language}`;
-    const connectors = emu.state.connectors.size;
-    const sources = emu.state.sources.size;
+    const connectors = cli.emu.state.connectors.size;
+    const sources = cli.emu.state.sources.size;
     const asProject = onPath(d, host);
     // Every line as written; `pulumi up --yes` too where the host is there.
     const script = asProject ? block : block.replace(UP, "");
@@ -132,8 +121,8 @@ test.each(LANGUAGES)(
       );
       await command("up");
     }
-    expect(emu.state.connectors.size).toBe(connectors + 1);
-    expect(emu.state.sources.size).toBe(sources + 1);
+    expect(cli.emu.state.connectors.size).toBe(connectors + 1);
+    expect(cli.emu.state.sources.size).toBe(sources + 1);
     expectNoPlaintext(
       [
         ...filesUnder(d.state),
@@ -145,7 +134,7 @@ test.each(LANGUAGES)(
       [vars.CLIENT_SECRET, vars.REFRESH_TOKEN, vars.DB_PASSWORD],
     );
     await command("destroy");
-    expect(emu.state.connectors.size).toBe(connectors);
+    expect(cli.emu.state.connectors.size).toBe(connectors);
   },
   900_000,
 );

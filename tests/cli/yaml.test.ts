@@ -7,11 +7,10 @@ import {
   CLI,
   Deployment,
   ROOT,
-  cliMissing,
   deployment,
   expectNoPlaintext,
   filesUnder,
-  pluginLauncher,
+  emulatorAndPlugin,
   readmeBlock,
   runIn,
 } from "./cliRun";
@@ -21,16 +20,7 @@ import {
  * PATH) against the emulator: examples/yaml-quickstart as it ships, and `pulumi import` of objects
  * made by hand.
  */
-let emu: Emulator;
-let pluginBin: string;
-const missing = cliMissing();
-
-beforeAll(async () => {
-  if (missing) throw new Error(missing);
-  emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true });
-  pluginBin = pluginLauncher(tempDir("b24-plugin-bin-"));
-});
-afterAll(() => emu?.close());
+const cli = emulatorAndPlugin();
 
 interface Project {
   d: Deployment;
@@ -63,8 +53,8 @@ async function yamlProject(
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), program.yaml);
   }
-  const s = emu.providerSettings("");
-  const pair = emu.oauth.issue(s.clientId);
+  const s = cli.emu.providerSettings("");
+  const pair = cli.emu.oauth.issue(s.clientId);
   const vars: Record<string, string> = {
     BITRIX24_OAUTH_URL: s.oauthUrl,
     BITRIX24_ALLOW_PRIVATE_ENDPOINTS: "true",
@@ -80,12 +70,12 @@ async function yamlProject(
     ...extraVars,
   };
   const pulumi = async (args: string[], mayFail = false) => {
-    const r = await runIn(d, dir, CLI, args, { vars, morePath: [pluginBin] });
+    const r = await runIn(d, dir, CLI, args, { vars, morePath: [cli.pluginBin] });
     if (!r.ok && !mayFail) throw new Error(`pulumi ${args.join(" ")}:\n${r.output.slice(-4000)}`);
     return r;
   };
   await pulumi(["stack", "init", "dev"]);
-  const { login, password } = emu.sampleConnectorCredentials;
+  const { login, password } = cli.emu.sampleConnectorCredentials;
   const stackCredentials = [
     ["bitrix24:portalUrl", s.portalUrl],
     ["bitrix24:clientId", s.clientId],
@@ -94,7 +84,7 @@ async function yamlProject(
   ];
   for (const args of [
     ...(credentials === "stack config" ? stackCredentials : []),
-    ["endpointBaseUrl", emu.sampleConnectorUrl],
+    ["endpointBaseUrl", cli.emu.sampleConnectorUrl],
     ["dbLogin", login],
     ["--secret", "dbPassword", password],
   ])
@@ -110,8 +100,11 @@ async function yamlProject(
 
 /** A biconnector call made by hand, as a one-off script would (outside Pulumi, its own token). */
 async function byHand(method: string, params: object): Promise<unknown> {
-  const { accessToken } = emu.oauth.issue(emu.providerSettings("").clientId);
-  const r = await axios.post(`${emu.portalUrl}rest/${method}`, { auth: accessToken, ...params });
+  const { accessToken } = cli.emu.oauth.issue(cli.emu.providerSettings("").clientId);
+  const r = await axios.post(`${cli.emu.portalUrl}rest/${method}`, {
+    auth: accessToken,
+    ...params,
+  });
   const body = r.data as { result?: unknown; error?: unknown };
   if (body.error || (body.result as { error?: unknown })?.error)
     throw new Error(`${method}: ${JSON.stringify(body)}`);
@@ -145,22 +138,22 @@ describe("examples/yaml-quickstart as it ships", () => {
         settings: [{ name: "Login", code: "login", type: "STRING" }],
       },
     })) as { id: number };
-    const before = emu.state.connectors.size;
+    const before = cli.emu.state.connectors.size;
     await p.pulumi(UP);
-    expect(emu.state.connectors.size).toBe(before + 1);
+    expect(cli.emu.state.connectors.size).toBe(before + 1);
     const outputs = JSON.parse((await p.pulumi(["stack", "output", "--json"])).output) as {
       connectorId: string;
       sourceId: string;
       connectorsNamedWare: { id: string; title: string }[];
     };
-    const ware = [...emu.state.connectors.values()].filter((c) =>
+    const ware = [...cli.emu.state.connectors.values()].filter((c) =>
       String(c.fields.title).includes("Ware"),
     );
     for (const item of outputs.connectorsNamedWare)
       expect(ware.map((c) => [String(c.id), c.fields.title])).toContainEqual([item.id, item.title]);
     expect(outputs.connectorsNamedWare.map((c) => c.id)).toContain(String(legacy.id));
 
-    const source = emu.state.sources.get(Number(outputs.sourceId));
+    const source = cli.emu.state.sources.get(Number(outputs.sourceId));
     expect(source?.fields.title).toBe("Warehouse DB");
     source!.fields.title = "Renamed in the portal";
     const refresh = await p.pulumi(["refresh", "--yes", "--non-interactive", "--diff"]);
@@ -169,20 +162,20 @@ describe("examples/yaml-quickstart as it ships", () => {
     expect(source!.fields.title).toBe("Warehouse DB");
 
     // A bad input fails at preview, naming the property; nothing reaches the portal.
-    const calls = emu.calls.length;
+    const calls = cli.emu.calls.length;
     const bad = await p.pulumi(
       ["preview", "--non-interactive", "--config", "endpointBaseUrl=not a url"],
       true,
     );
     expect(bad.ok).toBe(false);
     expect(bad.output).toMatch(/property urlCheck value .*not a url/);
-    expect(emu.calls.slice(calls).filter((c) => !/\.list$|^batch$/.test(c.method))).toEqual([]);
-    await p.pulumi(["config", "set", "endpointBaseUrl", emu.sampleConnectorUrl]); // --config saved it
+    expect(cli.emu.calls.slice(calls).filter((c) => !/\.list$|^batch$/.test(c.method))).toEqual([]);
+    await p.pulumi(["config", "set", "endpointBaseUrl", cli.emu.sampleConnectorUrl]); // --config saved it
 
     expectNoPlaintext(await kept(p), p.secrets);
     await p.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
-    expect([...emu.state.connectors.keys()]).toEqual([legacy.id]);
-    expect(emu.state.sources.size + emu.state.datasets.size).toBe(0);
+    expect([...cli.emu.state.connectors.keys()]).toEqual([legacy.id]);
+    expect(cli.emu.state.sources.size + cli.emu.state.datasets.size).toBe(0);
     await byHand("biconnector.connector.delete", { id: legacy.id });
   });
 });
@@ -191,7 +184,7 @@ describe("examples/yaml-quickstart as it ships", () => {
 async function madeByHand(
   title: string,
 ): Promise<{ connector: number; source: number; dataset: number }> {
-  const base = emu.sampleConnectorUrl;
+  const base = cli.emu.sampleConnectorUrl;
   const { id: connector } = (await byHand("biconnector.connector.add", {
     fields: {
       title,
@@ -210,7 +203,7 @@ async function madeByHand(
     fields: {
       title: `${title} DB`,
       connectorId: connector,
-      settings: emu.sampleConnectorCredentials,
+      settings: cli.emu.sampleConnectorCredentials,
     },
   })) as { id: number };
   const { id: dataset } = (await byHand("biconnector.dataset.add", {
@@ -276,7 +269,7 @@ describe("pulumi import into a YAML project", () => {
         SOURCE_ID: String(ids.source),
         DATASET_ID: String(ids.dataset),
       },
-      morePath: [pluginBin],
+      morePath: [cli.pluginBin],
     });
     if (!ran.ok) throw new Error(ran.output);
     const generated = ["legacy", "legacyDb", "legacyDeals"].map((name) =>
@@ -293,7 +286,7 @@ describe("pulumi import into a YAML project", () => {
     // The generated code holds no secret, not even marked as one; the state keeps it, encrypted.
     expectNoPlaintext(
       generated.map((text, i) => ({ file: `generated YAML ${i + 1}`, text })),
-      [emu.sampleConnectorCredentials.password],
+      [cli.emu.sampleConnectorCredentials.password],
     );
     expect(generated[1]).toMatch(/settings: \{\}/);
     expectNoPlaintext(await kept(p), p.secrets);
@@ -306,7 +299,7 @@ describe("pulumi import into a YAML project", () => {
       path.join(p.dir, "Pulumi.yaml"),
       program.replace(
         "settings: {}",
-        `settings:\n        login: ${emu.sampleConnectorCredentials.login}\n        password: \${dbPassword}`,
+        `settings:\n        login: ${cli.emu.sampleConnectorCredentials.login}\n        password: \${dbPassword}`,
       ),
     );
     await p.pulumi(["preview", "--non-interactive", "--expect-no-changes"]);
@@ -314,9 +307,9 @@ describe("pulumi import into a YAML project", () => {
     await p.pulumi([...UP, "--expect-no-changes"]);
 
     await p.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
-    expect(emu.state.connectors.has(ids.connector)).toBe(false);
-    expect(emu.state.sources.has(ids.source)).toBe(false);
-    expect(emu.state.datasets.has(ids.dataset)).toBe(false);
+    expect(cli.emu.state.connectors.has(ids.connector)).toBe(false);
+    expect(cli.emu.state.sources.has(ids.source)).toBe(false);
+    expect(cli.emu.state.datasets.has(ids.dataset)).toBe(false);
   });
 
   test("the bulk form (--file) with several resources: no secret in the generated YAML, no changes at preview, destroy after the ids become references", async () => {
@@ -344,7 +337,7 @@ describe("pulumi import into a YAML project", () => {
     const generated = fs.readFileSync(out, "utf8");
     expectNoPlaintext(
       [{ file: "generated YAML", text: generated }],
-      [emu.sampleConnectorCredentials.password],
+      [cli.emu.sampleConnectorCredentials.password],
     );
     addToProgram(p, generated);
     await p.pulumi(["preview", "--non-interactive", "--expect-no-changes"]);
@@ -357,8 +350,8 @@ describe("pulumi import into a YAML project", () => {
     await p.pulumi([...UP, "--expect-no-changes"]);
     await p.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
     for (const ids of [a, b]) {
-      expect(emu.state.connectors.has(ids.connector)).toBe(false);
-      expect(emu.state.datasets.has(ids.dataset)).toBe(false);
+      expect(cli.emu.state.connectors.has(ids.connector)).toBe(false);
+      expect(cli.emu.state.datasets.has(ids.dataset)).toBe(false);
     }
   });
 });
@@ -386,17 +379,17 @@ describe("provider config the ways the CLI hands it to a native plugin", () => {
       "environment",
     );
     expect(fs.readFileSync(path.join(p.dir, "Pulumi.dev.yaml"), "utf8")).not.toMatch(/bitrix24:/);
-    const before = emu.state.connectors.size;
+    const before = cli.emu.state.connectors.size;
     await p.pulumi(UP);
-    expect(emu.state.connectors.size).toBe(before + 1);
+    expect(cli.emu.state.connectors.size).toBe(before + 1);
     await p.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
-    expect(emu.state.connectors.size).toBe(before);
+    expect(cli.emu.state.connectors.size).toBe(before);
   });
 
   test("two explicit pulumi:providers:bitrix24 resources, one per portal, with their own arguments (secrets from config, a typed number): each connector lands on its own portal", async () => {
     const other = await startEmulator({ rateLimit: false });
     try {
-      const portals = { sales: emu, crm: other };
+      const portals = { sales: cli.emu, crm: other };
       const lines = ["name: two-portals", "runtime: yaml", "config:"];
       for (const name of Object.keys(portals))
         lines.push(
@@ -435,13 +428,13 @@ describe("provider config the ways the CLI hands it to a native plugin", () => {
       const p = await yamlProject({ yaml: lines.join("\n") + "\n" }, "program");
       for (const args of config) await p.pulumi(["config", "set", ...args]);
       const titles = (e: Emulator) => [...e.state.connectors.values()].map((c) => c.fields.title);
-      const before = titles(emu);
+      const before = titles(cli.emu);
       await p.pulumi(UP);
-      expect(titles(emu)).toEqual([...before, "sales connector"]);
+      expect(titles(cli.emu)).toEqual([...before, "sales connector"]);
       expect(titles(other)).toEqual(["crm connector"]);
       expectNoPlaintext(await kept(p), secrets);
       await p.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
-      expect(titles(emu)).toEqual(before);
+      expect(titles(cli.emu)).toEqual(before);
       expect(other.state.connectors.size).toBe(0);
     } finally {
       await other.close();
