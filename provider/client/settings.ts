@@ -245,7 +245,10 @@ function httpBase(key: SettingKey, raw: string, allowHttp: boolean): string {
 
 /** Each URL setting given that is refused, with the reason (no credentials needed). */
 export function urlProblems(get: SettingSource): { key: SettingKey; reason: string }[] {
-  const allowHttp = /^(true|1|yes)$/i.test(get("allowInsecureHttp") ?? "");
+  // An unreadable allowInsecureHttp counts as off here; valueProblems reports it.
+  const allowHttp = valueProblems(get).some((p) => p.key === "allowInsecureHttp")
+    ? false
+    : flag(get, "allowInsecureHttp");
   const problems: { key: SettingKey; reason: string }[] = [];
   for (const key of URL_SETTINGS)
     try {
@@ -260,11 +263,8 @@ export function urlProblems(get: SettingSource): { key: SettingKey; reason: stri
 
 /** Checks the URL settings given (no credentials needed): what preview refuses. */
 function checkUrls(get: SettingSource): void {
-  const allowHttp = flag(get, "allowInsecureHttp");
-  for (const key of URL_SETTINGS) {
-    const raw = get(key);
-    if (raw !== undefined) httpBase(key, raw, allowHttp);
-  }
+  const [first] = urlProblems(get);
+  if (first) throw new Bitrix24ConfigError(first.reason);
 }
 
 const HOW_TO =

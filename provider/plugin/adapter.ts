@@ -45,9 +45,9 @@ export interface CheckAnswer {
 
 /**
  * Inputs without the values of secret fields, for the code `pulumi import` generates from them.
- * The CLI writes every input value into that code (pkg/importer/hcl2.go of CLI 3.276.0: a secret
- * string as `secret("<value>")`, YAML `fn::secret: <value>`; a secret map, such as a source's
- * settings, as a plain map, because the map case is matched before the secret one). A map merged
+ * The CLI (3.276.0) writes every input value into that code: a secret string as
+ * `secret("<value>")` (YAML `fn::secret: <value>`), a secret map, such as a source's settings, as
+ * a plain map (its code generation looks at a value's map-ness before its secret mark). A map merged
  * by key (source settings: the portal keeps keys an update leaves out, and the diff compares only
  * the declared ones) becomes `{}`; any other secret field is left out. The state keeps the values
  * in the outputs, encrypted; the user declares them from config, and the next diff finds them equal.
