@@ -234,19 +234,19 @@ export class Batcher {
    * Paces a stream. The real engine hands over the operations of a deployment one by one as its
    * --parallel slots free up, spread over seconds, not all at once: sending each as soon as a rate
    * token is free spends the burst on batches of one or two. So while a stream goes on — a request
-   * of ours is on its way, or the last one left less than one sustained interval ago carrying
-   * several calls — the next batch waits for the rest of that interval, and then, while calls
+   * of ours is on its way, the last one left less than one sustained interval ago carrying
+   * several calls, or several calls wait together — the next batch waits for the rest of that interval, and then, while calls
    * still keep arriving (the last less than a quarter interval ago), a little longer, up to three
    * intervals after its oldest call came: at a high --parallel the engine is still handing over
    * the deployment, and one more second of collecting saves a request. At a low --parallel the
    * engine waits for our answers, arrivals stop, and nothing is held past the interval. A full
    * batch leaves at once. A lone call, or one operation after another, is never held: nothing is
-   * on its way and the last request carried one call.
+   * on its way, the last request carried one call, and it waits alone.
    */
   private async paced(): Promise<void> {
     const spacing = this.hooks.spacingMs?.() ?? 0;
     for (;;) {
-      const stream = this.inFlight > 0 || this.lastSent.calls > 1;
+      const stream = this.inFlight > 0 || this.lastSent.calls > 1 || this.queue.length > 1;
       const now = Date.now();
       if (!stream || this.queue.length >= MAX_BATCH_COMMANDS) return;
       const spaced = now >= this.lastSent.at + spacing;
