@@ -51,25 +51,37 @@ function connectors(n: number, titleSuffix: string): Record<string, unknown> {
   );
 }
 
-function run(request: object, env: Record<string, string>): Promise<{ ok: boolean; out: string }> {
+/** A child process with the deployment's env and our CLI (and `morePath`) first on PATH. */
+function spawned(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  morePath: string[] = [],
+): Promise<{ ok: boolean; out: string }> {
   return new Promise((resolve) =>
     execFile(
-      process.execPath,
-      [path.join(ROOT, "scripts", "inline-program.js"), JSON.stringify(request)],
+      cmd,
+      args,
       {
-        cwd: ROOT,
+        cwd,
         timeout: 900_000,
         maxBuffer: 256 * 1024 * 1024,
-        env: {
-          ...process.env,
-          ...env,
-          PATH: driver.cliPath(),
-        },
+        env: { ...process.env, ...env, PATH: driver.cliPath(morePath) },
       },
       (error, stdout, stderr) => resolve({ ok: !error, out: `${stdout}${stderr}` }),
     ),
   );
 }
+
+/** One command of the inline-program driver. */
+const run = (request: object, env: Record<string, string>) =>
+  spawned(
+    process.execPath,
+    [path.join(ROOT, "scripts", "inline-program.js"), JSON.stringify(request)],
+    ROOT,
+    env,
+  );
 
 async function drained(emu: Emulator): Promise<void> {
   for (let i = 0; i < 200 && (emu.bucket?.used() ?? 0) > 0; i++)
@@ -138,26 +150,8 @@ function credentials(emu: Emulator, tokenStore: string) {
 }
 
 /** One `pulumi` command in `cwd` (the deployment's environment, the plugin folder on PATH). */
-function pulumi(
-  args: string[],
-  cwd: string,
-  env: Record<string, string>,
-  morePath: string[],
-): Promise<{ ok: boolean; out: string }> {
-  return new Promise((resolve) =>
-    execFile(
-      path.join(ROOT, ".pulumi-cli", "bin", "pulumi"),
-      args,
-      {
-        cwd,
-        timeout: 900_000,
-        maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, ...env, PATH: driver.cliPath(morePath) },
-      },
-      (error, stdout, stderr) => resolve({ ok: !error, out: `${stdout}${stderr}` }),
-    ),
-  );
-}
+const pulumi = (args: string[], cwd: string, env: Record<string, string>, morePath: string[]) =>
+  spawned(path.join(ROOT, ".pulumi-cli", "bin", "pulumi"), args, cwd, env, morePath);
 
 /** A Pulumi YAML program declaring the same N connectors, for the native plugin. */
 function yamlProgram(n: number): string {

@@ -1,5 +1,6 @@
-import { answerNumber, answerText } from "./answerText";
+import { answerText } from "./answerText";
 import { Bitrix24Error, Bitrix24TransportError } from "./errors";
+import { resetOf } from "./operatingBudget";
 import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
 
 /**
@@ -45,7 +46,5 @@ export function readEnvelope(method: string, status: number, data: unknown): Jso
  * operating budget frees up. Other answers, and a missing or odd value, give undefined.
  */
 function resetAt(data: JsonObject): number | undefined {
-  if (data.error !== "OPERATION_TIME_LIMIT" || !isJsonObject(data.time)) return undefined;
-  const at = answerNumber(data.time.operating_reset_at);
-  return Number.isFinite(at) && at > 0 && at < 1e11 ? at : undefined;
+  return data.error === "OPERATION_TIME_LIMIT" ? resetOf(data.time) : undefined;
 }

@@ -16,7 +16,8 @@ export const OPERATING_WINDOW_SEC = 600;
 /** How a reset time was found, for the error message. */
 export type ResetSource = "answer" | "last answer" | "window";
 
-const resetOf = (time: unknown): number | undefined => {
+/** `operating_reset_at` of a `time` block (unix seconds), unless missing or implausible. */
+export const resetOf = (time: unknown): number | undefined => {
   if (!isJsonObject(time)) return undefined;
   const at = answerNumber(time.operating_reset_at);
   return Number.isFinite(at) && at > 0 && at < 1e11 ? at : undefined;

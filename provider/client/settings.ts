@@ -246,9 +246,12 @@ function httpBase(key: SettingKey, raw: string, allowHttp: boolean): string {
 /** Each URL setting given that is refused, with the reason (no credentials needed). */
 export function urlProblems(get: SettingSource): { key: SettingKey; reason: string }[] {
   // An unreadable allowInsecureHttp counts as off here; valueProblems reports it.
-  const allowHttp = valueProblems(get).some((p) => p.key === "allowInsecureHttp")
-    ? false
-    : flag(get, "allowInsecureHttp");
+  let allowHttp = false;
+  try {
+    allowHttp = flag(get, "allowInsecureHttp");
+  } catch (e) {
+    if (!(e instanceof Bitrix24ConfigError)) throw e;
+  }
   const problems: { key: SettingKey; reason: string }[] = [];
   for (const key of URL_SETTINGS)
     try {
