@@ -7,7 +7,7 @@ import { settingsAsEnv } from "./providerSettings";
 /**
  * `npm run emulator -- [--port 8787] [--rps 2 --burst 50] [--latency 0] [--fault-rate 0 --seed 1]
  * [--credentials-file F] [--allow-private-endpoints] [--handler-url URL] [--scope S] [--access-token-ttl s]
- * [--tls [--tls-cert F --tls-key F]] [--operation-limit-timings] [--code-answer-extras]`
+ * [--tls [--tls-cert F --tls-key F]] [--operation-limit-timings] [--code-answer-docs-example]`
  */
 async function main(): Promise<void> {
   const env = process.env;
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
       "tls-cert": { type: "string", default: env.EMULATOR_TLS_CERT },
       "tls-key": { type: "string", default: env.EMULATOR_TLS_KEY },
       "operation-limit-timings": { type: "boolean", default: false },
-      "code-answer-extras": { type: "boolean", default: false },
+      "code-answer-docs-example": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
         "  --tls (HTTPS with a self-signed certificate for 127.0.0.1; printed: its file)\n" +
         "  --tls-cert F --tls-key F (EMULATOR_TLS_CERT, EMULATOR_TLS_KEY: reuse these, or create them there)\n" +
         "  --operation-limit-timings (OPERATION_TIME_LIMIT answers carry a time block; the portal's do not)\n" +
-        "  --code-answer-extras (the code exchange answers expires and user_id too; the docs' example has neither)",
+        "  --code-answer-docs-example (the code exchange answers as the docs' example: no expires, no user_id)",
     );
     return;
   }
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     accessTokenTtlSec: num("access-token-ttl", values["access-token-ttl"]),
     tls: certFile && keyFile ? { certFile, keyFile } : values.tls ? true : undefined,
     operationLimitTimings: values["operation-limit-timings"],
-    codeAnswerExtras: values["code-answer-extras"],
+    codeAnswerDocsExample: values["code-answer-docs-example"],
   });
   const settings = settingsAsEnv(emu.providerSettings());
   if (values["credentials-file"])

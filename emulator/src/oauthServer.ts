@@ -29,8 +29,8 @@ export interface OAuthServerOptions {
   accessTtlSec: number;
   /** The clock, in ms since the epoch: tests age codes and tokens without sleeping. */
   now: () => number;
-  /** Add `expires` and `user_id` to the code exchange's answer (see EmulatorOptions). */
-  codeAnswerExtras?: boolean;
+  /** Answer the code exchange as the docs' example shows it (see EmulatorOptions). */
+  codeAnswerDocsExample?: boolean;
 }
 
 type Answer = { status: number; body: Record<string, string | number> };
@@ -178,9 +178,12 @@ export class OAuthServer {
       if (this.options.now() - issued.issuedAt > CODE_TTL_MS)
         return refusal(400, "invalid_grant", "The authorization code has expired");
       this.codeExchanges++;
-      // The docs' example of the code exchange's answer has no `expires` and no `user_id`.
-      const { expires, user_id, ...documented } = this.tokenAnswer(clientId);
-      const body = this.options.codeAnswerExtras ? { ...documented, expires, user_id } : documented;
+      // Real token servers answer the code exchange with a refresh's fields (official SDKs
+      // refuse an answer without `expires` and `user_id`); the docs' example shows neither.
+      const { expires: _expires, user_id: _userId, ...example } = this.tokenAnswer(clientId);
+      const body = this.options.codeAnswerDocsExample
+        ? example
+        : { ...example, expires: _expires, user_id: _userId };
       return { status: 200, body };
     }
     const rt = typeof params.refresh_token === "string" ? params.refresh_token : "";

@@ -45,7 +45,7 @@ export interface RestDeps {
 /** Method names of a batch's commands, for the call record. */
 function batchCommands(cmd: JsonValue | undefined): string[] | undefined {
   const lines = Array.isArray(cmd) ? cmd : isJsonObject(cmd) ? Object.values(cmd) : undefined;
-  return lines?.map((line) => String(line).split("?")[0]);
+  return lines?.map((line) => String(line).split("?")[0].toLowerCase());
 }
 
 /** `/rest/<method>` (OAuth, `auth` in query or body) and `/rest/<user>/<secret>/<method>` (webhook). */
@@ -59,7 +59,8 @@ export function restHandler(deps: RestDeps) {
     // `/rest//METHOD` is `/rest/METHOD`: the official JS SDK joins the portal's client_endpoint,
     // which ends in `/rest/`, with `/` + the method, and every OAuth call of it arrives so.
     while (segments.length > 1 && segments[0] === "") segments.shift();
-    const method = (segments[segments.length - 1] ?? "").replace(/\.json$/, "");
+    // Method names are case-insensitive, as on real portals (BICONNECTOR.CONNECTOR.LIST works).
+    const method = (segments[segments.length - 1] ?? "").replace(/\.json$/i, "").toLowerCase();
     const params: JsonObject = {
       ...(req.query as JsonObject),
       ...(isJsonObject(req.body) ? req.body : {}),

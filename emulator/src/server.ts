@@ -73,10 +73,10 @@ export interface EmulatorOptions {
    */
   operationLimitTimings?: boolean;
   /**
-   * Answer the authorization-code exchange with `expires` and `user_id` too. Off by default: the
-   * docs' example of that answer has neither (refresh answers always carry `expires`).
+   * Answer the authorization-code exchange as the docs' example shows it, without `expires` and
+   * `user_id`. Off by default: real token servers send a refresh's fields there too.
    */
-  codeAnswerExtras?: boolean;
+  codeAnswerDocsExample?: boolean;
   /**
    * Serve HTTPS (the portal answers plain HTTP REST with INVALID_REQUEST "Https required"; plain
    * HTTP on loopback stays the default for tests). `true`: a new self-signed certificate for
@@ -138,7 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const oauth = new OAuthServer({
     accessTtlSec: options.accessTokenTtlSec ?? 3600,
     now,
-    codeAnswerExtras: options.codeAnswerExtras,
+    codeAnswerDocsExample: options.codeAnswerDocsExample,
   });
   const app: OAuthApp = {
     ...(options.app ?? { clientId: "local.emulator.app", clientSecret: secret() }),

@@ -342,7 +342,8 @@ export class Batcher {
             const why = failure
               ? `refused inside a batch (${failure.code})`
               : "its batch answer has no result for it";
-            return mine.forEach((it) => it.reject(new Bitrix24TransportError(method, why)));
+            // The portal answered the batch (an envelope): what it did with the add, it did.
+            return mine.forEach((it) => it.reject(new Bitrix24TransportError(method, why, 200)));
           }
           return this.single(mine, method, params, own, safe);
         }
@@ -365,7 +366,9 @@ export class Batcher {
           it.idempotent
             ? this.single([it], it.method, it.params, it.deadline, it.idempotent)
             : // an add goes again only through its caller, which looks for what it made first
-              it.reject(new Bitrix24TransportError(it.method, `its batch ${reasonOf(e)}`)),
+              it.reject(
+                new Bitrix24TransportError(it.method, `its batch ${reasonOf(e)}`, statusOf(e)),
+              ),
         ),
       );
       return;
@@ -380,7 +383,9 @@ export class Batcher {
       if (!it.idempotent)
         // The add may or may not have been applied: its caller must look before adding again.
         it.reject(
-          ambiguous ? new Bitrix24TransportError(it.method, `its batch ${reasonOf(e)}`) : own,
+          ambiguous
+            ? new Bitrix24TransportError(it.method, `its batch ${reasonOf(e)}`, statusOf(e))
+            : own,
         );
       // A batch carrying an add is sent once (see retry.ts): the other calls it carried are
       // repeated by their own policy, as after any command error.
@@ -414,9 +419,16 @@ export class Batcher {
 function unreadable(items: Pending[], e: unknown): void {
   const why = `its batch answer could not be read (${e instanceof RedactedError ? e.message : "malformed"})`;
   for (const it of items) {
-    const error = new Bitrix24TransportError(it.method, why);
+    const error = new Bitrix24TransportError(it.method, why, 200); // an answer came, unreadable
     it.reject(it.idempotent ? asCommandError(error) : error);
   }
+}
+
+/** The HTTP status a batch's failure came with, when one came. */
+function statusOf(e: unknown): number | undefined {
+  return e instanceof Bitrix24TransportError || e instanceof Bitrix24Error
+    ? e.httpStatus
+    : undefined;
 }
 
 function reasonOf(e: unknown): string {

@@ -121,6 +121,7 @@ export class Bitrix24ConfigError extends RedactedError {
 
 export function errorCode(e: unknown): string {
   if (e instanceof Bitrix24Error) return e.code;
-  if (e instanceof Bitrix24TransportError) return e.httpStatus ? `HTTP ${e.httpStatus}` : e.reason;
+  if (e instanceof Bitrix24TransportError)
+    return e.httpStatus ? `HTTP ${e.httpStatus}: ${e.reason}` : e.reason;
   return e instanceof Error ? e.name : String(e);
 }

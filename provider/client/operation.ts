@@ -3,7 +3,12 @@ import { answerNumber, answerText } from "./answerText";
 import { ReadBack, isWrite } from "./batcher";
 import { GetAnswer, Page, PageCache, pageOf, pageParams } from "./pageCache";
 import { Trace, newTrace } from "./call";
-import { Bitrix24AnswerError, Bitrix24DeadlineError, Bitrix24ProviderError } from "./errors";
+import {
+  Bitrix24AnswerError,
+  Bitrix24DeadlineError,
+  Bitrix24ProviderError,
+  Bitrix24TransportError,
+} from "./errors";
 import { RedactedError } from "./redact";
 import { RetrySettings, retrying, retryOptions, verdictAllowsRetry } from "./retry";
 import { FEW_ATTEMPTS, classify, isIdempotent } from "./verdicts";
@@ -199,6 +204,7 @@ export class Operation {
           if (!repeatable(e)) return this.adoptAfterFinalFailure(e, findCommitted);
           const found = await this.lookAfterFailedAdd(label, e, findCommitted);
           if (found !== undefined) return found;
+          if (answeredByPortal(e)) throw contradicted(label, e);
           throw e; // not applied after all: safe to add again
         }
       },
@@ -250,6 +256,34 @@ export class Operation {
       );
     }
   }
+}
+
+/**
+ * Whether a failed add was answered by the portal (a 2xx that could not be read, or a batch answer
+ * without the add's result): the portal ran the request, so what it did is done. A lost answer, a
+ * timeout or a 5xx is not this case: the request may never have reached the module.
+ */
+function answeredByPortal(e: unknown): e is Bitrix24TransportError {
+  return (
+    e instanceof Bitrix24TransportError &&
+    e.httpStatus !== undefined &&
+    e.httpStatus >= 200 &&
+    e.httpStatus < 300
+  );
+}
+
+/**
+ * An add the portal answered, whose object the look does not find: the portal contradicts itself
+ * (its list may be as unreliable as its answer). Adding again could make a second object each
+ * time, so it is not sent again.
+ */
+function contradicted(label: string, failure: Bitrix24TransportError): Bitrix24ProviderError {
+  return new Bitrix24ProviderError(
+    `${failure.message}. The portal answered the ${label} (HTTP ${failure.httpStatus}), but no ` +
+      "object it made was found, so it was not sent again: the object may exist. Run `pulumi " +
+      "refresh`, then `pulumi up`; an object the add made can be taken over with adoptId.",
+    { cause: failure },
+  );
 }
 
 /** An item's identity across pages: its id, or (no id) its whole content. */

@@ -15,6 +15,8 @@ export const REDACTED = "***";
 
 /** Longest form first, so that no shorter form leaves a tail of a longer one behind. */
 let forms: string[] = [];
+/** One pattern per secret for its percent-encoded spellings (see percentPattern). */
+let patterns: RegExp[] = [];
 const known = new Set<string>();
 
 export function registerSecret(value: string | undefined): void {
@@ -22,12 +24,36 @@ export function registerSecret(value: string | undefined): void {
   known.add(value);
   const all = new Set([...forms, ...encodedForms(value)]);
   forms = [...all].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  patterns = [...patterns, percentPattern(value)];
 }
 
 /**
- * The ways a server or proxy echoes a value back: as is, inside JSON (JavaScript's escaping, and
- * PHP's json_encode, which also escapes `/` and non-ASCII as \uXXXX), and URL-encoded (path or
- * query encoding with %20, form encoding with `+`, either hex case).
+ * Every percent-encoded spelling of a value, as one pattern: each character as itself or as its
+ * UTF-8 bytes percent-encoded, each byte once (`%2B`) or twice (`%252B`, a body echoed inside a
+ * query or form again), hex digits in either case and any mix of cases (encoders differ: PHP's
+ * urlencode writes upper case, some proxies lower case), a space also as `+` (form encoding) and
+ * that `+` encoded again. Which characters an encoder leaves alone differs too, so every character
+ * may come either way. The pattern holds no nested repetition: it runs in linear time.
+ */
+function percentPattern(value: string): RegExp {
+  const hexDigit = (d: string) => (/[a-f]/i.test(d) ? `[${d.toLowerCase()}${d.toUpperCase()}]` : d);
+  const byte = (b: number) => {
+    const h = b.toString(16).padStart(2, "0");
+    return `%(?:25)?${hexDigit(h[0])}${hexDigit(h[1])}`;
+  };
+  const parts = [...value].map((c) => {
+    const literal = c.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+    const encoded = [...Buffer.from(c, "utf8")].map(byte).join("");
+    const space = c === " " ? `|\\+|${byte(0x2b)}` : "";
+    return `(?:${literal}|${encoded}${space})`;
+  });
+  return new RegExp(parts.join(""), "g");
+}
+
+/**
+ * The ways a server or proxy echoes a value back, besides percent-encoding (percentPattern): as
+ * is, and inside JSON (JavaScript's escaping, and PHP's json_encode, which also escapes `/` and
+ * non-ASCII as \uXXXX).
  */
 function encodedForms(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1);
@@ -35,22 +61,15 @@ function encodedForms(value: string): string[] {
   const slashes = json.replace(/\//g, "\\/");
   const unicode = (t: string) =>
     t.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  const uri = encodeURIComponent(value);
-  const form = new URLSearchParams({ v: value }).toString().slice(2);
-  const out = [
+  return [
     value,
     json,
     slashes,
     unicode(json),
     unicode(slashes),
-    uri,
-    uri.replace(/%20/g, "+"),
-    form,
     ...binaryForms(Buffer.from(value, "utf8")),
     ...htmlForms(value),
   ];
-  for (const f of [uri, form]) out.push(f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
-  return out;
 }
 
 /**
@@ -92,6 +111,9 @@ function htmlForms(value: string): string[] {
 
 export function redact(text: string): string {
   let out = text;
+  // Percent-encoded spellings first: a literal form inside one (a secret's unencoded part) would
+  // otherwise break it up before its whole spelling is recognised.
+  if (/[%+]/.test(out)) for (const p of patterns) out = out.replace(p, REDACTED);
   for (const f of forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
   return out;
 }

@@ -18,7 +18,6 @@ import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validat
 import { PROVIDER_KEY, parseId, withoutProviderKey } from "./common";
 import { finishOrRemove } from "./allOrNothing";
 import { registerSecret } from "../client/redact";
-import { answerNumber } from "../client/answerText";
 import { CheckSettingsSource, ClientSource, checkSettingsOf, envClient } from "./clientSource";
 
 /** The serialized provider, which the host adds to outputs itself except on a failed create. */
@@ -403,10 +402,14 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
       filter: this.adapter.reconcileFilter(inputs),
       order: { id: "DESC" },
     });
-    for (const raw of items) {
+    // "Absent" may only be concluded from pages read whole: an item whose id cannot be read may
+    // be the object the add made, so such a page fails the look (and nothing is added again).
+    const listed = items.map((raw) => {
       const item = this.adapter.itemFromList?.(raw) ?? raw;
-      const id = answerNumber(item.id);
-      if (!Number.isSafeInteger(id) || client.claims.isClaimed(this.schema.object, id)) continue;
+      return { item, id: parseId(item.id, m.list) };
+    });
+    for (const { item, id } of listed) {
+      if (client.claims.isClaimed(this.schema.object, id)) continue;
       // List items may lack fields `get` has (e.g. dataset columns): compare what they carry.
       const found = fromApiItem(this.schema, item, m.list);
       const comparable = Object.fromEntries(Object.entries(inputs).filter(([k]) => k in item));

@@ -143,11 +143,12 @@ function specAt(fields: readonly FieldSpec[], path: readonly PropertyKey[]): Fie
 /** A value as shown in a failure: short strings quoted, long ones by their length. */
 export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
-  if (v === null) return "null";
+  if (v === null) return "an empty value";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "string")
     return v.length > 40 ? `a string of ${v.length} characters` : JSON.stringify(v);
   if (typeof v === "object") return "an object";
+  if (typeof v === "number" && !Number.isFinite(v)) return "a number out of range";
   return `${typeof v} ${String(v)}`;
 }
 

@@ -77,6 +77,26 @@ describe("bitrix24-biconnector login against the emulator", () => {
     return [emu.app.clientSecret, entry.accessToken, entry.refreshToken];
   }
 
+  test("a token server answering the code exchange as the docs' example (no expires, no user_id): the pair is stored and works", async () => {
+    await emu.close();
+    emu = await startEmulator({ rateLimit: false, now: () => now, codeAnswerDocsExample: true });
+    const { exit, authorize } = await startLogin();
+    await axios.get(authorize, { maxRedirects: 5, validateStatus: () => true });
+    expect(await exit).toBe(0);
+    expect(emu.oauth.codeExchanges).toBe(1);
+    const [, access, refresh] = secrets();
+    expect(access).toMatch(/\S/);
+    expect(refresh).toMatch(/\S/);
+    const client = clientWith({
+      portalUrl: emu.portalUrl,
+      clientId: emu.app.clientId,
+      clientSecret: emu.app.clientSecret,
+      oauthUrl: emu.oauthUrl,
+      tokenStore: store,
+    });
+    expect(await client.call(LIST, {})).toEqual([]);
+  });
+
   test("end to end: the browser step follows the redirect to the listener; the pair is stored; the provider needs no token configured", async () => {
     const { t, exit, authorize } = await startLogin();
     expect(new URL(authorize).searchParams.get("client_id")).toBe(emu.app.clientId);

@@ -3,6 +3,7 @@
  * errors are data in `result[key]`, only errors raised outside the module go to `result_error`.
  */
 import axios from "axios";
+import * as qs from "qs";
 import { Emulator, EmulatorOptions, startEmulator } from "bitrix24-biconnector-emulator";
 
 const client = axios.create({ validateStatus: () => true, timeout: 10_000 });
@@ -95,5 +96,114 @@ describe("batch answers", () => {
     expect(res.status).toBe(400);
     expect(res.data.error).toBe("ERROR_BATCH_LENGTH_EXCEEDED");
     expect((await batch(Array.from({ length: 50 }, () => "scope"))).status).toBe(200);
+  });
+});
+
+describe("batch result macros ($result[cmd][field]) and method names in any case", () => {
+  let emu: Emulator;
+  beforeEach(async () => {
+    emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true });
+  });
+  afterEach(() => emu.close());
+
+  const connector = () => ({
+    title: "Chained",
+    logo: "data:image/svg+xml;base64,PHN2Zy8+",
+    urlCheck: `${emu.sampleConnectorUrl}/check`,
+    urlTableList: `${emu.sampleConnectorUrl}/table_list`,
+    urlTableDescription: `${emu.sampleConnectorUrl}/table_description`,
+    urlData: `${emu.sampleConnectorUrl}/data`,
+    settings: [
+      { name: "Login", code: "login", type: "STRING" },
+      { name: "Password", code: "password", type: "STRING" },
+    ],
+  });
+  const source = (connectorId: string) => ({
+    connectorId,
+    title: "Chained source",
+    settings: { ...emu.sampleConnectorCredentials },
+  });
+  const table = (sourceId: string) => ({
+    sourceId,
+    name: "chained_deals",
+    externalCode: "deals",
+    externalName: "Deals",
+    fields: [{ name: "DEAL_ID", type: "int", externalCode: "deal_id" }],
+  });
+  /** A command as `BX24.callBatch` writes it: the method, `?`, the parameters query-encoded. */
+  const command = (method: string, fields: object) =>
+    `${method}?${qs.stringify({ fields }, { encodeValuesOnly: false })}`;
+
+  function expectChain(answer: { result: Record<string, unknown>; result_error: unknown }) {
+    expect(answer.result_error).toEqual([]);
+    const c = emu.state.connectors.get(Number((answer.result.c as { id: unknown }).id));
+    const [s] = [...emu.state.sources.values()];
+    expect(Number(s.fields.connectorId)).toBe(c?.id);
+    const [t] = [...emu.state.datasets.values()];
+    expect(Number(t.fields.sourceId)).toBe(s.id);
+  }
+
+  test("JSON cmd, encoded queries: connector → source → table chained in one request", async () => {
+    const res = await client.post(`${emu.portalUrl}rest/batch`, {
+      auth: emu.tokens.accessToken,
+      halt: 0,
+      cmd: {
+        c: command("biconnector.connector.add", connector()),
+        s: command("biconnector.source.add", source("$result[c][id]")),
+        t: command("biconnector.table.add", table("$result[s][id]")),
+      },
+    });
+    expect(res.status).toBe(200);
+    expectChain(res.data.result);
+    expect(emu.calls.filter((x) => x.method === "batch")).toHaveLength(1);
+  });
+
+  test("form-encoded cmd, macros written literally, cmd as a list (numeric keys)", async () => {
+    const body = qs.stringify({
+      auth: emu.tokens.accessToken,
+      cmd: [
+        command("biconnector.connector.add", connector()),
+        `biconnector.source.add?fields[connectorId]=$result[0][id]&${qs.stringify({ fields: { title: "S", settings: emu.sampleConnectorCredentials } })}`,
+        `biconnector.table.add?fields[sourceId]=$result[1][id]&${qs.stringify({ fields: { ...table(""), sourceId: undefined } })}`,
+      ],
+    });
+    const res = await client.post(`${emu.portalUrl}rest/batch`, body, {
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    expect(res.status).toBe(200);
+    const answer = res.data.result as { result: unknown[]; result_error: unknown };
+    expectChain({ result: { c: answer.result[0] }, result_error: answer.result_error });
+  });
+
+  test("a macro naming a failed command, a missing one or a missing field becomes empty: the command fails with its own error", async () => {
+    const res = await client.post(`${emu.portalUrl}rest/batch`, {
+      auth: emu.tokens.accessToken,
+      cmd: {
+        gone: "biconnector.connector.get?id=999",
+        a: command("biconnector.source.add", source("$result[gone][item][id]")),
+        b: command("biconnector.source.add", source("$result[nosuch][id]")),
+        c: command("biconnector.connector.add", connector()),
+        d: command("biconnector.source.add", source("$result[c][nosuchfield]")),
+      },
+    });
+    const { result } = res.data.result;
+    expect(result.gone.error.error).toBe("CONNECTOR_NOT_FOUND");
+    for (const k of ["a", "b", "d"]) expect(result[k].error.error).toMatch(/\S/);
+    expect(emu.state.sources.size).toBe(0);
+    expect(emu.state.connectors.size).toBe(1);
+  });
+
+  test("method names in any case: BICONNECTOR.CONNECTOR.LIST alone and inside a batch", async () => {
+    const alone = await client.post(`${emu.portalUrl}rest/BICONNECTOR.CONNECTOR.LIST`, {
+      auth: emu.tokens.accessToken,
+    });
+    expect(alone.status).toBe(200);
+    expect(alone.data.result).toEqual([]);
+    const inBatch = await client.post(`${emu.portalUrl}rest/Batch`, {
+      auth: emu.tokens.accessToken,
+      cmd: { l: "Biconnector.Connector.List" },
+    });
+    expect(inBatch.data.result.result.l).toEqual([]);
+    expect(inBatch.data.result.result_error).toEqual([]);
   });
 });

@@ -24,6 +24,11 @@ const KNOWN: Record<string, Record<string, string>> = {
     "body.result: recorded -, emulator object": "same: older page form",
     "body.time: recorded -, emulator object": "same: older page form",
   },
+  "oauth.authorization-code": {
+    "body.expires: recorded -, emulator number":
+      "the docs' example of the code exchange leaves it out; real token servers send a refresh's fields (official SDKs require expires and user_id); codeAnswerDocsExample gives the example's form",
+    "body.user_id: recorded -, emulator number": "same: real token servers send it",
+  },
   "biconnector.table.get.error": {
     "body.time: recorded -, emulator object":
       "the published error example leaves the time block out; every real answer has one",

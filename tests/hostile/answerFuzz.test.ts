@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { ALL_SECRET_FORMS, Body, envelope, rawText, value } from "./arbitraries";
+import { ALL_SECRET_FORMS, Body, envelope, jsWordIn, rawText, value } from "./arbitraries";
 import { RedactedError, registerSecret } from "../../provider/client/redact";
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { JsonObject } from "../../provider/schema/spec";
@@ -200,6 +200,9 @@ describe("fuzz of answers (issue 10): never a crash, never a hang, never a secre
           expect(outcome).toBeInstanceOf(RedactedError);
           const text = shown(outcome);
           for (const form of ALL_SECRET_FORMS) expect(text).not.toContain(form);
+          // the fact, in words: no `undefined`, `NaN`, `null`… unless the answer wrote it
+          const word = jsWordIn((outcome as Error).message, b.text);
+          if (word) throw new Error(`"${word}" in: ${(outcome as Error).message.slice(0, 300)}`);
         }),
         { numRuns: RUNS_PER_TARGET, seed: 20261128, endOnFailure: true },
       );

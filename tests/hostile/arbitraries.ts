@@ -15,7 +15,22 @@ export function namedEncodedForms(secret: string): Record<string, string> {
     .replace(/"/g, "&quot;");
   const entities = (write: (code: number) => string) =>
     secret.replace(/[^A-Za-z0-9]/g, (c) => write(c.charCodeAt(0)));
+  const uri = encodeURIComponent(secret);
+  const form = new URLSearchParams({ v: secret }).toString().slice(2);
+  const lower = (t: string) => t.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+  // every other escape in lower case: an encoder's output mixed with a proxy's
+  let n = 0;
+  const mixed = (t: string) => t.replace(/%[0-9A-F]{2}/g, (h) => (n++ % 2 ? h.toLowerCase() : h));
   return {
+    "percent-encoded, lowercase hex": lower(uri),
+    "form-encoded, lowercase hex": lower(form),
+    "percent-encoded twice": encodeURIComponent(uri),
+    "percent-encoded twice, lowercase hex": lower(encodeURIComponent(uri)),
+    "form-encoded twice, lowercase hex": lower(
+      new URLSearchParams({ v: form }).toString().slice(2),
+    ),
+    "percent-encoded, hex cases mixed": mixed(uri),
+    "form-encoded twice, hex cases mixed": mixed(encodeURIComponent(form)),
     base64: bytes.toString("base64"),
     "base64 unpadded": bytes.toString("base64").replace(/=+$/, ""),
     base64url: bytes.toString("base64url"),
@@ -26,6 +41,27 @@ export function namedEncodedForms(secret: string): Record<string, string> {
     "html, every non-alphanumeric as a decimal entity": entities((n) => `&#${n};`),
     "html, every non-alphanumeric as a hex entity": entities((n) => `&#x${n.toString(16)};`),
   };
+}
+
+/**
+ * Whether `text` holds a run of `min` or more consecutive characters of any of `forms` (a secret
+ * in part is a secret shown): the first such run, else undefined.
+ */
+export function secretRunIn(text: string, forms: string[], min = 8): string | undefined {
+  for (const f of forms)
+    for (let i = 0; i + min <= f.length; i++) {
+      const run = f.slice(i, i + min);
+      if (text.includes(run)) return run;
+    }
+  return undefined;
+}
+
+/** JavaScript's words for values: no message of ours describes a value with them (issue 32). */
+const JS_WORDS = /\b(?:undefined|NaN|null|Infinity)\b|\[object Object\]/g;
+
+/** The first such word in `message` that the answer itself did not write, else undefined. */
+export function jsWordIn(message: string, answer: string): string | undefined {
+  return [...message.matchAll(JS_WORDS)].map((m) => m[0]).find((w) => !answer.includes(w));
 }
 
 /** The same forms, unnamed. */

@@ -5,7 +5,7 @@ import { ObjectProvider } from "../../provider/resources/objectProvider";
 import { ConnectorProvider } from "../../provider/resources/connectorProvider";
 import { SourceProvider } from "../../provider/resources/sourceProvider";
 import { checked, clientWith, sampleConnector } from "../helpers/portal";
-import { encodedForms, envelope, rawText, value } from "./arbitraries";
+import { encodedForms, envelope, jsWordIn, rawText, secretRunIn, value } from "./arbitraries";
 import { Replacement, SwappingProxy, settingsThrough, swappingProxy } from "./answerSwapper";
 import { secretForms, shown } from "./hostilePortal";
 
@@ -73,18 +73,72 @@ const badBody: fc.Arbitrary<Replacement> = fc.oneof(
   },
 );
 
+/** An id a list page may carry that no reader can take as an id (issue 32). */
+const unreadableId = fc.constantFrom<unknown>(
+  { toString: 1, valueOf: 1 },
+  [1],
+  " 1 ",
+  "1 ",
+  1.5,
+  "1.0",
+  "",
+  null,
+  true,
+  -1,
+  0,
+  2 ** 53 + 2,
+  "12abc",
+);
+
+/** The portal's own answer, with every list item's id (alone or inside a batch) replaced. */
+function withUnreadableIds(answer: string, id: unknown): string | undefined {
+  let v: { result?: unknown };
+  try {
+    v = JSON.parse(answer) as { result?: unknown };
+  } catch {
+    return undefined;
+  }
+  let changed = false;
+  const patch = (page: unknown) => {
+    if (!Array.isArray(page)) return;
+    for (const item of page)
+      if (item && typeof item === "object") changed = !!Object.assign(item, { id });
+  };
+  patch(v.result);
+  const inner = (v.result as { result?: unknown } | null)?.result;
+  if (inner && typeof inner === "object") Object.values(inner).forEach(patch);
+  return changed ? JSON.stringify(v) : undefined;
+}
+
 interface Case {
   /** Which request of the create (from 1) gets the bad answer. */
   at: number;
   /** Every request from `at` on gets it. */
   sticky: boolean;
   answer: Replacement;
+  /** Instead of `answer` on list pages: the portal's own page with ids no reader can take. */
+  unreadableIds?: unknown;
 }
-const cases: fc.Arbitrary<Case> = fc.record({
-  at: fc.integer({ min: 1, max: 4 }),
-  sticky: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
-  answer: badBody,
-});
+const cases: fc.Arbitrary<Case> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      at: fc.integer({ min: 1, max: 4 }),
+      sticky: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
+      answer: badBody,
+    }),
+  },
+  {
+    // a lost add, then list pages that are good but for their ids
+    weight: 1,
+    arbitrary: fc.record({
+      at: fc.integer({ min: 1, max: 3 }),
+      sticky: fc.constant(true),
+      answer: fc.constantFrom<Replacement>({ status: 502, text: "bad gateway" }, "lose"),
+      unreadableIds: unreadableId,
+    }),
+  },
+);
 
 async function declaredSource(p: ObjectProvider, connectorId: string) {
   return checked(p, {
@@ -112,9 +166,13 @@ async function runCase(kind: "connector" | "source", c: Case): Promise<void> {
   const objects = kind === "connector" ? emu.state.connectors : emu.state.sources;
   const before = objects.size;
   let n = 0;
-  proxy.swap = () => {
+  proxy.swap = (x) => {
     n++;
-    return n === c.at || (c.sticky && n > c.at) ? c.answer : undefined;
+    if (n === c.at) return c.answer;
+    if (!c.sticky || n < c.at) return undefined;
+    if (!("unreadableIds" in c)) return c.answer;
+    const text = withUnreadableIds(x.answer, c.unreadableIds);
+    return text === undefined ? undefined : { status: 200, text };
   };
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<"hang">((r) => (timer = setTimeout(() => r("hang"), HANG_LIMIT_MS)));
@@ -143,10 +201,13 @@ async function runCase(kind: "connector" | "source", c: Case): Promise<void> {
   // What this deployment knows to be secret: its credentials, and a source's settings once it
   // declares a source (a connector-only deployment never learns the source password).
   const known = kind === "source" ? secrets : secrets.slice(0, 3);
-  for (const s of known)
-    for (const form of [...secretForms(s), ...encodedForms(s)])
-      if (text.includes(form))
-        throw new Error(`a form of a secret is shown: ${text.slice(0, 300)}`);
+  for (const s of known) {
+    const run = secretRunIn(text, [...secretForms(s), ...encodedForms(s)]);
+    if (run) throw new Error(`a run of a secret ("${run}") is shown: ${text.slice(0, 300)}`);
+  }
+  const answered = typeof c.answer === "object" ? c.answer.text : "";
+  const word = jsWordIn((outcome.error as Error).message, answered);
+  if (word) throw new Error(`"${word}" describes a value: ${(outcome.error as Error).message}`);
 }
 
 describe("generated bad answers during a create (issue 23)", () => {

@@ -154,6 +154,13 @@ describe("3. an add applied whose 2xx answer is unreadable", () => {
         }
         if (x.method === "biconnector.connector.list") return ok(res, stored);
         if (x.method === "biconnector.connector.get") return ok(res, { item: stored[0] });
+        // A portal without `batch` (so each call goes alone, and the add meets the bad answer).
+        if (x.method === "batch")
+          return json(
+            res,
+            { error: "ERROR_METHOD_NOT_FOUND", error_description: "Method not found!" },
+            404,
+          );
         ok(res, true);
       });
       useSettings(portal.settings());

@@ -13,8 +13,8 @@ import {
   settingsThrough,
   swappingProxy,
 } from "./answerSwapper";
-import { hostilePortal, json, shown } from "./hostilePortal";
-import { namedEncodedForms } from "./arbitraries";
+import { SECRETS, hostilePortal, json, shown } from "./hostilePortal";
+import { jsWordIn, namedEncodedForms, secretRunIn } from "./arbitraries";
 
 /**
  * Issue 23: the portal applies each request, then one answer is replaced by a bad one. Per class
@@ -468,4 +468,155 @@ describe("8-10. values of the wrong type, deep nesting, messages", () => {
       await portal.close();
     }
   });
+});
+
+// ---- issue 32: the last classes the answer fuzz found ----
+
+/** A list answer (alone or inside a batch) with every item's id replaced by `id`. */
+function withIdsReplaced(answer: string, id: unknown): string {
+  const v = JSON.parse(answer) as { result: unknown };
+  const patch = (page: unknown) => {
+    if (Array.isArray(page))
+      for (const item of page) if (item && typeof item === "object") Object.assign(item, { id });
+  };
+  patch(v.result);
+  const inner = (v.result as { result?: unknown } | null)?.result;
+  if (inner && typeof inner === "object") Object.values(inner).forEach(patch);
+  return JSON.stringify(v);
+}
+
+describe("11. the look after a lost add meets ids it cannot read: nothing is added again", () => {
+  const unreadable: [string, unknown][] = [
+    ["an object with toString and valueOf", { toString: 1, valueOf: 1 }],
+    ["an array", [1]],
+    ["a numeric string with spaces", " 1 "],
+    ["a float", 1.5],
+  ];
+  for (const [name, id] of unreadable)
+    test(`${name}: the create fails saying nothing was sent again; one connector`, async () => {
+      let addFailed = false;
+      proxy.swap = (x) => {
+        if (!addFailed && isBatchWith("biconnector.connector.add")(x)) {
+          addFailed = true;
+          return { status: 502, text: "bad gateway" };
+        }
+        const isList =
+          x.method === "biconnector.connector.list" ||
+          (x.method === "batch" && x.body.includes("biconnector.connector.list?"));
+        if (addFailed && isList) return { status: 200, text: withIdsReplaced(x.answer, id) };
+        return undefined;
+      };
+      const r = await settle(createConnector());
+      expect(r.error).toBeInstanceOf(RedactedError);
+      const message = (r.error as Error).message;
+      expect(message).toMatch(/not sent again/);
+      expect(message).toMatch(/biconnector\.connector\.list/);
+      expect(addsSent("connector")).toBe(1);
+      expect(emu.state.connectors.size).toBe(1);
+    });
+});
+
+describe("12. a token server echoing the request body percent-encoded twice, hex in lower case", () => {
+  const lower = (t: string) => t.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+  const twice = (s: string) =>
+    encodeURIComponent(new URLSearchParams({ v: s }).toString().slice(2));
+  test("no run of 8 characters of the client secret or refresh token in any rendering", async () => {
+    const echo =
+      `grant_type%3drefresh_token%26client_id%3dlocal.x%26client_secret%3d${twice(SECRETS.clientSecret)}` +
+      `%26refresh_token%3d${lower(twice(SECRETS.refreshToken))}`;
+    const portal = await hostilePortal((x, res) => {
+      if (x.method === "oauth/token")
+        return json(
+          res,
+          { error: "OVERLOAD_LIMIT", error_description: `${"y".repeat(90)}${echo} end` },
+          401,
+        );
+      json(res, { result: { item: { id: 5, ...seedConnector } } });
+    });
+    try {
+      const settings = portal.settings({
+        accessToken: "",
+        tokenStore: `${tempDir("b24-echo-")}/t.json`,
+        operationTimeoutMs: "1500",
+      });
+      const e = (await settle(clientWith(settings).call("biconnector.connector.get", { id: 5 })))
+        .error;
+      expect(e).toBeInstanceOf(RedactedError);
+      const text = `${shown(e)}\n${String(e)}`;
+      for (const s of [SECRETS.clientSecret, SECRETS.refreshToken]) {
+        const forms = [s, ...Object.values(namedEncodedForms(s))];
+        expect(secretRunIn(text, forms)).toBeUndefined();
+      }
+      expect(text).toContain("OVERLOAD_LIMIT");
+    } finally {
+      await portal.close();
+    }
+  });
+
+  test("every named encoded form of each kind of secret, inside a longer text, is redacted whole", () => {
+    Object.values(SECRET_KINDS).forEach(registerSecret);
+    for (const [kind, secret] of Object.entries(SECRET_KINDS))
+      for (const [name, form] of Object.entries(namedEncodedForms(secret))) {
+        const e = new RedactedError(`before ${form} after`);
+        const run = secretRunIn(shown(e), [secret, ...Object.values(namedEncodedForms(secret))]);
+        if (run) throw new Error(`the ${name} form of the ${kind} shows "${run}"`);
+      }
+  });
+});
+
+describe("13. messages say what came in words, never in JavaScript's", () => {
+  const cases: [string, unknown, RegExp][] = [
+    ["{result:{}}", { result: {} }, /the answer has no id/],
+    ["an id that is an object", { result: { id: { toString: 1 } } }, /the id is an object/],
+    ["an id of JSON null", { result: { id: null } }, /the id is empty/],
+    ["an id of 1e400", "1e400", /the id is not a finite number/],
+  ];
+  for (const [name, answer, words] of cases)
+    test(`an add answered ${name}`, async () => {
+      const text =
+        typeof answer === "string" ? `{"result":{"id":${answer}}}` : JSON.stringify(answer);
+      const portal = await hostilePortal((x, res) => {
+        if (x.method === "oauth/token")
+          return json(res, { access_token: ACCESS, refresh_token: "r-0123456789" });
+        if (x.method.endsWith(".add")) return json(res, text);
+        if (x.method.endsWith(".list")) return json(res, { result: [] });
+        // no `batch` on this portal: the add goes alone and meets the answer
+        if (x.method === "batch")
+          return json(
+            res,
+            { error: "ERROR_METHOD_NOT_FOUND", error_description: "Method not found!" },
+            404,
+          );
+        json(res, { result: true });
+      });
+      try {
+        const client = clientWith(
+          portal.settings({
+            accessToken: ACCESS,
+            operationTimeoutMs: "1500",
+            retryBaseDelayMs: "5",
+          }),
+        );
+        const p = new ConnectorProvider(() => client);
+        const r = await settle(p.create({ ...seedConnector, sort: 100 } as JsonObject));
+        expect(r.error).toBeInstanceOf(RedactedError);
+        const message = (r.error as Error).message;
+        expect(message).toMatch(words);
+        expect(jsWordIn(message, text)).toBeUndefined();
+        // the portal answered the add (HTTP 200) and its list shows nothing: not sent again
+        expect(message).toMatch(/not sent again/);
+        expect(portal.calls("biconnector.connector.add")).toBe(1);
+      } finally {
+        await portal.close();
+      }
+    });
+});
+
+test("14. every answer from the add on is {result:[]} (the create fuzz, seed 20261206): one connector, the add not sent again", async () => {
+  swapWhen(() => true, body({ result: [] }), true);
+  const r = await settle(createConnector());
+  expect(r.error).toBeInstanceOf(RedactedError);
+  expect((r.error as Error).message).toMatch(/not sent again/);
+  expect(addsSent("connector")).toBe(1);
+  expect(emu.state.connectors.size).toBe(1);
 });

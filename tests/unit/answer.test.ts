@@ -23,7 +23,7 @@ describe("answers are checked where they enter (issue 10, item 6)", () => {
   test.each([
     [
       null,
-      /biconnector.connector.get gave an unusable answer: expected a connector object, got null/,
+      /biconnector.connector.get gave an unusable answer: expected a connector object, got an empty value/,
     ],
     [{}, /got an empty object/],
     ["<html>", /got "<html>"/],

@@ -6,6 +6,7 @@ import { MAX_BATCH_COMMANDS } from "../limits";
 import { OperatingMeter, timeBlock } from "../time";
 import { CallContext, Handler } from "./context";
 import { invoke } from "./dispatch";
+import { expandMacros } from "./batchMacros";
 
 /**
  * A PHP array as PHP's json_encode writes it: empty → `[]`, keys 0..n-1 in order → a list,
@@ -33,7 +34,8 @@ export const truthy = (v: JsonValue | undefined): boolean =>
  *   missing scope;
  * - with `halt` set, the first `result_error` entry stops the commands after it (module errors are
  *   data and do not halt);
- * - `result_time[key]` times each command that ran, with the method's operating fields.
+ * - `result_time[key]` times each command that ran, with the method's operating fields;
+ * - `$result[key][field]` in a command's parameters is an earlier command's result (batchMacros.ts).
  * `refused` lists methods this portal will not run inside a batch.
  */
 export function batchHandler(
@@ -59,14 +61,16 @@ export function batchHandler(
       const started = Date.now();
       const text = String(line);
       const q = text.indexOf("?");
-      const method = q < 0 ? text : text.slice(0, q);
+      // Method names are case-insensitive, as on real portals.
+      const method = (q < 0 ? text : text.slice(0, q)).toLowerCase();
       try {
-        if (method === "batch" || refused.includes(method))
+        if (method === "batch" || refused.some((r) => r.toLowerCase() === method))
           throw systemError(405, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method not allowed by batch");
-        const params = qs.parse(q < 0 ? "" : text.slice(q + 1), {
+        const parsed = qs.parse(q < 0 ? "" : text.slice(q + 1), {
           depth: 10,
           arrayLimit: 1000,
         }) as JsonObject;
+        const params = expandMacros(parsed, result) as JsonObject;
         // An injected error for this command (a test's "the portal refuses the third add").
         const fault = faults?.takeCommandError(method);
         if (fault)
