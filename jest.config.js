@@ -14,6 +14,7 @@ const common = {
   // Tests import the emulator package by name; they get its source too.
   moduleNameMapper: {
     "^pulumi-bitrix24-biconnector$": "<rootDir>/provider/index.ts",
+    "^pulumi-bitrix24-biconnector/runtime$": "<rootDir>/provider/dynamic/runtime.ts",
     "^bitrix24-biconnector-emulator$": "<rootDir>/emulator/src/index.ts",
   },
 };

@@ -3,21 +3,21 @@ export {
   ConnectorArgs,
   ConnectorSetting,
   ConnectorSettingType,
-} from "./resources/connector";
-export { ConnectorProvider } from "./resources/connectorProvider";
-export { Source, SourceArgs } from "./resources/source";
-export { SourceProvider } from "./resources/sourceProvider";
-export { sourceSchema } from "./schema/source";
+} from "./dynamic/connector";
+export { ConnectorProvider } from "./core/lifecycle/connectorProvider";
+export { Source, SourceArgs } from "./dynamic/source";
+export { SourceProvider } from "./core/lifecycle/sourceProvider";
+export { sourceSchema } from "./core/schema/source";
 export {
   Dataset,
   DatasetArgs,
   DatasetColumn,
   DatasetColumnType,
   StoredDatasetColumn,
-} from "./resources/dataset";
-export { DatasetProvider } from "./resources/datasetProvider";
-export { datasetSchema } from "./schema/dataset";
-export { connectorSchema } from "./schema/connector";
+} from "./dynamic/dataset";
+export { DatasetProvider } from "./core/lifecycle/datasetProvider";
+export { datasetSchema } from "./core/schema/dataset";
+export { connectorSchema } from "./core/schema/connector";
 export {
   Bitrix24Client,
   Bitrix24Error,
@@ -26,8 +26,8 @@ export {
   Bitrix24ConfigError,
   SETTINGS,
   resolveSettings,
-} from "./client";
-export type { Settings, ClientStats } from "./client";
+} from "./core/client";
+export type { Settings, ClientStats } from "./core/client";
 export {
   getConnector,
   listConnectors,
@@ -35,7 +35,10 @@ export {
   listSources,
   getDataset,
   listDatasets,
-} from "./lookups";
-export type { ConnectorInfo, SourceInfo, DatasetInfo, ListFilter } from "./lookups";
-/** Used by the serialized provider shim; not for direct use. */
-export { providerRuntime } from "./runtime";
+} from "./dynamic/lookups";
+export type { ConnectorInfo, SourceInfo, DatasetInfo, ListFilter } from "./dynamic/lookups";
+/**
+ * Not for direct use. Today's shim loads `pulumi-bitrix24-biconnector/runtime`; the shims already
+ * serialized in existing stacks' state load this export of the index, so it stays.
+ */
+export { providerRuntime } from "./dynamic/runtime";

@@ -1,19 +1,23 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Bitrix24Client } from "../client/client";
-import { createClient } from "../client/shared";
-import { Bitrix24Error, Bitrix24TransportError, Bitrix24DeadlineError } from "../client/errors";
-import { redact } from "../client/redact";
+import { Bitrix24Client } from "../core/client/client";
+import { createClient } from "../core/client/processWide";
+import {
+  Bitrix24Error,
+  Bitrix24TransportError,
+  Bitrix24DeadlineError,
+} from "../core/errors/errors";
+import { redact } from "../core/errors/redact";
 import {
   SETTINGS,
   SettingKey,
   Settings,
   defaultTokenStore,
   resolveSettings,
-} from "../client/settings";
-import { TokenStore, tokenKey } from "../client/tokenStore";
-import { FileTokenStore, openTokenStore } from "../client/tokenStores";
-import { JsonValue, isJsonObject } from "../schema/spec";
+} from "../core/client/settings";
+import { TokenStore, tokenKey } from "../core/client/auth/tokenStore";
+import { FileTokenStore, openTokenStore } from "../core/client/auth/tokenStores";
+import { JsonValue, isJsonObject } from "../core/schema/spec";
 import { CliIo } from "./io";
 import { readStackConfig } from "./stackConfig";
 import { CREDENTIALS, cliSettings, describeOrigin } from "./settingsSource";

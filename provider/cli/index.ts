@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "util";
-import { redact } from "../client/redact";
-import { SettingKey } from "../client/settings";
+import { redact } from "../core/errors/redact";
+import { SettingKey } from "../core/client/settings";
 import { doctor } from "./doctor";
 import { CliIo, processIo } from "./io";
 import { login } from "./login";

@@ -1,13 +1,18 @@
 import { randomBytes } from "crypto";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { Bitrix24Error, Bitrix24TransportError } from "../client/errors";
-import { redact, registerSecret } from "../client/redact";
-import { DEFAULT_OAUTH_URL, SettingKey, defaultTokenStore } from "../client/settings";
-import { TOKEN_METHOD, readTokenAnswer } from "../client/tokenServer";
-import { Transport, axiosTransport } from "../client/transport";
-import { StoredTokens, TokenStoreError, fingerprint, tokenKey } from "../client/tokenStore";
-import { openTokenStore } from "../client/tokenStores";
+import { Bitrix24Error, Bitrix24TransportError } from "../core/errors/errors";
+import { redact, registerSecret } from "../core/errors/redact";
+import {
+  DEFAULT_OAUTH_URL,
+  SettingKey,
+  defaultTokenStore,
+  withTrailingSlash,
+} from "../core/client/settings";
+import { requestTokens, storedPair } from "../core/client/auth/tokenServer";
+import { Transport, axiosTransport } from "../core/client/transport/transport";
+import { TokenStoreError, fingerprint, tokenKey } from "../core/client/auth/tokenStore";
+import { openTokenStore } from "../core/client/auth/tokenStores";
 import { CliIo, readLine } from "./io";
 import { readStackConfig } from "./stackConfig";
 import { cliSettings } from "./settingsSource";
@@ -28,8 +33,6 @@ const CODE_LIFE_SEC = 30;
 const REQUEST_TIMEOUT_MS = 20_000;
 
 class LoginError extends Error {}
-
-const base = (url: string) => (url.endsWith("/") ? url : `${url}/`);
 
 /**
  * `bitrix24-biconnector login`: the OAuth code flow of a local application. Opens (or prints) the
@@ -69,12 +72,12 @@ async function run(opts: LoginOptions, io: CliIo): Promise<number> {
   }
   let portalUrl: string;
   try {
-    portalUrl = base(new URL(portal as string).toString());
+    portalUrl = withTrailingSlash(new URL(portal as string).toString());
   } catch {
     io.err("--portal must be the portal's http(s) URL, e.g. https://example.bitrix24.com");
     return 2;
   }
-  const oauthUrl = base(get("oauthUrl") ?? DEFAULT_OAUTH_URL);
+  const oauthUrl = withTrailingSlash(get("oauthUrl") ?? DEFAULT_OAUTH_URL);
   const storeSpec = get("tokenStore") ?? defaultTokenStore();
   const store = openTokenStore(storeSpec, REQUEST_TIMEOUT_MS);
   const key = tokenKey(portalUrl, clientId as string);
@@ -104,18 +107,11 @@ async function run(opts: LoginOptions, io: CliIo): Promise<number> {
     return store.withEntry(key, REQUEST_TIMEOUT_MS, async (entry) => {
       let answer;
       try {
-        answer = readTokenAnswer(
-          await transport({
-            url: `${oauthUrl}oauth/token/`,
-            form: {
-              grant_type: "authorization_code",
-              client_id: clientId as string,
-              client_secret: clientSecret as string,
-              code: code.value,
-            },
-            timeoutMs: REQUEST_TIMEOUT_MS,
-            label: TOKEN_METHOD,
-          }),
+        answer = await requestTokens(
+          transport,
+          { oauthUrl, clientId: clientId as string, clientSecret: clientSecret as string },
+          { grant_type: "authorization_code", code: code.value },
+          { timeoutMs: REQUEST_TIMEOUT_MS },
         );
       } catch (e) {
         if (e instanceof Bitrix24Error && e.code === "invalid_grant")
@@ -135,16 +131,12 @@ async function run(opts: LoginOptions, io: CliIo): Promise<number> {
           );
         throw e;
       }
-      const stored: StoredTokens = {
-        version: 1,
-        portal: new URL(portalUrl).origin,
-        clientId: clientId as string,
-        accessToken: answer.accessToken,
-        refreshToken: answer.refreshToken,
-        expires: answer.expires,
-        origin: fingerprint(answer.refreshToken),
-        updatedAt: new Date().toISOString(),
-      };
+      const stored = storedPair(
+        portalUrl,
+        clientId as string,
+        answer,
+        fingerprint(answer.refreshToken),
+      );
       await entry.write(stored);
       return { stored, scope: answer.scope };
     });

@@ -1,4 +1,4 @@
-import { SETTINGS, SettingKey, SettingSource } from "../client/settings";
+import { SETTINGS, SettingKey, SettingSource } from "../core/client/settings";
 import { StackConfig } from "./stackConfig";
 
 /** Where a setting's value comes from, for `doctor` (never the value of a credential). */

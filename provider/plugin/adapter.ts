@@ -1,11 +1,11 @@
-import { Bitrix24Client } from "../client/client";
-import { ConnectorProvider } from "../resources/connectorProvider";
-import { DatasetProvider } from "../resources/datasetProvider";
-import { ObjectProvider } from "../resources/objectProvider";
-import { SourceProvider } from "../resources/sourceProvider";
-import { JsonObject, ResourceSchema, isJsonObject } from "../schema/spec";
-import { UNKNOWN } from "../schema/unknown";
-import { CheckFailure } from "../schema/validate";
+import { Bitrix24Client } from "../core/client/client";
+import { ConnectorProvider } from "../core/lifecycle/connectorProvider";
+import { DatasetProvider } from "../core/lifecycle/datasetProvider";
+import { ObjectProvider } from "../core/lifecycle/objectProvider";
+import { SourceProvider } from "../core/lifecycle/sourceProvider";
+import { JsonObject, ResourceSchema, isJsonObject } from "../core/schema/spec";
+import { UNKNOWN } from "../core/schema/unknown";
+import { CheckFailure } from "../core/schema/validate";
 import {
   CheckSettings,
   SETTINGS,
@@ -14,10 +14,10 @@ import {
   layeredSource,
   urlProblems,
   valueProblems,
-} from "../client/settings";
+} from "../core/client/settings";
 import { ConfigureInput, pluginConfig, unknownConfigKeys, useConfig } from "./config";
 import { KINDS, Kind, getToken, kindOfType, listToken, resourceToken } from "./kinds";
-import { WireObject } from "./sdk";
+import { WireObject } from "./pulumiSdk";
 import { fromWire, toWire, unwrapAll } from "./wire";
 
 /**

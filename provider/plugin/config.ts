@@ -1,13 +1,7 @@
-import { Bitrix24Client } from "../client/client";
-import {
-  SETTINGS,
-  SettingKey,
-  SettingSource,
-  layeredSource,
-  resolveSettings,
-} from "../client/settings";
-import { createClient } from "../client/shared";
-import { JsonObject, JsonValue, isJsonObject } from "../schema/spec";
+import { Bitrix24Client } from "../core/client/client";
+import { SETTINGS, SettingKey, SettingSource } from "../core/client/settings";
+import { clientFor } from "../core/lifecycle/clientSource";
+import { JsonObject, JsonValue, isJsonObject } from "../core/schema/spec";
 import { PACKAGE } from "./kinds";
 
 /**
@@ -60,11 +54,7 @@ export function unknownConfigKeys(keys: readonly string[]): string[] {
   return keys.filter((k) => !known.has(k));
 }
 
-/**
- * THE one place that ties the plugin's settings to the client the object providers are given:
- * built at call time from the config in force, then the environment, as the dynamic provider's
- * runtime does (one client per settings, shared within the process).
- */
+/** The client the object providers are given: the config in force, then the environment. */
 export function useConfig(source: SettingSource): () => Bitrix24Client {
-  return () => createClient(resolveSettings(layeredSource(source)));
+  return clientFor(source);
 }

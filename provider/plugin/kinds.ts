@@ -1,7 +1,7 @@
-import { connectorSchema } from "../schema/connector";
-import { datasetSchema } from "../schema/dataset";
-import { sourceSchema } from "../schema/source";
-import { FieldSpec, ResourceSchema } from "../schema/spec";
+import { connectorSchema } from "../core/schema/connector";
+import { datasetSchema } from "../core/schema/dataset";
+import { sourceSchema } from "../core/schema/source";
+import { FieldSpec, ResourceSchema } from "../core/schema/spec";
 
 /** The Pulumi package name: tokens are `bitrix24:index:<Name>`, config keys `bitrix24:<key>`. */
 export const PACKAGE = "bitrix24";

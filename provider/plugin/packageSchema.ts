@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SECRET_SETTINGS, SETTINGS, VALUE_SETTINGS } from "../client/settings";
-import { FieldSpec } from "../schema/spec";
-import { describeAllowed } from "../schema/validate";
+import { SECRET_SETTINGS, SETTINGS, VALUE_SETTINGS } from "../core/client/settings";
+import { FieldSpec } from "../core/schema/spec";
+import { describeAllowed } from "../core/schema/validate";
 import {
   KINDS,
   Kind,
@@ -16,7 +16,7 @@ import {
 
 /**
  * The Pulumi package schema of the plugin, generated from the one schema per object
- * (provider/schema/*.ts) and the settings table: nothing here restates a field. Only the subset of
+ * (provider/core/schema/*.ts) and the settings table: nothing here restates a field. Only the subset of
  * the package-schema format this package uses is typed.
  */
 export interface PropertySpec {

@@ -1,10 +1,18 @@
 import type { ServerUnaryCall, ServiceError, sendUnaryData } from "@grpc/grpc-js";
-import { redact } from "../client/redact";
+import { redact } from "../core/errors/redact";
 import { PluginAdapter } from "./adapter";
 import { typeFromUrn } from "./kinds";
 import { packageSchemaJson, packageVersion } from "./packageSchema";
-import { emptyproto, fromStruct, grpc, pluginproto, provproto, provrpc, toStruct } from "./sdk";
-import type { CheckFailure } from "../schema/validate";
+import {
+  emptyproto,
+  fromStruct,
+  grpc,
+  pluginproto,
+  provproto,
+  provrpc,
+  toStruct,
+} from "./pulumiSdk";
+import type { CheckFailure } from "../core/schema/validate";
 import { unwrapAll } from "./wire";
 
 type P = typeof provproto;

@@ -1,7 +1,7 @@
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
+import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../core/schema/spec";
 import { isReferenceId } from "./kinds";
-import { WireObject, WireValue } from "./sdk";
+import { WireObject, WireValue } from "./pulumiSdk";
 
 /**
  * Values as they cross the gRPC boundary. The engine sends secret values wrapped in the SDK's

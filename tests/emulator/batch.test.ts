@@ -1,9 +1,9 @@
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { DatasetProvider } from "../../provider/resources/datasetProvider";
-import { SourceProvider } from "../../provider/resources/sourceProvider";
-import { MAX_URL_CHECKS_PER_BATCH } from "../../provider/client/batcher";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { DatasetProvider } from "../../provider/core/lifecycle/datasetProvider";
+import { SourceProvider } from "../../provider/core/lifecycle/sourceProvider";
+import { MAX_URL_CHECKS_PER_BATCH } from "../../provider/core/client/batching/batcher";
 import { Emulator } from "bitrix24-biconnector-emulator";
-import { JsonObject } from "../../provider/schema/spec";
+import { JsonObject } from "../../provider/core/schema/spec";
 import {
   clientWith,
   methodsRun,

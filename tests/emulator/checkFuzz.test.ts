@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { connectorSchema } from "../../provider/schema/connector";
-import { inputFields } from "../../provider/schema/spec";
-import { UNKNOWN } from "../../provider/schema/unknown";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { connectorSchema } from "../../provider/core/schema/connector";
+import { inputFields } from "../../provider/core/schema/spec";
+import { UNKNOWN } from "../../provider/core/schema/unknown";
 import { Emulator } from "bitrix24-biconnector-emulator";
 import { portal, seedConnector, testClient } from "../helpers/portal";
 

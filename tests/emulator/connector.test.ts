@@ -1,6 +1,6 @@
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { Bitrix24Error } from "../../provider/client/errors";
-import { JsonObject } from "../../provider/schema/spec";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { Bitrix24Error } from "../../provider/core/errors/errors";
+import { JsonObject } from "../../provider/core/schema/spec";
 import { Emulator } from "bitrix24-biconnector-emulator";
 import { portal, seedConnector, testClient } from "../helpers/portal";
 

@@ -1,8 +1,8 @@
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { DatasetProvider } from "../../provider/resources/datasetProvider";
-import { SourceProvider } from "../../provider/resources/sourceProvider";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { DatasetProvider } from "../../provider/core/lifecycle/datasetProvider";
+import { SourceProvider } from "../../provider/core/lifecycle/sourceProvider";
 import { Emulator, EmulatorOptions } from "bitrix24-biconnector-emulator";
-import { JsonObject } from "../../provider/schema/spec";
+import { JsonObject } from "../../provider/core/schema/spec";
 import { checked, portal, sampleSource, testClient } from "../helpers/portal";
 
 const connectors = new ConnectorProvider(testClient);

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { main } from "../../provider/cli";
-import { settingsAsEnv } from "../../provider/client/settings";
+import { settingsAsEnv } from "../../provider/core/client/settings";
 import { tempDir } from "../helpers/portal";
 import { testIo } from "../helpers/cliIo";
 import { runNode } from "../helpers/processes";

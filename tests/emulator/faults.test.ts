@@ -1,9 +1,9 @@
 import * as http from "http";
 import { AddressInfo } from "net";
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { Bitrix24DeadlineError, Bitrix24Error } from "../../provider/client/errors";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { Bitrix24DeadlineError, Bitrix24Error } from "../../provider/core/errors/errors";
 import { Emulator } from "bitrix24-biconnector-emulator";
-import { JsonObject } from "../../provider/schema/spec";
+import { JsonObject } from "../../provider/core/schema/spec";
 import {
   oauthSettings,
   portal,

@@ -8,12 +8,12 @@ import {
   listSources,
 } from "../../provider";
 import { Emulator } from "bitrix24-biconnector-emulator";
-import { JsonObject } from "../../provider/schema/spec";
+import { JsonObject } from "../../provider/core/schema/spec";
 import { oauthSettings, portal, sampleConnector, testClient } from "../helpers/portal";
-import { layeredSource, resolveSettings } from "../../provider/client/settings";
-import { createClient } from "../../provider/client/shared";
-import { Transport, axiosTransport } from "../../provider/client/transport";
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
+import { layeredSource, resolveSettings } from "../../provider/core/client/settings";
+import { createClient } from "../../provider/core/client/processWide";
+import { Transport, axiosTransport } from "../../provider/core/client/transport/transport";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
 
 describe("lookups read existing objects as typed plain data, with the program's stack config", () => {
   let emu: Emulator;

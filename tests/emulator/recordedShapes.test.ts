@@ -1,6 +1,6 @@
 import axios from "axios";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
-import { JsonObject, JsonValue, isJsonObject } from "../../provider/schema/spec";
+import { JsonObject, JsonValue, isJsonObject } from "../../provider/core/schema/spec";
 import { sampleConnector } from "../helpers/portal";
 import { recorded, recordedNames, shapeDiff, shapeOf } from "../helpers/recorded";
 

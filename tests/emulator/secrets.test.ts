@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as util from "util";
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
 import { Emulator } from "bitrix24-biconnector-emulator";
 import {
   oauthSettings,

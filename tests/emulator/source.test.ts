@@ -1,7 +1,7 @@
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { SourceProvider } from "../../provider/resources/sourceProvider";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { SourceProvider } from "../../provider/core/lifecycle/sourceProvider";
 import { Emulator } from "bitrix24-biconnector-emulator";
-import { JsonObject } from "../../provider/schema/spec";
+import { JsonObject } from "../../provider/core/schema/spec";
 import { checked, portal, sampleConnector, testClient } from "../helpers/portal";
 
 const connectors = new ConnectorProvider(testClient);

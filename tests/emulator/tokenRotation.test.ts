@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
-import { tokenKey } from "../../provider/client/tokenStore";
+import { tokenKey } from "../../provider/core/client/auth/tokenStore";
 import { oauthSettings, tempDir } from "../helpers/portal";
 import { LIST_ONCE, listInParallel, runNode } from "../helpers/processes";
-import { settingsAsEnv } from "../../provider/client/settings";
+import { settingsAsEnv } from "../../provider/core/client/settings";
 
 /** Worker processes run the built package (dist/): `npm test` builds it first. */
 describe("token rotation across processes", () => {

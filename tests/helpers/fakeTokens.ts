@@ -1,12 +1,12 @@
 import { randomBytes } from "crypto";
-import { Transport } from "../../provider/client/transport";
+import { Transport } from "../../provider/core/client/transport/transport";
 import {
   LockedEntry,
   StoredTokens,
   TokenStore,
   TokenStoreConflictError,
   TokenStoreError,
-} from "../../provider/client/tokenStore";
+} from "../../provider/core/client/auth/tokenStore";
 
 const token = () => randomBytes(12).toString("hex");
 

@@ -1,5 +1,9 @@
-import { HttpRequest, HttpResponse, Transport } from "../../provider/client/transport";
-import { Bitrix24TransportError } from "../../provider/client/errors";
+import {
+  HttpRequest,
+  HttpResponse,
+  Transport,
+} from "../../provider/core/client/transport/transport";
+import { Bitrix24TransportError } from "../../provider/core/errors/errors";
 
 /** What the scripted portal does with one request. */
 export type Script = (req: HttpRequest) => HttpResponse | Promise<HttpResponse>;

@@ -1,12 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Bitrix24Client } from "../../provider/client/client";
-import { SettingKey, layeredSource, resolveSettings } from "../../provider/client/settings";
-import { createClient } from "../../provider/client/shared";
-import { ClientSource } from "../../provider/resources/clientSource";
-import { ObjectProvider } from "../../provider/resources/objectProvider";
-import { JsonObject } from "../../provider/schema/spec";
+import { Bitrix24Client } from "../../provider/core/client/client";
+import { SettingKey, layeredSource, resolveSettings } from "../../provider/core/client/settings";
+import { createClient } from "../../provider/core/client/processWide";
+import { ClientSource } from "../../provider/core/lifecycle/clientSource";
+import { ObjectProvider } from "../../provider/core/lifecycle/objectProvider";
+import { JsonObject } from "../../provider/core/schema/spec";
 import {
   CallRecord,
   Emulator,

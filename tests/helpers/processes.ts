@@ -1,7 +1,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { SettingKey, settingsAsEnv } from "../../provider/client/settings";
+import { SettingKey, settingsAsEnv } from "../../provider/core/client/settings";
 import { tempDir } from "./portal";
 
 export interface WorkerResult {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { JsonValue, isJsonObject } from "../../provider/schema/spec";
+import { JsonValue, isJsonObject } from "../../provider/core/schema/spec";
 
 /**
  * An example answer the official Bitrix24 REST docs publish (tests/fixtures/bitrix24/*.json): the

@@ -6,7 +6,7 @@ import {
   SettingKey,
   layeredSource,
   resolveSettings,
-} from "../../provider/client/settings";
+} from "../../provider/core/client/settings";
 
 let portals = 0;
 

@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { ALL_SECRET_FORMS, Body, envelope, jsWordIn, rawText, value } from "./arbitraries";
-import { RedactedError, registerSecret } from "../../provider/client/redact";
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { JsonObject } from "../../provider/schema/spec";
+import { RedactedError, registerSecret } from "../../provider/core/errors/redact";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { JsonObject } from "../../provider/core/schema/spec";
 import { clientWith, seedConnector, tempDir, testClient, useSettings } from "../helpers/portal";
 import { HostilePortal, SECRETS, hostilePortal, json, ok, shown } from "./hostilePortal";
-import { createClient } from "../../provider/client/shared";
-import { layeredSource, resolveSettings } from "../../provider/client/settings";
+import { createClient } from "../../provider/core/client/processWide";
+import { layeredSource, resolveSettings } from "../../provider/core/client/settings";
 
 /**
  * Generated answer bodies (wrong types, missing keys, nulls, huge numbers, deep nesting,

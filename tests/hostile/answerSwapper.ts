@@ -1,7 +1,7 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { Emulator } from "bitrix24-biconnector-emulator";
-import { SettingKey } from "../../provider/client/settings";
+import { SettingKey } from "../../provider/core/client/settings";
 import { tempDir } from "../helpers/portal";
 
 /**

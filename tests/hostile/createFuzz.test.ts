@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
-import { RedactedError } from "../../provider/client/redact";
-import { ObjectProvider } from "../../provider/resources/objectProvider";
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { SourceProvider } from "../../provider/resources/sourceProvider";
+import { RedactedError } from "../../provider/core/errors/redact";
+import { ObjectProvider } from "../../provider/core/lifecycle/objectProvider";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { SourceProvider } from "../../provider/core/lifecycle/sourceProvider";
 import { checked, clientWith, sampleConnector } from "../helpers/portal";
 import { encodedForms, envelope, jsWordIn, rawText, secretRunIn, value } from "./arbitraries";
 import { Replacement, SwappingProxy, settingsThrough, swappingProxy } from "./answerSwapper";

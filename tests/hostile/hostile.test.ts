@@ -1,8 +1,8 @@
-import { Bitrix24AnswerError } from "../../provider/client/errors";
-import { registerSecret } from "../../provider/client/redact";
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { SourceProvider } from "../../provider/resources/sourceProvider";
-import { JsonObject } from "../../provider/schema/spec";
+import { Bitrix24AnswerError } from "../../provider/core/errors/errors";
+import { registerSecret } from "../../provider/core/errors/redact";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { SourceProvider } from "../../provider/core/lifecycle/sourceProvider";
+import { JsonObject } from "../../provider/core/schema/spec";
 import { clientWith, seedConnector, testClient, useSettings } from "../helpers/portal";
 import {
   Exchange,

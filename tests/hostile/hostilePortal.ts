@@ -2,7 +2,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { inspect } from "util";
-import { SettingKey } from "../../provider/client/settings";
+import { SettingKey } from "../../provider/core/client/settings";
 import { tempDir } from "../helpers/portal";
 
 /**

@@ -1,10 +1,10 @@
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
-import { Bitrix24DeadlineError } from "../../provider/client/errors";
-import { RedactedError, registerSecret } from "../../provider/client/redact";
-import { SettingKey } from "../../provider/client/settings";
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { SourceProvider } from "../../provider/resources/sourceProvider";
-import { JsonObject } from "../../provider/schema/spec";
+import { Bitrix24DeadlineError } from "../../provider/core/errors/errors";
+import { RedactedError, registerSecret } from "../../provider/core/errors/redact";
+import { SettingKey } from "../../provider/core/client/settings";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { SourceProvider } from "../../provider/core/lifecycle/sourceProvider";
+import { JsonObject } from "../../provider/core/schema/spec";
 import { checked, clientWith, sampleConnector, seedConnector, tempDir } from "../helpers/portal";
 import {
   Forwarded,

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator } from "bitrix24-biconnector-emulator";
-import { settingsAsEnv } from "../../provider/client/settings";
+import { settingsAsEnv } from "../../provider/core/client/settings";
 import { tempDir } from "../helpers/portal";
 import {
   EXAMPLES,
@@ -49,7 +49,7 @@ describe("lifecycle through the real Pulumi runtime: examples/quickstart", () =>
 
       const resource = engine.state().resources[0];
       const shim = String(resource.inputs.__provider);
-      expect(shim).toContain('require("pulumi-bitrix24-biconnector")');
+      expect(shim).toContain('require("pulumi-bitrix24-biconnector/runtime")');
       expect(shim).not.toContain("biconnector.connector"); // no provider logic in state
 
       // An expired token during destroy: refreshed, rotated, still nothing secret in state or logs.
@@ -76,7 +76,8 @@ describe("lifecycle through the real Pulumi runtime: examples/quickstart", () =>
         "pulumi-bitrix24-biconnector",
         "dist",
         "provider",
-        "resources",
+        "core",
+        "lifecycle",
         "objectProvider.js",
       );
       const good = fs.readFileSync(file, "utf8");

@@ -11,8 +11,8 @@ import {
   packageSchema,
   packageSchemaJson,
 } from "../../provider/plugin/packageSchema";
-import { resourceProps } from "../../provider/resources/resourceProps";
-import { inputFields } from "../../provider/schema/spec";
+import { resourceProps } from "../../provider/dynamic/resourceProps";
+import { inputFields } from "../../provider/core/schema/spec";
 import { EXAMPLES } from "../lifecycle/helpers";
 import { REPO } from "../lifecycle/program";
 

@@ -1,5 +1,8 @@
 import { inspect } from "util";
-import { Bitrix24PartialCreateError, finishOrRemove } from "../../provider/resources/allOrNothing";
+import {
+  Bitrix24PartialCreateError,
+  finishOrRemove,
+} from "../../provider/core/lifecycle/allOrNothing";
 
 const unfinished = (remove: () => Promise<void>, partial?: Record<string, string>) => ({
   what: "Dataset 12",

@@ -1,9 +1,9 @@
-import { Bitrix24AnswerError } from "../../provider/client/errors";
-import { parseId } from "../../provider/resources/common";
-import { connectorSchema } from "../../provider/schema/connector";
-import { datasetSchema } from "../../provider/schema/dataset";
-import { fromApiItem } from "../../provider/schema/mapping";
-import { sourceSchema } from "../../provider/schema/source";
+import { Bitrix24AnswerError } from "../../provider/core/errors/errors";
+import { parseId } from "../../provider/core/lifecycle/ids";
+import { connectorSchema } from "../../provider/core/schema/connector";
+import { datasetSchema } from "../../provider/core/schema/dataset";
+import { fromApiItem } from "../../provider/core/schema/mapping";
+import { sourceSchema } from "../../provider/core/schema/source";
 import { seedConnector } from "../helpers/portal";
 
 const GET = "biconnector.connector.get";

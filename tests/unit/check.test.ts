@@ -1,5 +1,5 @@
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { UNKNOWN } from "../../provider/schema/unknown";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { UNKNOWN } from "../../provider/core/schema/unknown";
 import { seedConnector, testClient } from "../helpers/portal";
 
 const p = new ConnectorProvider(testClient);

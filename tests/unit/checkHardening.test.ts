@@ -1,8 +1,8 @@
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { DatasetProvider } from "../../provider/resources/datasetProvider";
-import { SourceProvider } from "../../provider/resources/sourceProvider";
-import { privateHostReason } from "../../provider/schema/endpoint";
-import { providerRuntime } from "../../provider/runtime";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { DatasetProvider } from "../../provider/core/lifecycle/datasetProvider";
+import { SourceProvider } from "../../provider/core/lifecycle/sourceProvider";
+import { privateHostReason } from "../../provider/core/schema/endpoint";
+import { providerRuntime } from "../../provider/dynamic/runtime";
 import { seedConnector, testClient, useSettings } from "../helpers/portal";
 
 const connectors = new ConnectorProvider(testClient);

@@ -1,7 +1,7 @@
-import { ConnectorProvider } from "../../provider/resources/connectorProvider";
-import { UNKNOWN } from "../../provider/schema/unknown";
-import { diffFields } from "../../provider/schema/diff";
-import { ResourceSchema } from "../../provider/schema/spec";
+import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
+import { UNKNOWN } from "../../provider/core/schema/unknown";
+import { diffFields } from "../../provider/core/schema/diff";
+import { ResourceSchema } from "../../provider/core/schema/spec";
 import { seedConnector, testClient } from "../helpers/portal";
 
 const p = new ConnectorProvider(testClient);

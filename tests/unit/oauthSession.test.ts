@@ -1,7 +1,7 @@
-import { Bitrix24ConfigError } from "../../provider/client/errors";
-import { OAuthSession, OAuthSettings } from "../../provider/client/oauth";
-import { readTokenAnswer } from "../../provider/client/tokenServer";
-import { fingerprint } from "../../provider/client/tokenStore";
+import { Bitrix24ConfigError } from "../../provider/core/errors/errors";
+import { OAuthSession, OAuthSettings } from "../../provider/core/client/auth/oauth";
+import { readTokenAnswer } from "../../provider/core/client/auth/tokenServer";
+import { fingerprint } from "../../provider/core/client/auth/tokenStore";
 import { FakeStore, FakeTokenServer } from "../helpers/fakeTokens";
 
 const PORTAL = "https://portal.example.com/";

@@ -1,14 +1,14 @@
-import { layeredSource } from "../../provider/client/settings";
+import { layeredSource } from "../../provider/core/client/settings";
 import { pluginConfig, unknownConfigKeys } from "../../provider/plugin/config";
 import { typeFromUrn } from "../../provider/plugin/kinds";
 import { engineAddress } from "../../provider/plugin/main";
 import { fromWire, toWire, wrapSecret } from "../../provider/plugin/wire";
-import { connectorSchema } from "../../provider/schema/connector";
-import { datasetSchema } from "../../provider/schema/dataset";
-import { diffFields } from "../../provider/schema/diff";
-import { inputsFromOutputs } from "../../provider/schema/mapping";
-import { sourceSchema } from "../../provider/schema/source";
-import { normalizeInputs, validateInputs } from "../../provider/schema/validate";
+import { connectorSchema } from "../../provider/core/schema/connector";
+import { datasetSchema } from "../../provider/core/schema/dataset";
+import { diffFields } from "../../provider/core/schema/diff";
+import { inputsFromOutputs } from "../../provider/core/schema/mapping";
+import { sourceSchema } from "../../provider/core/schema/source";
+import { normalizeInputs, validateInputs } from "../../provider/core/schema/validate";
 
 /** The native plugin's pure parts, in-process: config layering, wire values, launch arguments. */
 describe("plugin config: Configure args, then variables, then PULUMI_CONFIG, then env", () => {

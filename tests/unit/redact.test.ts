@@ -5,8 +5,8 @@ import {
   Bitrix24DeadlineError,
   Bitrix24Error,
   Bitrix24TransportError,
-} from "../../provider/client/errors";
-import { MIN_SECRET_LENGTH, redact, registerSecret } from "../../provider/client/redact";
+} from "../../provider/core/errors/errors";
+import { MIN_SECRET_LENGTH, redact, registerSecret } from "../../provider/core/errors/redact";
 
 /** Every form a secret can take in an echoed request: what no error may show. */
 export function leakedForms(secret: string): string[] {

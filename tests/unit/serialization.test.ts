@@ -39,7 +39,7 @@ describe("serialized provider", () => {
     // Loaded after the env holds credentials, as a user program would be.
     const { Connector } = await import("../../provider");
     // Touch the runtime in this process too, so a captured client would have credentials.
-    const { envClient } = await import("../../provider/resources/clientSource");
+    const { envClient } = await import("../../provider/core/lifecycle/clientSource");
     expect(envClient().settings.auth.kind).toBe("oauth");
     const c = new Connector("sales", {
       title: "Sales DB",
@@ -56,7 +56,7 @@ describe("serialized provider", () => {
     expect([id, title, dateCreate]).toEqual(["42", "Sales DB", "2025-03-24 07:25:59"]);
     expect(serialized).toHaveLength(1);
     const text = serialized[0];
-    expect(text).toContain('require("pulumi-bitrix24-biconnector")');
+    expect(text).toContain('require("pulumi-bitrix24-biconnector/runtime")');
     expect(text).toContain('kind: "connector"');
     for (const v of Object.values(secrets)) expect(text).not.toContain(v);
     expect(JSON.stringify(states)).not.toMatch(/must-not-leak/);

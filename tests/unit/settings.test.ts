@@ -5,7 +5,7 @@ import {
   resolveSettings,
   SettingKey,
   urlProblems,
-} from "../../provider/client/settings";
+} from "../../provider/core/client/settings";
 
 const from = (config: Partial<Record<SettingKey, string>>, env: NodeJS.ProcessEnv = {}) =>
   resolveSettings(layeredSource((k) => config[k], env));

@@ -21,13 +21,20 @@ import type {
   SourceInfo,
   StoredDatasetColumn,
 } from "../../provider";
-import { connectorSchema } from "../../provider/schema/connector";
-import { COLUMN_TYPES, datasetSchema } from "../../provider/schema/dataset";
-import { sourceSchema } from "../../provider/schema/source";
-import { JsonObject, ResourceSchema } from "../../provider/schema/spec";
-import { Assert, Doc, Documented, ItemValues, ObjectInfo, Same } from "../../provider/schema/types";
-import { ArgsOf, OutputsOf, resourceProps } from "../../provider/resources/resourceProps";
-import { fromApiItem } from "../../provider/schema/mapping";
+import { connectorSchema } from "../../provider/core/schema/connector";
+import { COLUMN_TYPES, datasetSchema } from "../../provider/core/schema/dataset";
+import { sourceSchema } from "../../provider/core/schema/source";
+import { JsonObject, ResourceSchema } from "../../provider/core/schema/spec";
+import {
+  Assert,
+  Doc,
+  Documented,
+  ItemValues,
+  ObjectInfo,
+  Same,
+} from "../../provider/core/schema/types";
+import { ArgsOf, OutputsOf, resourceProps } from "../../provider/dynamic/resourceProps";
+import { fromApiItem } from "../../provider/core/schema/mapping";
 
 type In<T> = pulumi.Input<T>;
 type Out<T> = pulumi.Output<T>;

@@ -3,7 +3,7 @@
 const fs = require("fs");
 const path = require("path");
 
-const dist = path.resolve(__dirname, "..", "..", "..", "dist", "provider", "client");
+const dist = path.resolve(__dirname, "..", "..", "..", "dist", "provider", "core", "client");
 const client = require(dist);
 
 async function main() {

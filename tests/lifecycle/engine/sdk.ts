@@ -7,7 +7,7 @@ import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as resTypes from "@pulumi/pulumi/proto/resource_pb";
 import type * as engineTypes from "@pulumi/pulumi/proto/engine_pb";
-import { SDK_DIR, sdkRequire } from "../../../provider/plugin/sdk";
+import { SDK_DIR, sdkRequire } from "../../../provider/plugin/pulumiSdk";
 
 // The loading the plugin itself uses (grpc, protobuf and the provider protocol), plus what only
 // an engine needs: the resource monitor and engine services.
@@ -20,9 +20,9 @@ export {
   pluginproto,
   toStruct,
   fromStruct,
-} from "../../../provider/plugin/sdk";
-export type { Struct } from "../../../provider/plugin/sdk";
-import type { WireObject } from "../../../provider/plugin/sdk";
+} from "../../../provider/plugin/pulumiSdk";
+export type { Struct } from "../../../provider/plugin/pulumiSdk";
+import type { WireObject } from "../../../provider/plugin/pulumiSdk";
 export const resproto = sdkRequire("./proto/resource_pb") as typeof resTypes;
 export const engineproto = sdkRequire("./proto/engine_pb") as typeof engineTypes;
 export const resrpc = sdkRequire("./proto/resource_grpc_pb") as {

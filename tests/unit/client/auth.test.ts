@@ -1,4 +1,4 @@
-import { createClient } from "../../../provider/client/shared";
+import { createClient } from "../../../provider/core/client/processWide";
 import {
   fakeTransport,
   methodOf,
@@ -7,7 +7,7 @@ import {
   systemError,
 } from "../../helpers/fakeTransport";
 import { testSettings } from "../../helpers/settings";
-import { HttpRequest } from "../../../provider/client/transport";
+import { HttpRequest } from "../../../provider/core/client/transport/transport";
 
 const LIST = "biconnector.connector.list";
 const tokenAnswer = (n: number) => ({

@@ -1,5 +1,5 @@
 import * as qs from "qs";
-import { createClient } from "../../../provider/client/shared";
+import { createClient } from "../../../provider/core/client/processWide";
 import {
   fakeTransport,
   lost,
@@ -9,11 +9,14 @@ import {
   portalScript,
   systemError,
 } from "../../helpers/fakeTransport";
-import { COALESCE_WINDOW_MS, MAX_URL_CHECKS_PER_BATCH } from "../../../provider/client/batcher";
-import { Bitrix24TransportError } from "../../../provider/client/errors";
-import { FEW_ATTEMPTS } from "../../../provider/client/verdicts";
+import {
+  COALESCE_WINDOW_MS,
+  MAX_URL_CHECKS_PER_BATCH,
+} from "../../../provider/core/client/batching/batcher";
+import { Bitrix24TransportError } from "../../../provider/core/errors/errors";
+import { FEW_ATTEMPTS } from "../../../provider/core/client/retry/verdicts";
 import { testSettings } from "../../helpers/settings";
-import { HttpRequest } from "../../../provider/client/transport";
+import { HttpRequest } from "../../../provider/core/client/transport/transport";
 
 const GET = "biconnector.connector.get";
 const ADD = "biconnector.connector.add";

@@ -1,5 +1,5 @@
-import { readEnvelope } from "../../../provider/client/envelope";
-import { Bitrix24Error, Bitrix24TransportError } from "../../../provider/client/errors";
+import { readEnvelope } from "../../../provider/core/client/transport/envelope";
+import { Bitrix24Error, Bitrix24TransportError } from "../../../provider/core/errors/errors";
 
 const M = "biconnector.connector.get";
 

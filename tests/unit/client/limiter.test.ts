@@ -1,5 +1,5 @@
-import { PortalLimiter } from "../../../provider/client/limiter";
-import { createClient } from "../../../provider/client/shared";
+import { PortalLimiter } from "../../../provider/core/client/limits/limiter";
+import { createClient } from "../../../provider/core/client/processWide";
 import { fakeTransport, ok, systemError } from "../../helpers/fakeTransport";
 import { testSettings } from "../../helpers/settings";
 
@@ -64,8 +64,8 @@ describe("limiter: the portal's leaky bucket, client side", () => {
         result_error: {},
       }),
     );
-    const { Bitrix24Client } = await import("../../../provider/client/client");
-    const { Claims } = await import("../../../provider/client/claims");
+    const { Bitrix24Client } = await import("../../../provider/core/client/client");
+    const { Claims } = await import("../../../provider/core/client/operation/claims");
     const settings = testSettings({
       webhookUrl: "https://h.example.com/rest/1/s3cretvalue/",
       portalUrl: "",

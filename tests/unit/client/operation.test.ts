@@ -1,5 +1,5 @@
-import { createClient } from "../../../provider/client/shared";
-import { Bitrix24DeadlineError } from "../../../provider/client/errors";
+import { createClient } from "../../../provider/core/client/processWide";
+import { Bitrix24DeadlineError } from "../../../provider/core/errors/errors";
 import { fakeTransport, lost, methodOf, ok, portalScript } from "../../helpers/fakeTransport";
 import { testSettings } from "../../helpers/settings";
 

@@ -1,5 +1,10 @@
-import { PageCache, pageOf, pageParams, ABSENT } from "../../../provider/client/pageCache";
-import { JsonValue } from "../../../provider/schema/spec";
+import {
+  PageCache,
+  pageOf,
+  pageParams,
+  ABSENT,
+} from "../../../provider/core/client/batching/pageCache";
+import { JsonValue } from "../../../provider/core/schema/spec";
 
 const LIST = "biconnector.connector.list";
 const items = (ids: number[]): JsonValue => ids.map((id) => ({ id: String(id), title: `c${id}` }));

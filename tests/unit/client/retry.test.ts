@@ -1,5 +1,8 @@
-import { createClient } from "../../../provider/client/shared";
-import { Bitrix24DeadlineError, Bitrix24TransportError } from "../../../provider/client/errors";
+import { createClient } from "../../../provider/core/client/processWide";
+import {
+  Bitrix24DeadlineError,
+  Bitrix24TransportError,
+} from "../../../provider/core/errors/errors";
 import { fakeTransport, lost, moduleError, ok, systemError } from "../../helpers/fakeTransport";
 import { testSettings } from "../../helpers/settings";
 

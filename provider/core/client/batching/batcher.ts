@@ -1,0 +1,479 @@
+import * as qs from "qs";
+import { answerText } from "../transport/answerValues";
+import { MAX_BATCH_COMMANDS } from "../limits/apiLimits";
+import { Trace, traces } from "../request";
+import { Bitrix24Error, Bitrix24TransportError } from "../../errors/errors";
+import { RedactedError } from "../../errors/redact";
+import { PageQuery, pageParams } from "./pageCache";
+import { classify } from "../retry/verdicts";
+import { JsonObject, JsonValue, isJsonObject } from "../../schema/spec";
+
+/** Sends one call through the client's layers (retry → auth → limiter → HTTP). */
+export type Send = (
+  method: string,
+  params: JsonObject,
+  deadline: number,
+  idempotent: boolean,
+  trace?: Trace,
+) => Promise<JsonValue>;
+
+/**
+ * How long the batcher waits for company before sending. The engine starts the operations of one
+ * wave together (its gRPC calls arrive within a millisecond or two), so a short window is enough
+ * to share requests; a lone call pays at most this on top of its HTTP time.
+ */
+export const COALESCE_WINDOW_MS = 2;
+
+/**
+ * A `batch` request must finish within the portal's 60-second request time, and every source
+ * `add` or `update` in it makes the portal call the connector's urlCheck endpoint first, one after
+ * the other. Rule: at most 5 such commands share one batch — 5 checks of up to ~10 s each still
+ * leave a margin under 60 s; the rest wait for the next batch (sent right after, not later).
+ */
+export const MAX_URL_CHECKS_PER_BATCH = 5;
+const CALLS_URL_CHECK = /^biconnector\.source\.(add|update)$/;
+
+/** Methods that change data: add, update, delete and fields.update. */
+export const isWrite = (method: string): boolean => /\.(add|update|delete)$/.test(method);
+const isRead = (method: string): boolean => /\.(get|list)$/.test(method);
+
+/**
+ * A batch command travels as a form-encoded query string (`method?a=1&b[c]=2`), which the portal
+ * parses into strings only. The module checks booleans strictly (PHP is_bool: `"true"`, `"1"` and
+ * `"Y"` are refused or, worse, read as true for `"false"`), and no query-string form carries a
+ * JSON boolean. So a call whose params hold a boolean anywhere (a connector's supportMapping, a
+ * column's `visible`) is never batched: it goes alone, as JSON, where booleans stay booleans.
+ */
+export function hasBoolean(v: JsonValue): boolean {
+  if (typeof v === "boolean") return true;
+  if (Array.isArray(v)) return v.some(hasBoolean);
+  if (isJsonObject(v)) return Object.values(v).some(hasBoolean);
+  return false;
+}
+
+/**
+ * A list page read back in the same batch, right after the writes that asked for it; its answer
+ * goes to the operation that asked (`deliver`), never to the shared cache.
+ */
+export interface ReadBack {
+  readonly list: string;
+  readonly query: PageQuery;
+  readonly deliver?: (result: JsonValue) => void;
+}
+
+export interface BatcherHooks {
+  /** Sends one call (or a whole `batch`) through the client's layers. */
+  readonly send: Send;
+  /** Resolves when the rate limiter would let a request through now. */
+  readonly ready: () => Promise<void>;
+  /** A batch with writes is about to be sent, or was answered (or lost). */
+  readonly onWrite: () => void;
+  readonly windowMs?: number;
+  /**
+   * The sustained interval between requests (1000 / the deployment's rate). While a stream of
+   * calls goes on, batches leave at most this often, each carrying what arrived meanwhile.
+   */
+  readonly spacingMs?: () => number;
+  /**
+   * Let adds, updates and fields.updates travel in batches too (default). Without it only reads
+   * and deletes do, as in release 0.1 (kept for the benchmark's comparison).
+   */
+  readonly batchWrites?: boolean;
+}
+
+interface Pending {
+  readonly method: string;
+  readonly params: JsonObject;
+  readonly deadline: number;
+  readonly idempotent: boolean;
+  readonly readBack?: ReadBack;
+  readonly trace?: Trace;
+  readonly line: string;
+  /** When it was handed to the batcher (ms since the epoch). */
+  readonly queuedAt: number;
+  readonly resolve: (v: JsonValue) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** Errors of one command of a batch: the command's own retry policy judges them (see client.ts). */
+const commandErrors = new WeakSet<object>();
+export const isCommandError = (e: unknown): boolean =>
+  typeof e === "object" && e !== null && commandErrors.has(e);
+function asCommandError<E extends object>(e: E): E {
+  commandErrors.add(e);
+  return e;
+}
+
+const NOT_ALLOWED = "ERROR_BATCH_METHOD_NOT_ALLOWED";
+/** Answers to the `batch` request itself that mean it cannot be used here (not a command's fault). */
+const BATCH_UNAVAILABLE = new Set(["ERROR_METHOD_NOT_FOUND", "insufficient_scope"]);
+
+/**
+ * The error a command's answer holds, if any. The biconnector module answers its errors as data,
+ * so inside `batch` they arrive as `result[key] = {error: {error, error_description}}` (a flat
+ * `{error, error_description}` is accepted too); errors raised outside the module (method not
+ * found, not allowed in batch) arrive in `result_error[key]`.
+ */
+function commandFailure(
+  method: string,
+  key: string,
+  results: JsonObject,
+  errors: JsonObject,
+): Bitrix24Error | undefined {
+  const outside = errors[key];
+  const own = results[key];
+  const body = isJsonObject(outside)
+    ? outside
+    : isJsonObject(own) && "error" in own
+      ? isJsonObject(own.error)
+        ? own.error
+        : own
+      : undefined;
+  if (!body) return undefined;
+  return new Bitrix24Error(
+    method,
+    answerText(body.error ?? ""),
+    answerText(body.error_description),
+    200,
+  );
+}
+
+/**
+ * Coalesces the calls that the engine's operations make together — reads, and the writes `add`,
+ * `update`, `delete` and `fields.update` — into `batch` requests of up to 50 commands: one request
+ * against the rate limit instead of fifty. After a short window it waits until the limiter could
+ * send a request and only then takes what has queued, so the busier the portal, the fuller the
+ * batches. Each command gets its own result or error, exactly as a single call would:
+ * - a command's error fails only that command (its caller's retry policy decides about it);
+ * - a method the portal refuses inside `batch` goes alone from then on;
+ * - a batch with an `add` is not repeated after an ambiguous failure (lost answer, 5xx): each
+ *   `add` in it reports the ambiguity (the caller reconciles, never adding twice), and the other
+ *   commands are retried by their own policy;
+ * - calls with booleans never travel in a batch (see hasBoolean);
+ * - at most MAX_URL_CHECKS_PER_BATCH source adds/updates share one batch.
+ */
+export class Batcher {
+  private queue: Pending[] = [];
+  private flushing = false;
+  /** Requests of this batcher on their way, and when the last one left with how many calls. */
+  private inFlight = 0;
+  private lastSent = { at: 0, calls: 0 };
+  /** When the newest call was handed over: a stream still arriving holds its batch a little. */
+  private lastArrival = 0;
+  private readonly refused = new Set<string>();
+  private unavailable = false;
+  /** How many `batch` requests were sent (each counts as one request against the limit). */
+  batches = 0;
+
+  constructor(private readonly hooks: BatcherHooks) {}
+
+  /** Can this call travel in a batch? */
+  accepts(method: string, params: JsonObject): boolean {
+    if (this.hooks.batchWrites === false && isWrite(method) && !/\.delete$/.test(method))
+      return false;
+    return (
+      !this.unavailable && method !== "batch" && !this.refused.has(method) && !hasBoolean(params)
+    );
+  }
+
+  /** One attempt of a call: resolves with its result, rejects with its error (see isCommandError). */
+  enqueue(
+    method: string,
+    params: JsonObject,
+    deadline: number,
+    idempotent: boolean,
+    readBack?: ReadBack,
+    trace?: Trace,
+  ): Promise<JsonValue> {
+    if (!this.accepts(method, params))
+      return this.hooks.send(method, params, deadline, idempotent, trace);
+    return new Promise((resolve, reject) => {
+      const line = `${method}?${qs.stringify(params)}`;
+      this.lastArrival = Date.now();
+      this.queue.push({
+        queuedAt: this.lastArrival,
+        method,
+        params,
+        deadline,
+        idempotent,
+        readBack,
+        trace,
+        line,
+        resolve,
+        reject,
+      });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      await new Promise((r) => setTimeout(r, this.hooks.windowMs ?? COALESCE_WINDOW_MS));
+      while (this.queue.length) {
+        await this.hooks.ready();
+        await this.paced();
+        const items = this.take();
+        this.lastSent = { at: Date.now(), calls: items.length };
+        this.inFlight++;
+        // Not awaited (the next batch may leave meanwhile), so nothing it throws may float away:
+        // an unhandled rejection ends a Node process. Whatever went wrong, every call it carried
+        // gets an error of ours (a call already settled ignores it).
+        this.sendBatch(items)
+          .catch((e: unknown) => unreadable(items, e))
+          .finally(() => this.inFlight--);
+        // Let that request take its rate token (all in-process steps) before asking again.
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /**
+   * Paces a stream. The real engine hands over the operations of a deployment one by one as its
+   * --parallel slots free up, spread over seconds, not all at once: sending each as soon as a rate
+   * token is free spends the burst on batches of one or two. So while a stream goes on — a request
+   * of ours is on its way, the last one left less than one sustained interval ago carrying
+   * several calls, or several calls wait together — the next batch waits for the rest of that interval, and then, while calls
+   * still keep arriving (the last less than a quarter interval ago), a little longer, up to three
+   * intervals after its oldest call came: at a high --parallel the engine is still handing over
+   * the deployment, and one more second of collecting saves a request. At a low --parallel the
+   * engine waits for our answers, arrivals stop, and nothing is held past the interval. A full
+   * batch leaves at once. A lone call, or one operation after another, is never held: nothing is
+   * on its way, the last request carried one call, and it waits alone.
+   */
+  private async paced(): Promise<void> {
+    const spacing = this.hooks.spacingMs?.() ?? 0;
+    for (;;) {
+      const stream = this.inFlight > 0 || this.lastSent.calls > 1 || this.queue.length > 1;
+      const now = Date.now();
+      if (!stream || this.queue.length >= MAX_BATCH_COMMANDS) return;
+      const spaced = now >= this.lastSent.at + spacing;
+      const calm = now - this.lastArrival >= spacing / 4;
+      const heldLongEnough = now - this.queue[0].queuedAt >= 3 * spacing;
+      if (spaced && (calm || heldLongEnough)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** The next batch: queue order, ≤ 50 commands with read-backs, ≤ 5 urlCheck calls. */
+  private take(): Pending[] {
+    const taken: Pending[] = [];
+    const left: Pending[] = [];
+    const reads = new Set<string>();
+    const readBacks = new Set<string>();
+    let commands = 0;
+    let urlChecks = 0;
+    for (const it of this.queue) {
+      const newCommand = !(isRead(it.method) && reads.has(it.line));
+      const rbKey = it.readBack && readBackKey(it.readBack);
+      const newReadBack = rbKey !== undefined && !readBacks.has(rbKey);
+      const checks = CALLS_URL_CHECK.test(it.method) ? 1 : 0;
+      const size = commands + readBacks.size + (newCommand ? 1 : 0) + (newReadBack ? 1 : 0);
+      if (size > MAX_BATCH_COMMANDS || urlChecks + checks > MAX_URL_CHECKS_PER_BATCH) {
+        left.push(it);
+        continue;
+      }
+      taken.push(it);
+      if (newCommand) commands++;
+      if (isRead(it.method)) reads.add(it.line);
+      if (rbKey !== undefined) readBacks.add(rbKey);
+      urlChecks += checks;
+    }
+    this.queue = left;
+    return taken;
+  }
+
+  private async sendBatch(items: Pending[]): Promise<void> {
+    const groups = commandsOf(items);
+    const readBacks = mergeReadBacks(items);
+    if (groups.length === 1 && readBacks.length === 0) {
+      const it = groups[0][0];
+      return this.single(groups[0], it.method, it.params, it.deadline, it.idempotent, it.trace);
+    }
+    const cmd: JsonObject = {};
+    groups.forEach((g, i) => (cmd[`c${i}`] = g[0].line));
+    readBacks.forEach(
+      (rb, i) => (cmd[`r${i}`] = `${rb.list}?${qs.stringify(pageParams(rb.query))}`),
+    );
+    const writes = items.some((it) => isWrite(it.method));
+    // Repeating a batch after a lost answer would repeat its adds: only idempotent batches are.
+    const idempotent = items.every((it) => it.idempotent);
+    // The batch serves every command: it may take as long as the most patient of them.
+    const deadline = Math.max(...items.map((it) => it.deadline));
+    if (writes) this.hooks.onWrite();
+    let answer: JsonValue;
+    try {
+      this.batches++;
+      answer = await this.hooks.send(
+        "batch",
+        { halt: 0, cmd },
+        deadline,
+        idempotent,
+        traces(items.map((it) => it.trace)),
+      );
+    } catch (e) {
+      if (writes) this.hooks.onWrite();
+      return this.batchFailed(items, e, idempotent);
+    }
+    if (writes) this.hooks.onWrite();
+    const body = isJsonObject(answer) ? answer : {};
+    const results = isJsonObject(body.result) ? body.result : {};
+    const errors = isJsonObject(body.result_error) ? body.result_error : {};
+    readBacks.forEach((rb, i) => {
+      const key = `r${i}`;
+      if (key in results && !commandFailure(rb.list, key, results, errors))
+        for (const asked of rb.askedBy) asked.deliver?.(results[key]);
+    });
+    await Promise.all(
+      groups.map(async (mine, i) => {
+        const key = `c${i}`;
+        const { method, params, deadline: own, idempotent: safe } = mine[0];
+        const failure = commandFailure(method, key, results, errors);
+        if (failure?.code === NOT_ALLOWED) this.refused.add(method);
+        if (failure ? failure.code === NOT_ALLOWED : !(key in results)) {
+          // Refused in a batch, or not run (a halted batch, or an answer without it): asked again
+          // on its own — but an add only by its caller, after looking for what it may have made
+          // (a portal may answer both a result and an error for one command). A batch that lost
+          // an add's result is not trusted with that method again: its repeat goes alone.
+          if (!safe) {
+            this.refused.add(method);
+            const why = failure
+              ? `refused inside a batch (${failure.code})`
+              : "its batch answer has no result for it";
+            // The portal answered the batch (an envelope): what it did with the add, it did.
+            return mine.forEach((it) => it.reject(new Bitrix24TransportError(method, why, 200)));
+          }
+          return this.single(mine, method, params, own, safe);
+        }
+        if (failure) return mine.forEach((it) => it.reject(asCommandError(failure)));
+        mine.forEach((it) => it.resolve(results[key]));
+      }),
+    );
+  }
+
+  private async batchFailed(items: Pending[], e: unknown, idempotent: boolean): Promise<void> {
+    const refusedWhole = e instanceof Bitrix24Error && e.code === NOT_ALLOWED;
+    const noBatch = e instanceof Bitrix24Error && BATCH_UNAVAILABLE.has(e.code);
+    if (refusedWhole || noBatch) {
+      // A portal that refuses the whole batch for one of its methods: all of them go alone; one
+      // without `batch` at all (method not found, no scope): every call goes alone from now on.
+      if (noBatch) this.unavailable = true;
+      else for (const it of items) this.refused.add(it.method);
+      await Promise.all(
+        items.map((it) =>
+          it.idempotent
+            ? this.single([it], it.method, it.params, it.deadline, it.idempotent)
+            : // an add goes again only through its caller, which looks for what it made first
+              it.reject(
+                new Bitrix24TransportError(it.method, `its batch ${reasonOf(e)}`, statusOf(e)),
+              ),
+        ),
+      );
+      return;
+    }
+    const ambiguous = !idempotent && classify(e) === "retry-if-idempotent";
+    for (const it of items) {
+      // The batch's error is each command's: it names the command's method, as a single call would.
+      const own =
+        e instanceof Bitrix24Error
+          ? new Bitrix24Error(it.method, e.code, e.description, e.httpStatus)
+          : e;
+      if (!it.idempotent)
+        // The add may or may not have been applied: its caller must look before adding again.
+        it.reject(
+          ambiguous
+            ? new Bitrix24TransportError(it.method, `its batch ${reasonOf(e)}`, statusOf(e))
+            : own,
+        );
+      // A batch carrying an add is sent once (see retry.ts): the other calls it carried are
+      // repeated by their own policy, as after any command error.
+      else if (ambiguous)
+        it.reject(asCommandError(new Bitrix24TransportError(it.method, reasonOf(e))));
+      else it.reject(!idempotent && own instanceof Error ? asCommandError(own) : own);
+    }
+  }
+
+  private async single(
+    items: Pending[],
+    method: string,
+    params: JsonObject,
+    deadline: number,
+    idempotent: boolean,
+    trace = traces(items.map((it) => it.trace)),
+  ): Promise<void> {
+    try {
+      const r = await this.hooks.send(method, params, deadline, idempotent, trace);
+      items.forEach((it) => it.resolve(r));
+    } catch (e) {
+      items.forEach((it) => it.reject(e));
+    }
+  }
+}
+
+/**
+ * A batch whose answer broke the code reading it: its calls fail with an error of ours, an add's
+ * as ambiguous (the batch may have been applied), the others as their own command errors.
+ */
+function unreadable(items: Pending[], e: unknown): void {
+  const why = `its batch answer could not be read (${e instanceof RedactedError ? e.message : "malformed"})`;
+  for (const it of items) {
+    const error = new Bitrix24TransportError(it.method, why, 200); // an answer came, unreadable
+    it.reject(it.idempotent ? asCommandError(error) : error);
+  }
+}
+
+/** The HTTP status a batch's failure came with, when one came. */
+function statusOf(e: unknown): number | undefined {
+  return e instanceof Bitrix24TransportError || e instanceof Bitrix24Error
+    ? e.httpStatus
+    : undefined;
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof Bitrix24TransportError) return e.reason;
+  if (e instanceof Bitrix24Error) return `HTTP ${e.httpStatus} ${e.code}`;
+  return "failed";
+}
+
+/** The commands of a batch: identical reads share one; every write is its own. */
+function commandsOf(items: Pending[]): Pending[][] {
+  const reads = new Map<string, Pending[]>();
+  const groups: Pending[][] = [];
+  for (const it of items) {
+    const same = isRead(it.method) ? reads.get(it.line) : undefined;
+    if (same) same.push(it);
+    else {
+      const g = [it];
+      groups.push(g);
+      if (isRead(it.method)) reads.set(it.line, g);
+    }
+  }
+  return groups;
+}
+
+function readBackKey(rb: ReadBack): string {
+  return `${rb.list}#${"ids" in rb.query ? "ids" : JSON.stringify(rb.query)}`;
+}
+
+/** One read-back per list and kind: the ids of several updates go in one `filter[@id]`. */
+function mergeReadBacks(items: Pending[]): (ReadBack & { askedBy: ReadBack[] })[] {
+  const merged = new Map<string, ReadBack & { askedBy: ReadBack[] }>();
+  for (const it of items) {
+    const rb = it.readBack;
+    if (!rb) continue;
+    const key = readBackKey(rb);
+    const had = merged.get(key);
+    if (!had) merged.set(key, { list: rb.list, query: rb.query, askedBy: [rb] });
+    else {
+      had.askedBy.push(rb);
+      if ("ids" in had.query && "ids" in rb.query)
+        merged.set(key, {
+          ...had,
+          query: { ids: [...new Set([...had.query.ids, ...rb.query.ids])] },
+        });
+    }
+  }
+  return [...merged.values()];
+}

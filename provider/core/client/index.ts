@@ -1,0 +1,13 @@
+export * from "../errors/errors";
+export * from "./settings";
+export { Bitrix24Client } from "./client";
+export type { ClientStats, ClientParts } from "./client";
+export { createClient } from "./processWide";
+export type { ClientOptions } from "./processWide";
+export { Operation } from "./operation/operation";
+export type { Transport, HttpRequest, HttpResponse } from "./transport/transport";
+export { axiosTransport } from "./transport/transport";
+export type { StoredTokens, TokenStore } from "./auth/tokenStore";
+export { TokenStoreError, tokenKey } from "./auth/tokenStore";
+export { openTokenStore, FileTokenStore, CommandTokenStore } from "./auth/tokenStores";
+export { redact } from "../errors/redact";

@@ -1,0 +1,450 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { Bitrix24Client } from "../client/client";
+import {
+  Bitrix24AnswerError,
+  Bitrix24Error,
+  Bitrix24ProviderError,
+  Bitrix24TransportError,
+} from "../errors/errors";
+import { ReadBack } from "../client/batching/batcher";
+import { Operation } from "../client/operation/operation";
+import { ABSENT } from "../client/batching/pageCache";
+import { diffFields } from "../schema/diff";
+import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
+import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
+import { ItemValues } from "../schema/types";
+import { isUnknown } from "../schema/unknown";
+import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validate";
+import { PROVIDER_KEY, parseId, withoutProviderKey } from "./ids";
+import { finishOrRemove } from "./allOrNothing";
+import { registerSecret } from "../errors/redact";
+import { CheckSettingsSource, ClientSource, checkSettingsOf, envClient } from "./clientSource";
+
+/** The serialized provider, which the host adds to outputs itself except on a failed create. */
+function providerKeyOf(news: JsonObject): JsonObject {
+  const v = news[PROVIDER_KEY];
+  return v === undefined ? {} : { [PROVIDER_KEY]: v };
+}
+
+/** Values of secret fields (source settings) join the credentials that never appear in messages. */
+function registerSecretValues(schema: ResourceSchema, values: unknown): void {
+  if (!isJsonObject(values)) return;
+  for (const f of schema.fields) {
+    if (!f.secret) continue;
+    const v = values[f.name];
+    if (typeof v === "string") registerSecret(v);
+    else if (isJsonObject(v))
+      for (const x of Object.values(v)) if (typeof x === "string") registerSecret(x);
+  }
+}
+
+export interface ObjectMethods {
+  add: string;
+  get: string;
+  list: string;
+  update: string;
+  delete: string;
+}
+
+/** What differs between biconnector objects; everything else is the same lifecycle. */
+export interface ObjectAdapter<S extends ResourceSchema = ResourceSchema> {
+  readonly schema: S;
+  /** "Connector", "Source", "Dataset": used in messages. */
+  readonly label: string;
+  methods(op: Operation, client: Bitrix24Client): Promise<ObjectMethods> | ObjectMethods;
+  /** The error code for "no such object (of this application)". */
+  readonly notFound: string;
+  /** The object from a `get` result as a flat API item (default: `result.item`). */
+  itemFromGet?(
+    result: JsonValue,
+    old: JsonObject | undefined,
+    op: Operation,
+    m: ObjectMethods,
+  ): JsonObject | undefined | Promise<JsonObject | undefined>;
+  /** After add: what add cannot set (e.g. hidden columns); returns true when it changed something. */
+  afterCreate?(
+    op: Operation,
+    m: ObjectMethods,
+    id: number,
+    inputs: JsonObject,
+    outs: JsonObject,
+  ): Promise<boolean>;
+  /** A `list` item in the shape `get` items have after itemFromGet (default: as is). */
+  itemFromList?(item: JsonObject): JsonObject;
+  /** Checks against the portal, when they can run (e.g. settings keys against the connector). */
+  checkAgainstPortal?(inputs: JsonObject, client: ClientSource): Promise<CheckFailure[]>;
+  /** `fields` for add (default: every declared API field). */
+  addFields?(inputs: JsonObject): JsonObject;
+  /** Applies an in-place update of the changed fields (default: `update {id, fields}`). */
+  update?(
+    op: Operation,
+    m: ObjectMethods,
+    id: number,
+    inputs: JsonObject,
+    olds: JsonObject,
+    changed: string[],
+  ): Promise<void>;
+  /** The list filter that finds an object whose `add` answer was lost. */
+  reconcileFilter(inputs: JsonObject): JsonObject;
+  /** Extra words for an error of an operation (e.g. CONNECTOR_DELETE_RESTRICTED on delete). */
+  explain?(e: Bitrix24Error, op: "create" | "update" | "delete", id?: string): string | undefined;
+  /** Server-set fields change on update (dates, column ids): read the object back after one. */
+  readonly refetchAfterUpdate?: boolean;
+  /**
+   * `list` items carry everything `get` gives (connectors, sources; not datasets, whose columns
+   * only `get` has): reads may then be served from list pages, and a create reads its new object
+   * back in the same batch request as its `add`.
+   */
+  readonly listHasAll?: boolean;
+  /** Before adopting: why this existing object cannot become the declared one, if it cannot. */
+  adoptionConflict?(existing: JsonObject, inputs: JsonObject): string | undefined;
+}
+
+/**
+ * The Pulumi lifecycle of one biconnector object kind, driven by its schema. Holds no credential:
+ * it is handed a source of its client (the runtime builds it from the settings given to configure();
+ * without one, the environment's settings), asked at call time. Each Pulumi call is one client
+ * operation: all its requests and retries share one deadline.
+ */
+export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
+  implements pulumi.dynamic.ResourceProvider
+{
+  constructor(
+    protected readonly adapter: ObjectAdapter<S>,
+    protected readonly client: ClientSource = envClient,
+    /** Default: the client's settings, else (no credentials yet) the environment's. */
+    private readonly checkSettings: CheckSettingsSource = checkSettingsOf(client),
+  ) {}
+
+  private get schema(): S {
+    return this.adapter.schema;
+  }
+
+  async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
+    const inputs = withoutProviderKey(news);
+    registerSecretValues(this.schema, inputs);
+    const failures = validateInputs(this.schema, inputs, this.checkSettings());
+    if (failures.length || !isJsonObject(inputs)) return { inputs: news, failures };
+    const normalized = normalizeInputs(this.schema, inputs);
+    const remote = (await this.adapter.checkAgainstPortal?.(normalized, this.client)) ?? [];
+    if (remote.length) return { inputs: news, failures: remote };
+    return { inputs: normalized };
+  }
+
+  async diff(_id: string, olds: JsonObject, news: JsonObject): Promise<pulumi.dynamic.DiffResult> {
+    const d = diffFields(this.schema, olds, withoutProviderKey(news));
+    return {
+      changes: d.changed.length > 0,
+      replaces: d.replaces,
+      deleteBeforeReplace: d.deleteBeforeReplace,
+    };
+  }
+
+  async create(news: JsonObject): Promise<pulumi.dynamic.CreateResult> {
+    registerSecretValues(this.schema, news);
+    const client = this.client();
+    const op = client.operation();
+    const m = await this.adapter.methods(op, client);
+    const inputs = normalizeInputs(this.schema, withoutProviderKey(news));
+    if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId))
+      return this.adopt(client, op, m, inputs);
+    const fields = this.adapter.addFields?.(inputs) ?? toAddFields(this.schema, inputs);
+    const added = await this.explained("create", undefined, () =>
+      op.addOnce(
+        m.add,
+        () => this.addAndReadBack(op, m, fields),
+        async () => {
+          const found = await this.findCommitted(client, op, m, inputs);
+          return found === undefined ? undefined : { id: found, listed: undefined };
+        },
+      ),
+    );
+    const id = added.id;
+    client.claims.claim(this.schema.object, id);
+    // All or nothing: if reading it back or finishing it (hidden columns) fails, it is removed
+    // again, so the next `up` starts clean instead of meeting NAME_EXISTS or an orphan.
+    let read: JsonObject | undefined;
+    const outs = await finishOrRemove(
+      {
+        what: `${this.adapter.label} ${id}`,
+        id: String(id),
+        remove: () => this.remove(client, m, id),
+        partial: () => read && { ...read, ...this.providerOnly(inputs), ...providerKeyOf(news) },
+      },
+      async () => {
+        // What the program declared stands in for what `get` does not return (dataset sourceId).
+        read = added.listed
+          ? this.fromListed(added.listed, m)
+          : await this.fetch(op, m, String(id), inputs);
+        // An id the portal does not have is no created object (a portal that answers ids it did
+        // not make): the create fails instead of putting it in state.
+        if (!read)
+          throw new Bitrix24AnswerError(
+            m.add,
+            `answered id ${id}, but the portal has no ${this.adapter.label.toLowerCase()} ${id}`,
+          );
+        if (await this.adapter.afterCreate?.(op, m, id, inputs, read))
+          read = await this.fetch(op, m, String(id), inputs);
+        return read;
+      },
+    );
+    return { id: String(id), outs: { ...(outs ?? inputs), ...this.providerOnly(inputs) } };
+  }
+
+  /**
+   * One attempt of an add, and its id. When lists carry everything, the new object comes back on
+   * a list page read in the same batch: an id that page shows absent was not made by this add
+   * (the portal answered an id it does not have) — ambiguous like a lost answer, so the caller
+   * looks for the object the add did make. (An add that went alone is read back after, and an id
+   * that cannot be read then fails the create.)
+   */
+  private async addAndReadBack(
+    op: Operation,
+    m: ObjectMethods,
+    fields: JsonObject,
+  ): Promise<{ id: number; listed: JsonObject | undefined }> {
+    const readBack = this.adapter.listHasAll
+      ? { list: m.list, query: { newest: true as const } }
+      : undefined;
+    const r = await op.callCoalesced(m.add, { fields }, readBack);
+    let id: number;
+    try {
+      id = parseId(isJsonObject(r) ? r.id : undefined, m.add);
+    } catch (e) {
+      // Applied, probably, but its id is unreadable: ambiguous like a lost answer.
+      if (e instanceof Bitrix24AnswerError) throw new Bitrix24TransportError(m.add, e.problem, 200);
+      throw e;
+    }
+    // Only the page that came back with the add (no request here: a read that fails belongs to
+    // the steps after the add, which remove the object again when they fail).
+    const listed = this.adapter.listHasAll ? op.readBack(m.list, id) : undefined;
+    if (listed === null)
+      throw new Bitrix24TransportError(
+        m.add,
+        `answered id ${id}, which the portal's list read back with it does not hold`,
+        200,
+      );
+    return { id, listed: listed ?? undefined };
+  }
+
+  /** A list item as the object's outputs (in the shape `get` gives, see itemFromList). */
+  private fromListed(listed: JsonObject, m: ObjectMethods) {
+    return fromApiItem(this.schema, this.adapter.itemFromList?.(listed) ?? listed, m.list);
+  }
+
+  /**
+   * Deletes an object this create just added, in an operation of its own: the create's deadline may
+   * be what ran out.
+   */
+  private async remove(client: Bitrix24Client, m: ObjectMethods, id: number): Promise<void> {
+    try {
+      await client.operation().call(m.delete, { id });
+    } catch (e) {
+      if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return;
+      throw e;
+    }
+  }
+
+  /** Takes over an existing object: read it, update it to the declared state, keep its id. */
+  private async adopt(
+    client: Bitrix24Client,
+    op: Operation,
+    m: ObjectMethods,
+    inputs: JsonObject,
+  ): Promise<pulumi.dynamic.CreateResult> {
+    const id = String(parseId(inputs.adoptId, `${this.adapter.label} adoptId`));
+    const existing = await this.fetch(op, m, id);
+    if (!existing)
+      throw new Bitrix24ProviderError(
+        `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${this.adapter.notFound} (it does not exist, or belongs to another application).`,
+      );
+    const conflict = this.adapter.adoptionConflict?.(existing, inputs);
+    if (conflict)
+      throw new Bitrix24ProviderError(
+        `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${conflict}`,
+      );
+    client.claims.claim(this.schema.object, id);
+    const { outs } = await this.update(id, existing, inputs);
+    return { id, outs };
+  }
+
+  async read(id: string, props?: JsonObject): Promise<pulumi.dynamic.ReadResult> {
+    registerSecretValues(this.schema, props);
+    const client = this.client();
+    const op = client.operation();
+    // A refresh reads many objects: their neighbours are read ahead for the reads to come.
+    const outs = await this.fetch(op, await this.adapter.methods(op, client), id, props, true);
+    if (!outs) return {}; // deleted out of band: refresh drops it from state
+    const kept = { ...outs, ...this.providerOnly(props ?? {}) };
+    return { id, props: kept, inputs: inputsFromOutputs(this.schema, kept) };
+  }
+
+  async update(
+    id: string,
+    olds: JsonObject,
+    news: JsonObject,
+  ): Promise<pulumi.dynamic.UpdateResult> {
+    registerSecretValues(this.schema, news);
+    const client = this.client();
+    const op = client.operation();
+    const m = await this.adapter.methods(op, client);
+    const inputs = normalizeInputs(this.schema, withoutProviderKey(news));
+    const { changed } = diffFields(this.schema, olds, inputs);
+    const numericId = parseId(id, m.update);
+    await this.explained("update", id, async () => {
+      if (!changed.length) return;
+      if (this.adapter.update) await this.adapter.update(op, m, numericId, inputs, olds, changed);
+      else
+        await op.callCoalesced(
+          m.update,
+          { id: numericId, fields: toUpdateFields(this.schema, inputs, changed) },
+          this.readBackAfterUpdate(m, numericId),
+        );
+    });
+    // `update` answers `true` only: the stored values are what was sent, unless the server also
+    // moves fields of its own (dates, column ids) — then the object is read back once.
+    const outs =
+      changed.length && this.adapter.refetchAfterUpdate
+        ? await this.fetch(op, m, id, olds)
+        : undefined;
+    return { outs: { ...(outs ?? { ...olds, ...inputs }), ...this.providerOnly(inputs) } };
+  }
+
+  async delete(id: string, _props: JsonObject): Promise<void> {
+    const client = this.client();
+    const op = client.operation();
+    const m = await this.adapter.methods(op, client);
+    await this.explained("delete", id, async () => {
+      try {
+        await op.callCoalesced(m.delete, { id: parseId(id, m.delete) });
+      } catch (e) {
+        if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return; // already gone
+        throw e;
+      }
+    });
+  }
+
+  /** The page to read back with an update whose object is read again after it, if lists have all. */
+  protected readBackAfterUpdate(m: ObjectMethods, id: number): ReadBack | undefined {
+    return this.adapter.refetchAfterUpdate && this.adapter.listHasAll
+      ? { list: m.list, query: { ids: [id] } }
+      : undefined;
+  }
+
+  /** Runs an operation; a Bitrix24 error gets the words that say what to do about it. */
+  private async explained<T>(
+    op: "create" | "update" | "delete",
+    id: string | undefined,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      if (!(e instanceof Bitrix24Error)) throw e;
+      const why =
+        op === "update" && e.code === this.adapter.notFound
+          ? `${this.adapter.label} ${id} was deleted outside Pulumi: run \`pulumi refresh\`, then \`pulumi up\` re-creates it.`
+          : this.adapter.explain?.(e, op, id);
+      if (why) throw new Bitrix24ProviderError(`${e.message}. ${why}`, { cause: e });
+      throw e;
+    }
+  }
+
+  /** Provider-only inputs (adoptId) carried in outputs so that diff sees them. */
+  private providerOnly(from: JsonObject): JsonObject {
+    const out: JsonObject = {};
+    for (const f of this.schema.fields)
+      if (f.providerOnly && from[f.name] !== undefined) out[f.name] = from[f.name];
+    return out;
+  }
+
+  /** The object as the portal has it, or undefined when it no longer exists. */
+  protected async fetch(
+    op: Operation,
+    m: ObjectMethods,
+    id: string,
+    old?: JsonObject,
+    readAhead = false,
+  ): Promise<(ItemValues<S["fields"]> & JsonObject) | undefined> {
+    const numericId = parseId(id, m.get);
+    if (this.adapter.listHasAll) {
+      const listed = await op.readThroughPages(m.list, numericId);
+      if (listed === null) return undefined;
+      if (listed) return this.fromListed(listed, m);
+    }
+    const notFound = (e: unknown) => e instanceof Bitrix24Error && e.code === this.adapter.notFound;
+    try {
+      const r =
+        readAhead && !this.adapter.listHasAll
+          ? await op.getAhead(m.list, m.get, numericId, notFound)
+          : await op.callCoalesced(m.get, { id: numericId });
+      if (r === ABSENT) return undefined; // its not-found error: deleted
+      const item = this.adapter.itemFromGet
+        ? await this.adapter.itemFromGet(r, old, op, m)
+        : isJsonObject(r)
+          ? r.item
+          : undefined;
+      return fromApiItem(this.schema, item, m.get);
+    } catch (e) {
+      if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return undefined;
+      throw e;
+    }
+  }
+
+  /** After a lost `add` answer: the newest unclaimed object with exactly these fields, if any. */
+  private async findCommitted(
+    client: Bitrix24Client,
+    op: Operation,
+    m: ObjectMethods,
+    inputs: JsonObject,
+  ): Promise<number | undefined> {
+    const items = await op.listAll(m.list, {
+      filter: this.adapter.reconcileFilter(inputs),
+      order: { id: "DESC" },
+    });
+    // "Absent" may only be concluded from pages read whole: an item whose id cannot be read may
+    // be the object the add made, so such a page fails the look (and nothing is added again).
+    const listed = items.map((raw) => {
+      const item = this.adapter.itemFromList?.(raw) ?? raw;
+      return { item, id: parseId(item.id, m.list) };
+    });
+    for (const { item, id } of listed) {
+      if (client.claims.isClaimed(this.schema.object, id)) continue;
+      // List items may lack fields `get` has (e.g. dataset columns): compare what they carry.
+      const found = fromApiItem(this.schema, item, m.list);
+      const comparable = Object.fromEntries(Object.entries(inputs).filter(([k]) => k in item));
+      if (diffFields(this.schema, { ...comparable, ...found }, comparable).changed.length === 0) {
+        // Claimed at once: another create reconciling at the same moment must not take it too.
+        client.claims.claim(this.schema.object, id);
+        return id;
+      }
+    }
+    return undefined;
+  }
+
+  /** One object as plain data (with its id), or undefined when it does not exist. */
+  async lookup(
+    client: Bitrix24Client,
+    id: number | string,
+  ): Promise<({ id: number } & ItemValues<S["fields"]>) | undefined> {
+    const op = client.operation();
+    const outs = await this.fetch(op, await this.adapter.methods(op, client), String(id));
+    return outs ? { id: Number(id), ...outs } : undefined;
+  }
+
+  /** Every object of this application matching a biconnector list filter, as plain data. */
+  async lookupAll(
+    client: Bitrix24Client,
+    filter: JsonObject = {},
+  ): Promise<({ id: number } & ItemValues<S["fields"]>)[]> {
+    const op = client.operation();
+    const m = await this.adapter.methods(op, client);
+    // By id, not page number: an object deleted meanwhile cannot make a page skip another.
+    const items = await op.listAllById(m.list, { filter });
+    return items.map((raw) => {
+      const item = this.adapter.itemFromList?.(raw) ?? raw;
+      const values = fromApiItem(this.schema, item, m.list); // checks the id too
+      return { id: parseId(item.id, m.list), ...values };
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { Bitrix24Client } from "../core/client/client";
+import { SETTINGS, SettingKey, CheckSettings } from "../core/client/settings";
+import { ConnectorProvider } from "../core/lifecycle/connectorProvider";
+import { SourceProvider } from "../core/lifecycle/sourceProvider";
+import { DatasetProvider } from "../core/lifecycle/datasetProvider";
+import type { ProviderRuntime } from "./shim";
+import {
+  CheckSettingsSource,
+  ClientSource,
+  checkSettingsFor,
+  clientFor,
+} from "../core/lifecycle/clientSource";
+
+type Factory = (
+  client: ClientSource,
+  check: CheckSettingsSource,
+) => pulumi.dynamic.ResourceProvider;
+
+const factories: Record<string, Factory> = {
+  connector: (client, check) => new ConnectorProvider(client, check),
+  source: (client, check) => new SourceProvider(client, check),
+  dataset: (client, check) => new DatasetProvider(client, check),
+};
+
+/**
+ * The live logic behind every serialized shim, resolved by package name in the provider process.
+ * configure() receives the stack config; the client is built from it (then the environment) and
+ * handed to the providers. Missing credentials fail the first call that needs the portal, not
+ * configure: a preview validates inputs without any.
+ */
+class Runtime implements ProviderRuntime {
+  private settings: (key: SettingKey) => string | undefined = () => undefined;
+  private readonly instances = new Map<string, pulumi.dynamic.ResourceProvider>();
+
+  configure(req: pulumi.dynamic.ConfigureRequest): void {
+    // Fully qualified keys: the config's own project namespace is the program's, not ours.
+    const values = new Map<string, string | undefined>(
+      SETTINGS.map((s) => [s.key, req.config.get(`bitrix24:${s.key}`)]),
+    );
+    this.settings = (key) => values.get(key);
+  }
+
+  /** The client for the configured settings (one per settings: see core/client/processWide.ts). */
+  readonly client: () => Bitrix24Client = clientFor((key: SettingKey) => this.settings(key));
+
+  /** What check() reads (stack config, then env): no credentials needed, so preview works without. */
+  readonly checkSettings: () => CheckSettings = checkSettingsFor((key: SettingKey) =>
+    this.settings(key),
+  );
+
+  provider(kind: string): pulumi.dynamic.ResourceProvider {
+    let p = this.instances.get(kind);
+    if (!p) {
+      const make = factories[kind];
+      if (!make)
+        throw new Error(
+          `pulumi-bitrix24-biconnector: unknown resource kind ${JSON.stringify(kind)}`,
+        );
+      this.instances.set(kind, (p = make(this.client, this.checkSettings)));
+    }
+    return p;
+  }
+}
+
+export const providerRuntime: ProviderRuntime = new Runtime();
