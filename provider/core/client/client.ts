@@ -1,6 +1,6 @@
 import { AuthStrategy, authLayer, oauthAuth, webhookAuth, withAccessHint } from "./auth/auth";
 import { Batcher, isCommandError, isWrite } from "./batching/batcher";
-import { Trace, chain } from "./request";
+import { ApiRequest, chain } from "./request";
 import { httpCall } from "./transport/http";
 import { PortalLimiter, limiterLayer } from "./limits/limiter";
 import { OAuthSession } from "./auth/oauth";
@@ -11,7 +11,6 @@ import { Settings } from "./settings";
 import { OperatingBudget } from "./limits/operatingBudget";
 import { Claims } from "./operation/claims";
 import { Transport } from "./transport/transport";
-import { isIdempotent } from "./retry/verdicts";
 import { JsonObject, JsonValue } from "../schema/spec";
 
 /** Counters a benchmark or a test can read. */
@@ -53,13 +52,20 @@ export interface ClientParts {
 
 /**
  * A Bitrix24 REST client for one portal and one set of credentials, built once per settings and
- * handed to the providers. Calls go down a chain of small layers:
+ * handed to the providers. One call is one ApiRequest (request.ts), handed down a chain of small
+ * layers, each taking the request and returning the answer:
  *
- *   batcher (optional) → retry (deadline, verdicts) → auth (sign, refresh once) → limiter → HTTP
+ *   operation → batcher (optional) → retry (deadline, verdicts) → auth (sign, refresh once)
+ *     → limiter → HTTP
  *
- * A coalesced call runs under its own retry policy too: each attempt is one command of some
- * batch, and a command's own error is judged by the same verdicts as a single call's. Any write
- * drops the list pages that serve reads (see pageCache.ts).
+ * Three loops retry, each what only it can see, so they cannot be one:
+ * - retry/retry.ts, under every request: the request's own failure (rate limit, 5xx, a lost
+ *   answer), for idempotent requests only — a batch carrying an add is sent once;
+ * - sendCoalesced below: a command's own error inside a batch answer that arrived (the request
+ *   succeeded; one command of it failed retryably): the command goes again in a later batch;
+ * - operation/operation.ts (addOnce): an add whose outcome is unknown, only after a look at the
+ *   portal for what it may have made.
+ * Any write drops the list pages that serve reads (see batching/pageCache.ts).
  */
 export class Bitrix24Client {
   readonly stats: ClientStats = { requests: 0, rateLimited: 0, retries: 0, refreshes: 0 };
@@ -84,16 +90,10 @@ export class Bitrix24Client {
     );
     const pages = new PageCache();
     // A write (single or in a batch) drops the pages when it starts and when it ends.
-    const sendOne = (
-      method: string,
-      params: JsonObject,
-      deadline: number,
-      idempotent: boolean,
-      trace?: Trace,
-    ) => {
-      if (!isWrite(method)) return send({ method, params, deadline, idempotent, trace });
+    const sendOne = (req: ApiRequest) => {
+      if (!isWrite(req.method)) return send(req);
       pages.invalidate();
-      const done = send({ method, params, deadline, idempotent, trace });
+      const done = send(req);
       const drop = () => pages.invalidate();
       done.then(drop, drop);
       return done;
@@ -111,17 +111,16 @@ export class Bitrix24Client {
       settings,
       pages: parts.tuning?.pageReads === false ? undefined : pages,
       send: sendOne,
-      sendCoalesced: (method, params, deadline, readBack, trace) => {
-        const idempotent = isIdempotent(method);
-        if (!batcher.accepts(method, params))
-          return sendOne(method, params, deadline, idempotent, trace);
+      sendCoalesced: (req, readBack) => {
+        const { method, deadline, idempotent, trace } = req;
+        if (!batcher.accepts(method, req.params)) return sendOne(req);
         let attempts = 0;
         return retrying(
           () => {
             if (attempts++ > 0) this.stats.retries++;
             // A command's own ACCESS_DENIED gets the same hint as a single call's (auth.ts).
             return batcher
-              .enqueue(method, params, deadline, idempotent, readBack, trace)
+              .enqueue(req, readBack)
               .catch((e: unknown) => Promise.reject(withAccessHint(auth, e)));
           },
           {

@@ -1,7 +1,7 @@
 import * as qs from "qs";
 import { answerText } from "../transport/answerValues";
 import { MAX_BATCH_COMMANDS } from "../limits/apiLimits";
-import { Trace, traces } from "../request";
+import { ApiRequest, traces } from "../request";
 import { Bitrix24Error, Bitrix24TransportError } from "../../errors/errors";
 import { RedactedError } from "../../errors/redact";
 import { PageQuery, pageParams } from "./pageCache";
@@ -9,13 +9,7 @@ import { classify } from "../retry/verdicts";
 import { JsonObject, JsonValue, isJsonObject } from "../../schema/spec";
 
 /** Sends one call through the client's layers (retry → auth → limiter → HTTP). */
-export type Send = (
-  method: string,
-  params: JsonObject,
-  deadline: number,
-  idempotent: boolean,
-  trace?: Trace,
-) => Promise<JsonValue>;
+export type Send = (req: ApiRequest) => Promise<JsonValue>;
 
 /**
  * How long the batcher waits for company before sending. The engine starts the operations of one
@@ -81,13 +75,9 @@ export interface BatcherHooks {
   readonly batchWrites?: boolean;
 }
 
-interface Pending {
-  readonly method: string;
-  readonly params: JsonObject;
-  readonly deadline: number;
-  readonly idempotent: boolean;
+/** A call waiting for its batch: the request, and what the batch needs to carry and answer it. */
+interface Pending extends ApiRequest {
   readonly readBack?: ReadBack;
-  readonly trace?: Trace;
   readonly line: string;
   /** When it was handed to the batcher (ms since the epoch). */
   readonly queuedAt: number;
@@ -177,31 +167,12 @@ export class Batcher {
   }
 
   /** One attempt of a call: resolves with its result, rejects with its error (see isCommandError). */
-  enqueue(
-    method: string,
-    params: JsonObject,
-    deadline: number,
-    idempotent: boolean,
-    readBack?: ReadBack,
-    trace?: Trace,
-  ): Promise<JsonValue> {
-    if (!this.accepts(method, params))
-      return this.hooks.send(method, params, deadline, idempotent, trace);
+  enqueue(req: ApiRequest, readBack?: ReadBack): Promise<JsonValue> {
+    if (!this.accepts(req.method, req.params)) return this.hooks.send(req);
     return new Promise((resolve, reject) => {
-      const line = `${method}?${qs.stringify(params)}`;
+      const line = `${req.method}?${qs.stringify(req.params)}`;
       this.lastArrival = Date.now();
-      this.queue.push({
-        queuedAt: this.lastArrival,
-        method,
-        params,
-        deadline,
-        idempotent,
-        readBack,
-        trace,
-        line,
-        resolve,
-        reject,
-      });
+      this.queue.push({ ...req, queuedAt: this.lastArrival, readBack, line, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -290,7 +261,7 @@ export class Batcher {
     const readBacks = mergeReadBacks(items);
     if (groups.length === 1 && readBacks.length === 0) {
       const it = groups[0][0];
-      return this.single(groups[0], it.method, it.params, it.deadline, it.idempotent, it.trace);
+      return this.single(groups[0], requestOf(it));
     }
     const cmd: JsonObject = {};
     groups.forEach((g, i) => (cmd[`c${i}`] = g[0].line));
@@ -306,13 +277,13 @@ export class Batcher {
     let answer: JsonValue;
     try {
       this.batches++;
-      answer = await this.hooks.send(
-        "batch",
-        { halt: 0, cmd },
+      answer = await this.hooks.send({
+        method: "batch",
+        params: { halt: 0, cmd },
         deadline,
         idempotent,
-        traces(items.map((it) => it.trace)),
-      );
+        trace: traces(items.map((it) => it.trace)),
+      });
     } catch (e) {
       if (writes) this.hooks.onWrite();
       return this.batchFailed(items, e, idempotent);
@@ -329,7 +300,7 @@ export class Batcher {
     await Promise.all(
       groups.map(async (mine, i) => {
         const key = `c${i}`;
-        const { method, params, deadline: own, idempotent: safe } = mine[0];
+        const { method, idempotent: safe } = mine[0];
         const failure = commandFailure(method, key, results, errors);
         if (failure?.code === NOT_ALLOWED) this.refused.add(method);
         if (failure ? failure.code === NOT_ALLOWED : !(key in results)) {
@@ -345,7 +316,10 @@ export class Batcher {
             // The portal answered the batch (an envelope): what it did with the add, it did.
             return mine.forEach((it) => it.reject(new Bitrix24TransportError(method, why, 200)));
           }
-          return this.single(mine, method, params, own, safe);
+          return this.single(mine, {
+            ...requestOf(mine[0]),
+            trace: traces(mine.map((it) => it.trace)),
+          });
         }
         if (failure) return mine.forEach((it) => it.reject(asCommandError(failure)));
         mine.forEach((it) => it.resolve(results[key]));
@@ -364,7 +338,7 @@ export class Batcher {
       await Promise.all(
         items.map((it) =>
           it.idempotent
-            ? this.single([it], it.method, it.params, it.deadline, it.idempotent)
+            ? this.single([it], requestOf(it))
             : // an add goes again only through its caller, which looks for what it made first
               it.reject(
                 new Bitrix24TransportError(it.method, `its batch ${reasonOf(e)}`, statusOf(e)),
@@ -395,16 +369,10 @@ export class Batcher {
     }
   }
 
-  private async single(
-    items: Pending[],
-    method: string,
-    params: JsonObject,
-    deadline: number,
-    idempotent: boolean,
-    trace = traces(items.map((it) => it.trace)),
-  ): Promise<void> {
+  /** Sends `req` on its own; its answer or error is that of every call in `items`. */
+  private async single(items: Pending[], req: ApiRequest): Promise<void> {
     try {
-      const r = await this.hooks.send(method, params, deadline, idempotent, trace);
+      const r = await this.hooks.send(req);
       items.forEach((it) => it.resolve(r));
     } catch (e) {
       items.forEach((it) => it.reject(e));
@@ -422,6 +390,12 @@ function unreadable(items: Pending[], e: unknown): void {
     const error = new Bitrix24TransportError(it.method, why, 200); // an answer came, unreadable
     it.reject(it.idempotent ? asCommandError(error) : error);
   }
+}
+
+/** The request a waiting call stands for (without what only the batcher keeps). */
+function requestOf(it: Pending): ApiRequest {
+  const { method, params, deadline, idempotent, trace } = it;
+  return { method, params, deadline, idempotent, trace };
 }
 
 /** The HTTP status a batch's failure came with, when one came. */

@@ -2,7 +2,7 @@ import { LIST_PAGE_SIZE } from "../limits/apiLimits";
 import { answerNumber, answerText } from "../transport/answerValues";
 import { ReadBack, isWrite } from "../batching/batcher";
 import { GetAnswer, Page, PageCache, pageOf, pageParams } from "../batching/pageCache";
-import { Trace, newTrace } from "../request";
+import { ApiRequest, Trace, newTrace } from "../request";
 import {
   Bitrix24AnswerError,
   Bitrix24DeadlineError,
@@ -16,20 +16,10 @@ import { JsonObject, JsonValue, isJsonObject } from "../../schema/spec";
 
 /** What an operation needs from its client. */
 export interface OperationHost {
-  send(
-    method: string,
-    params: JsonObject,
-    deadline: number,
-    idempotent: boolean,
-    trace?: Trace,
-  ): Promise<JsonValue>;
-  sendCoalesced(
-    method: string,
-    params: JsonObject,
-    deadline: number,
-    readBack?: ReadBack,
-    trace?: Trace,
-  ): Promise<JsonValue>;
+  /** One call, alone. */
+  send(req: ApiRequest): Promise<JsonValue>;
+  /** One call that may travel with others in a `batch`, with a page to read back with a write. */
+  sendCoalesced(req: ApiRequest, readBack?: ReadBack): Promise<JsonValue>;
   readonly settings: RetrySettings;
   /** Short-lived list pages that serve reads (none: every read is a `get`). */
   readonly pages?: PageCache;
@@ -52,7 +42,7 @@ export class Operation {
 
   call(method: string, params: JsonObject = {}): Promise<JsonValue> {
     if (isWrite(method)) this.readBacks.length = 0;
-    return this.host.send(method, params, this.deadline, isIdempotent(method), this.trace);
+    return this.host.send(this.request(method, params));
   }
 
   /**
@@ -68,7 +58,18 @@ export class Operation {
       deliver: (r: JsonValue) =>
         this.readBacks.push({ list: readBack.list, page: pageOf(readBack.query, r) }),
     };
-    return this.host.sendCoalesced(method, params, this.deadline, mine, this.trace);
+    return this.host.sendCoalesced(this.request(method, params), mine);
+  }
+
+  /** A call of this operation: its deadline, its trace, and whether it may be repeated. */
+  private request(method: string, params: JsonObject): ApiRequest {
+    return {
+      method,
+      params,
+      deadline: this.deadline,
+      idempotent: isIdempotent(method),
+      trace: this.trace,
+    };
   }
 
   /**
