@@ -24,6 +24,9 @@ import { ObjectProvider } from "../provider/core/lifecycle/objectProvider";
 import { SourceProvider } from "../provider/core/lifecycle/sourceProvider";
 import { JsonObject } from "../provider/core/schema/spec";
 import { CliRow, cliRun, engineTimes } from "./cliBench";
+import { buildPlan } from "../provider/cli/adopt/plan";
+import { readPortal } from "../provider/cli/adopt/readPortal";
+import { typescriptProject } from "../provider/cli/adopt/writeTypescript";
 
 const RPS = 2;
 const BURST = 50;
@@ -322,24 +325,18 @@ async function naiveRun(n: number, latencyMs: number): Promise<Row[]> {
 }
 
 /** 5 connectors, 4 sources each, 5 tables of 10 columns per source (every third has 2 hidden). */
-async function pipelineRun(profile: string, latencyMs: number): Promise<Row[]> {
-  const emu = await startEmulator({
-    rateLimit: { rps: RPS, burst: BURST },
-    latencyMs,
-    allowPrivateEndpoints: true,
-  });
-  const rows: Row[] = [];
-  const providers = () => {
-    const client = clientFor(emu, profile);
-    return {
-      c: new ConnectorProvider(() => client),
-      s: new SourceProvider(() => client),
-      t: new DatasetProvider(() => client),
-    };
-  };
+type Providers = Record<"c" | "s" | "t", ObjectProvider>;
+type Made = { id: string; outs: JsonObject };
+
+/** Connectors on the sample endpoint, sources of them, tables of those (a third with hidden columns). */
+async function createPipeline(
+  emu: Emulator,
+  rows: Row[],
+  p: Providers,
+  n: { connectors: number; sources: number; tables: number; columns: number },
+): Promise<{ connectors: Made[]; sources: Made[]; tables: Made[] }> {
   const base = emu.sampleConnectorUrl;
   const creds = emu.sampleConnectorCredentials;
-  let p = providers();
   const make = async (prov: ObjectProvider, news: JsonObject) => {
     const { inputs, failures } = await prov.check({}, news);
     if (failures?.length) throw new Error(JSON.stringify(failures));
@@ -349,9 +346,9 @@ async function pipelineRun(profile: string, latencyMs: number): Promise<Row[]> {
   const connectors = await phase(
     emu,
     rows,
-    "create 5 connectors",
+    `create ${n.connectors} connectors`,
     Array.from(
-      { length: 5 },
+      { length: n.connectors },
       (_, i) => () =>
         make(p.c, {
           ...connector(i),
@@ -370,9 +367,9 @@ async function pipelineRun(profile: string, latencyMs: number): Promise<Row[]> {
   const sources = await phase(
     emu,
     rows,
-    "create 20 sources",
+    `create ${n.sources} sources`,
     Array.from(
-      { length: 20 },
+      { length: n.sources },
       (_, i) => () =>
         make(p.s, {
           connectorId: Number(connectors[i % connectors.length].id),
@@ -384,24 +381,49 @@ async function pipelineRun(profile: string, latencyMs: number): Promise<Row[]> {
   const tables = await phase(
     emu,
     rows,
-    "create 100 tables",
+    `create ${n.tables} tables`,
     Array.from(
-      { length: 100 },
+      { length: n.tables },
       (_, i) => () =>
         make(p.t, {
           sourceId: Number(sources[i % sources.length].id),
           name: `pipeline_table_${i}`,
           externalCode: `table_${i}`,
           externalName: `Table ${i}`,
-          fields: Array.from({ length: 10 }, (_, k) => ({
+          fields: Array.from({ length: n.columns }, (_, k) => ({
             name: `COL_${k}`,
             type: "string",
             externalCode: `col_${k}`,
-            ...(i % 3 === 0 && k >= 8 ? { visible: false } : {}),
+            ...(i % 3 === 0 && k >= n.columns - 2 ? { visible: false } : {}),
           })),
         }),
     ),
   );
+  return { connectors, sources, tables };
+}
+
+async function pipelineRun(profile: string, latencyMs: number): Promise<Row[]> {
+  const emu = await startEmulator({
+    rateLimit: { rps: RPS, burst: BURST },
+    latencyMs,
+    allowPrivateEndpoints: true,
+  });
+  const rows: Row[] = [];
+  const providers = () => {
+    const client = clientFor(emu, profile);
+    return {
+      c: new ConnectorProvider(() => client),
+      s: new SourceProvider(() => client),
+      t: new DatasetProvider(() => client),
+    };
+  };
+  let p = providers();
+  const { connectors, sources, tables } = await createPipeline(emu, rows, p, {
+    connectors: 5,
+    sources: 20,
+    tables: 100,
+    columns: 10,
+  });
   type Kind = "c" | "s" | "t";
   const all: [Kind, { id: string; outs: JsonObject }][] = [
     ...connectors.map((r) => ["c", r] as [Kind, typeof r]),
@@ -441,6 +463,35 @@ async function pipelineRun(profile: string, latencyMs: number): Promise<Row[]> {
     "delete 5 connectors",
     connectors.map((r) => () => p.c.delete(r.id, r.outs)),
   );
+  await emu.close();
+  return rows;
+}
+
+/**
+ * `adopt` (issue 34): 200 objects (10 connectors, 40 sources, 150 tables of 3 columns) read and
+ * turned into a program at the portal's limits, by a client of its own as the command builds one.
+ */
+async function adoptRun(latencyMs: number): Promise<Row[]> {
+  const emu = await startEmulator({
+    rateLimit: { rps: RPS, burst: BURST },
+    latencyMs,
+    allowPrivateEndpoints: true,
+  });
+  const rows: Row[] = [];
+  const client = clientFor(emu, "provider");
+  const p = {
+    c: new ConnectorProvider(() => client),
+    s: new SourceProvider(() => client),
+    t: new DatasetProvider(() => client),
+  };
+  await createPipeline(emu, rows, p, { connectors: 10, sources: 40, tables: 150, columns: 3 });
+  await phase(emu, rows, "adopt 200 objects", [
+    async () =>
+      typescriptProject(
+        buildPlan(await readPortal(clientFor(emu, "provider"), undefined, () => {})),
+        "bench",
+      ),
+  ]);
   await emu.close();
   return rows;
 }
@@ -574,7 +625,7 @@ async function main(): Promise<void> {
     options: {
       n: { type: "string", default: process.env.BENCH_N ?? "200" },
       latency: { type: "string", default: process.env.BENCH_LATENCY_MS ?? "50" },
-      /** Run one part only: connectors, pipeline or time; with --cli: engines or breakdown. */
+      /** Run one part only: connectors, pipeline, adopt or time; with --cli: engines or breakdown. */
       only: { type: "string" },
       /** Under the real Pulumi CLI instead (see cliBench.ts). */
       cli: { type: "boolean", default: false },
@@ -625,6 +676,11 @@ async function main(): Promise<void> {
     );
     print("full pipeline, release 0.1:", await pipelineRun("release 0.1", latency));
   }
+  if (!only || only === "adopt")
+    print(
+      `adopt: 200 objects at the portal's limits; goal ≤ ⌈200/50⌉+5 = 9 requests for the read:`,
+      await adoptRun(latency),
+    );
   if (!only || only === "time") {
     console.log("\nprovider time per lone operation (instant local portal, 30 each):");
     for (const line of await providerTime(30)) console.log(`  ${line}`);

@@ -74,7 +74,7 @@ function pluginLauncher(dir) {
  */
 function prepareWorkDir(program, workDir, links = {}) {
   const ts = require("typescript");
-  const source = fs.readFileSync(path.join(ROOT, program, "index.ts"), "utf8");
+  const source = fs.readFileSync(path.resolve(ROOT, program, "index.ts"), "utf8");
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   });
@@ -95,7 +95,7 @@ function prepareWorkDir(program, workDir, links = {}) {
 
 /** The project name the program declares in its Pulumi.yaml. */
 function projectName(program) {
-  const yaml = fs.readFileSync(path.join(ROOT, program, "Pulumi.yaml"), "utf8");
+  const yaml = fs.readFileSync(path.resolve(ROOT, program, "Pulumi.yaml"), "utf8");
   const m = /^name:\s*(\S+)/m.exec(yaml);
   if (!m) throw new Error(`${program}/Pulumi.yaml names no project`);
   return m[1];

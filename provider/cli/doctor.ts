@@ -9,6 +9,7 @@ import {
 } from "../core/errors/errors";
 import { redact } from "../core/errors/redact";
 import {
+  SECRET_SETTINGS,
   SETTINGS,
   SettingKey,
   Settings,
@@ -20,7 +21,7 @@ import { FileTokenStore, openTokenStore } from "../core/client/auth/tokenStores"
 import { JsonValue, isJsonObject } from "../core/schema/spec";
 import { CliIo } from "./io";
 import { readStackConfig } from "./stackConfig";
-import { CREDENTIALS, cliSettings, describeOrigin } from "./settingsSource";
+import { cliSettings, describeOrigin } from "./settingsSource";
 
 export interface DoctorOptions {
   flags: Partial<Record<SettingKey, string>>;
@@ -71,7 +72,7 @@ export async function doctor(opts: DoctorOptions, io: CliIo): Promise<number> {
     const o = origin(s.key);
     if (o.from === "unset") continue;
     const shown =
-      CREDENTIALS.includes(s.key) || o.from === "stack-secret"
+      SECRET_SETTINGS.includes(s.key) || o.from === "stack-secret"
         ? "set"
         : JSON.stringify(read(s.key));
     r.info(`  bitrix24:${s.key} = ${shown} — from ${describeOrigin(o)}`);

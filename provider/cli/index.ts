@@ -2,6 +2,7 @@
 import { parseArgs } from "util";
 import { redact } from "../core/errors/redact";
 import { SettingKey } from "../core/client/settings";
+import { adopt } from "./adopt/adopt";
 import { doctor } from "./doctor";
 import { CliIo, processIo } from "./io";
 import { login } from "./login";
@@ -12,6 +13,7 @@ const USAGE = `Usage: bitrix24-biconnector <command> [flags]
 Commands:
   login    sign in as the portal's local application and store the token pair
   doctor   check settings, token store, token, scope and the biconnector methods
+  adopt    write a program that declares (and takes over) every object the application sees
 
 Flags (else the current stack's config, else BITRIX24_* variables):
   --portal URL           portal address (bitrix24:portalUrl)
@@ -25,7 +27,12 @@ login only:
                          http://127.0.0.1:<port>/callback
   --no-browser           print the address, do not open a browser
   --paste                no listener: paste the redirected address (or the code)
-  --timeout SECONDS      how long to wait for the browser or the paste (default 300)`;
+  --timeout SECONDS      how long to wait for the browser or the paste (default 300)
+adopt only:
+  --out DIR              the project folder to write (new, empty, or an earlier adopt's)
+  --language LANG        typescript (default)
+  --connector ID|TITLE   one connector, with its sources and datasets
+  --project NAME         the project's name (default: the folder's name)`;
 
 /** Runs the command line `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -45,6 +52,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         "no-browser": { type: "boolean", default: false },
         paste: { type: "boolean", default: false },
         timeout: { type: "string", default: "300" },
+        out: { type: "string" },
+        language: { type: "string", default: "typescript" },
+        connector: { type: "string" },
+        project: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -88,6 +99,22 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       );
     case "doctor":
       return doctor({ flags, stack: values.stack }, io);
+    case "adopt":
+      if (!values.out) {
+        io.err(`adopt needs --out DIR, the folder to write the project into.\n\n${USAGE}`);
+        return 2;
+      }
+      return adopt(
+        {
+          flags,
+          stack: values.stack,
+          out: values.out,
+          language: values.language,
+          connector: values.connector,
+          project: values.project,
+        },
+        io,
+      );
     default:
       io.err(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE}`);
       return 2;

@@ -18,13 +18,6 @@ export const FLAGS: Partial<Record<SettingKey, string>> = {
   tokenStore: "token-store",
 };
 
-export const CREDENTIALS: readonly SettingKey[] = [
-  "webhookUrl",
-  "accessToken",
-  "refreshToken",
-  "clientSecret",
-];
-
 /**
  * The provider's order — stack config first, then the environment — with the command's flags in
  * front. A stack secret cannot be decrypted here: its environment variable is used if set.

@@ -1,0 +1,160 @@
+import * as fs from "fs";
+import * as path from "path";
+import { createClient } from "../../core/client/processWide";
+import { SettingKey, resolveSettings } from "../../core/client/settings";
+import { redact, registerSecret } from "../../core/errors/redact";
+import { CliIo } from "../io";
+import { cliSettings } from "../settingsSource";
+import { readStackConfig } from "../stackConfig";
+import { AdoptPlan, buildPlan } from "./plan";
+import { readPortal } from "./readPortal";
+import { typescriptProject } from "./writeTypescript";
+
+/** The file in a written project that says adopt wrote it, and the names it gave. */
+export const MANIFEST = ".bitrix24-adopt.json";
+
+export const LANGUAGES = ["typescript"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+interface Manifest {
+  version: 1;
+  language: Language;
+  project: string;
+  /** Each object's resource name, by `<kind>:<id>`: kept by the next run. */
+  names: Record<string, string>;
+}
+
+export interface AdoptOptions {
+  flags: Partial<Record<SettingKey, string>>;
+  /** The stack whose config to read settings from (as the other commands). */
+  stack?: string;
+  out: string;
+  language: string;
+  /** One connector (id or exact title), with its sources and datasets. */
+  connector?: string;
+  /** The written project's name (default: the folder's name). */
+  project?: string;
+}
+
+/**
+ * `bitrix24-biconnector adopt --out DIR`: every object the application can see becomes a program
+ * that declares it with its current values and takes it over on the first `pulumi up` (nothing
+ * written to the portal), with references between resources and source settings from stack
+ * config. Run again on the same folder, it brings in what changed and keeps every name.
+ */
+export async function adopt(opts: AdoptOptions, io: CliIo): Promise<number> {
+  if (!(LANGUAGES as readonly string[]).includes(opts.language)) {
+    io.err(
+      `--language must be one of ${LANGUAGES.join(", ")}, got ${JSON.stringify(opts.language)}`,
+    );
+    return 2;
+  }
+  const language = opts.language as Language;
+  const out = path.resolve(io.cwd, opts.out);
+  const earlier = previousRun(out);
+  if (earlier === "refused") {
+    io.err(
+      `--out ${opts.out}: the folder exists and is not empty, and holds no earlier adopt output ` +
+        `(${MANIFEST}). Give a new or empty folder, or the folder of an earlier adopt to update it.`,
+    );
+    return 2;
+  }
+  if (earlier && earlier.language !== language) {
+    io.err(
+      `--out ${opts.out} holds an adopted ${earlier.language} project; keep --language ${earlier.language}.`,
+    );
+    return 2;
+  }
+  const project = opts.project ?? earlier?.project ?? projectName(out);
+
+  const stack = readStackConfig(io.cwd, opts.stack, io.env);
+  const { get } = cliSettings(opts.flags, stack, io.env);
+  let client, plan;
+  try {
+    client = createClient(resolveSettings(get), { isolated: true });
+    const objects = await readPortal(client, opts.connector, (line) => io.err(line));
+    plan = buildPlan(objects, earlier?.names ?? {});
+  } catch (e) {
+    // Nothing is written: a project from a partial read would declare less than is there.
+    io.err(`adopt: ${redact(e instanceof Error ? e.message : String(e))}. Nothing was written.`);
+    return 1;
+  }
+  for (const s of plan.secrets) registerSecret(s.value);
+
+  const files = typescriptProject(plan, project);
+  fs.mkdirSync(out, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(out, name);
+    // The program is rewritten each run; what sits beside it is the user's once written.
+    if (name !== "index.ts" && fs.existsSync(file)) continue;
+    fs.writeFileSync(file, text);
+  }
+  const manifest: Manifest = { version: 1, language, project, names: plan.names };
+  fs.writeFileSync(path.join(out, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  report(plan, earlier?.names ?? {}, out, client.stats.requests, io);
+  return 0;
+}
+
+/** What an earlier run left in `out`: its manifest, nothing (new or empty), or a foreign folder. */
+function previousRun(out: string): Manifest | undefined | "refused" {
+  if (!fs.existsSync(out) || fs.readdirSync(out).length === 0) return undefined;
+  const file = path.join(out, MANIFEST);
+  if (!fs.existsSync(file)) return "refused";
+  try {
+    const m = JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
+    if (m.version === 1 && typeof m.names === "object" && m.names !== null) return m;
+  } catch {
+    // below
+  }
+  return "refused";
+}
+
+/** A Pulumi project name from a folder name: letters, digits, `-`, `_` and `.`. */
+function projectName(out: string): string {
+  const base = path
+    .basename(out)
+    .replace(/[^A-Za-z0-9_.-]+/g, "-")
+    .replace(/^[-.]+/, "");
+  return base || "adopted-bitrix24";
+}
+
+function report(
+  plan: AdoptPlan,
+  before: Record<string, string>,
+  out: string,
+  requests: number,
+  io: CliIo,
+): void {
+  const count = (kind: string) => plan.blocks.filter((b) => b.kind === kind).length;
+  io.out(
+    `Adopted ${count("connector")} connectors, ${count("source")} sources and ${count("dataset")} ` +
+      `datasets into ${out} (${requests} requests).`,
+  );
+  const added = Object.keys(plan.names).filter((k) => !(k in before));
+  const gone = Object.keys(before).filter((k) => !(k in plan.names));
+  if (Object.keys(before).length) {
+    for (const k of added) io.out(`  new: ${k.replace(":", " ")} as ${plan.names[k]}`);
+    for (const k of gone)
+      io.out(
+        `  gone from the portal: ${k.replace(":", " ")} (was ${before[k]}); its block is removed`,
+      );
+  }
+  const lines = [
+    "",
+    "Next, in that folder:",
+    "  npm install",
+    "  pulumi stack init <stack>",
+    "  pulumi config set bitrix24:portalUrl … (and the other bitrix24:* settings, as for any program)",
+  ];
+  if (plan.secrets.length) {
+    lines.push(
+      "  # each source setting, as a secret (the values are the portal's; none is written here):",
+    );
+    for (const s of plan.secrets)
+      lines.push(`  pulumi config set --secret ${s.key} '<${s.code} of source ${s.source}>'`);
+  }
+  lines.push("  pulumi up        # takes each object over; writes nothing to the portal");
+  lines.push("  pulumi preview --expect-no-changes");
+  for (const l of lines) io.out(redact(l));
+}

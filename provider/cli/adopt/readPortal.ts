@@ -1,0 +1,52 @@
+import { Bitrix24Client } from "../../core/client/client";
+import { ConnectorProvider } from "../../core/lifecycle/connectorProvider";
+import { DatasetProvider } from "../../core/lifecycle/datasetProvider";
+import { SourceProvider } from "../../core/lifecycle/sourceProvider";
+import { PortalItem, PortalObjects } from "./plan";
+
+/** What a read reports while it goes (objects read, requests so far). */
+export type Progress = (line: string) => void;
+
+/**
+ * Every connector, source and dataset the application sees, each dataset with its columns: the
+ * three lists paged by id (50 a request), then one `get` per dataset (lists lack the columns),
+ * all asked at once so that they travel 50 to a `batch`. Within the portal's budget like every
+ * other call: the client's limiter paces the requests. `connector` (an id or an exact title)
+ * narrows it to that connector, its sources and their datasets.
+ */
+export async function readPortal(
+  client: Bitrix24Client,
+  connector: string | undefined,
+  progress: Progress,
+): Promise<PortalObjects> {
+  const requests = () => `${client.stats.requests} requests`;
+  let connectors: PortalItem[] = await new ConnectorProvider().lookupAll(client);
+  if (connector !== undefined) {
+    connectors = connectors.filter((c) => String(c.id) === connector || c.title === connector);
+    if (connectors.length !== 1)
+      throw new Error(
+        `--connector ${JSON.stringify(connector)}: ${connectors.length ? "several connectors have that title; give the id" : "no connector of this application has that id or title"}`,
+      );
+  }
+  progress(`read ${connectors.length} connectors (${requests()})`);
+  const connectorIds = new Set(connectors.map((c) => c.id));
+  const sources = (await new SourceProvider().lookupAll(client)).filter((s) =>
+    connectorIds.has(Number(s.connectorId)),
+  );
+  progress(`read ${sources.length} sources (${requests()})`);
+  const sourceIds = new Set(sources.map((s) => s.id));
+  const datasets = new DatasetProvider();
+  const listed = (await datasets.lookupAll(client)).filter((d) =>
+    sourceIds.has(Number(d.sourceId)),
+  );
+  const full = await Promise.all(
+    listed.map(async (d) => {
+      const read = await datasets.lookup(client, d.id);
+      // Deleted between the list and its get: it is no longer there to adopt.
+      return read && { ...read, sourceId: d.sourceId };
+    }),
+  );
+  const withColumns = full.filter((d): d is NonNullable<typeof d> => d !== undefined);
+  progress(`read ${withColumns.length} datasets with their columns (${requests()})`);
+  return { connector: connectors, source: sources, dataset: withColumns };
+}
