@@ -409,8 +409,10 @@ async function pipelineRun(profile: string, latencyMs: number): Promise<Row[]> {
     allowPrivateEndpoints: true,
   });
   const rows: Row[] = [];
+  // The sample connector listens on loopback: a private endpoint, allowed for it explicitly.
+  const local = { allowPrivateEndpoints: "true" };
   const providers = () => {
-    const client = clientFor(emu, profile);
+    const client = clientFor(emu, profile, local);
     return {
       c: new ConnectorProvider(() => client),
       s: new SourceProvider(() => client),
@@ -478,7 +480,7 @@ async function adoptRun(latencyMs: number): Promise<Row[]> {
     allowPrivateEndpoints: true,
   });
   const rows: Row[] = [];
-  const client = clientFor(emu, "provider");
+  const client = clientFor(emu, "provider", { allowPrivateEndpoints: "true" });
   const p = {
     c: new ConnectorProvider(() => client),
     s: new SourceProvider(() => client),

@@ -30,7 +30,7 @@ login only:
   --timeout SECONDS      how long to wait for the browser or the paste (default 300)
 adopt only:
   --out DIR              the project folder to write (new, empty, or an earlier adopt's)
-  --language LANG        typescript (default)
+  --language LANG        typescript (default) or yaml
   --connector ID|TITLE   one connector, with its sources and datasets
   --project NAME         the project's name (default: the folder's name)`;
 

@@ -6,13 +6,17 @@ import { SeededPortal, seedAdoptPortal, adoptEnv } from "../helpers/adoptPortal"
 import { testIo } from "../helpers/cliIo";
 import { clientWith, oauthSettings, tempDir } from "../helpers/portal";
 import {
+  CLI,
   ConfigValues,
   Deployment,
   cliMissing,
   deployment,
+  emulatorAndPlugin,
   emulatorConfig,
   expectNoPlaintext,
+  filesUnder,
   expectOk,
+  runIn,
   runInline,
   whatPulumiKeeps,
 } from "./cliRun";
@@ -40,21 +44,9 @@ beforeAll(async () => {
   const code = await main(["adopt", "--out", out], t.io);
   printed = [...t.out, ...t.err].join("\n");
   if (code !== 0) throw new Error(`adopt failed: ${printed}`);
-  printed = [...t.out, ...t.err].join("\n");
-  // What the user does with the printed commands: each setting's value from the portal's owner.
-  const sources = [...emu.state.sources.values()];
-  for (const line of t.out) {
-    const m = /pulumi config set --secret (\S+) '<(\w+) of source (\S+)>'/.exec(line);
-    if (!m) continue;
-    const program = fs.readFileSync(path.join(out, "index.ts"), "utf8");
-    const block = program
-      .split("\n\n")
-      .find((b) => b.includes(`new Source(${JSON.stringify(m[3])},`));
-    const id = Number(/adoptId: (\d+)/.exec(block ?? "")?.[1]);
-    const source = sources.find((x) => x.id === id);
-    const value = (source?.fields.settings as Record<string, string>)[m[2]];
-    secretConfig[m[1]] = { value, secret: true };
-  }
+  const program = fs.readFileSync(path.join(out, "index.ts"), "utf8");
+  for (const [, key, value] of settingsFromPrinted(t.out, emu, program))
+    secretConfig[key] = { value, secret: true };
   expect(Object.keys(secretConfig)).toHaveLength(15);
   d = deployment();
 }, 120_000);
@@ -81,3 +73,80 @@ test("up takes every object over and writes nothing to the portal; preview then 
   const kept = await whatPulumiKeeps(d);
   expectNoPlaintext([...kept, { file: "adopt's output", text: printed }], seeded.secrets);
 });
+
+describe("--language yaml: the native plugin, each resource imported", () => {
+  const cli = emulatorAndPlugin();
+
+  test("up imports every object with no write to the portal; preview then shows no change", async () => {
+    const store = path.join(tempDir("b24-adopt-yaml-"), "tokens.json");
+    const portal = await seedAdoptPortal(cli.emu, clientWith(oauthSettings(cli.emu, store)));
+    const yd = deployment();
+    const dir = path.join(yd.workDir, "adopted");
+    const t = testIo(adoptEnv(cli.emu, store));
+    const code = await main(["adopt", "--out", dir, "--language", "yaml"], t.io);
+    const shown = [...t.out, ...t.err].join("\n");
+    if (code !== 0) throw new Error(`adopt failed: ${shown}`);
+    expect(fs.readdirSync(dir).sort()).toEqual([".bitrix24-adopt.json", "Pulumi.yaml"]);
+
+    const s = cli.emu.providerSettings("");
+    const pair = cli.emu.oauth.issue(s.clientId);
+    const vars = {
+      BITRIX24_OAUTH_URL: s.oauthUrl,
+      BITRIX24_ALLOW_PRIVATE_ENDPOINTS: "true",
+      BITRIX24_TOKEN_STORE: path.join(yd.workDir, "tokens.json"),
+    };
+    const pulumi = async (args: string[]) => {
+      const r = await runIn(yd, dir, CLI, args, { vars, morePath: [cli.pluginBin] });
+      if (!r.ok) throw new Error(`pulumi ${args.join(" ")}:\n${r.output.slice(-4000)}`);
+      return r;
+    };
+    await pulumi(["stack", "init", "dev"]);
+    for (const args of [
+      ["bitrix24:portalUrl", s.portalUrl],
+      ["bitrix24:clientId", s.clientId],
+      ["--secret", "bitrix24:clientSecret", s.clientSecret],
+      ["--secret", "bitrix24:refreshToken", pair.refreshToken],
+      ...settingsFromPrinted(
+        t.out,
+        cli.emu,
+        fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"),
+      ),
+    ])
+      await pulumi(["config", "set", ...args]);
+    const writes = cli.emu.writeCalls().length;
+    const up = await pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.output).toMatch(/16 imported/);
+    expect(cli.emu.writeCalls()).toHaveLength(writes);
+    await pulumi(["preview", "--expect-no-changes"]);
+    expect(cli.emu.writeCalls()).toHaveLength(writes);
+    const exported = await pulumi(["stack", "export"]);
+    expectNoPlaintext(
+      [
+        ...filesUnder(yd.state),
+        ...filesUnder(dir),
+        { file: "pulumi stack export", text: exported.output },
+        { file: "adopt's output", text: shown },
+      ],
+      portal.secrets,
+    );
+  });
+});
+
+/**
+ * What the user does with the commands adopt printed: each source setting's value, as the portal
+ * holds it, for `pulumi config set --secret KEY VALUE` (the source found by its block's id).
+ */
+function settingsFromPrinted(printed: string[], portal: Emulator, program: string): string[][] {
+  const sources = [...portal.state.sources.values()];
+  const blocks = program.split(/\n\s*\n/);
+  return printed.flatMap((line) => {
+    const m = /pulumi config set --secret (\S+) '<(\w+) of source (\S+)>'/.exec(line);
+    if (!m) return [];
+    const block = blocks.find(
+      (b) => b.includes(JSON.stringify(m[3])) && /\b(Source|bitrix24:index:Source)\b/.test(b),
+    );
+    const id = Number(/(?:adoptId: |import: ")(\d+)/.exec(block ?? "")?.[1]);
+    const source = sources.find((x) => x.id === id);
+    return [["--secret", m[1], (source?.fields.settings as Record<string, string>)[m[2]]]];
+  });
+}

@@ -51,9 +51,10 @@ test("reads 16 objects in at most ceil(16/50)+5 requests, writes nothing to the 
   const out = path.join(tempDir("b24-out-"), "adopted");
   const writes = emu.writeCalls().length;
   const { code, t, requests } = await adopt(out);
-  expect(t.err.join("\n")).toMatch(/read 3 connectors/);
+  expect(t.err.join("\n")).toMatch(/read 3 connectors, 5 sources, 8 datasets/);
   expect(code).toBe(0);
   expect(requests).toBeLessThanOrEqual(Math.ceil(16 / 50) + 5);
+  console.log(`adopt of 16 objects: ${requests} requests`);
   expect(emu.writeCalls()).toHaveLength(writes);
   expect(fs.readdirSync(out).sort()).toEqual(
     [".bitrix24-adopt.json", "Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"].sort(),
@@ -73,8 +74,8 @@ test("reads 16 objects in at most ceil(16/50)+5 requests, writes nothing to the 
   // references, not literal ids; settings from config, as secrets
   expect(program).toContain("connectorId: connectorSalesDb.id,");
   expect(program).toContain("sourceId: sourceMain.id,");
-  expect(program).toMatch(/password: config\.requireSecret\("main-password"\)/);
-  expect(program).toMatch(/token: config\.requireSecret\("sklad-token"\)/);
+  expect(program).toMatch(/password: config\.requireSecret\("sourceMainPassword"\)/);
+  expect(program).toMatch(/token: config\.requireSecret\("sourceSkladToken"\)/);
   // the hidden column is declared hidden; visible ones as the default
   expect(program).toMatch(
     /type: "double",\n\s+name: "AMOUNT",\n\s+externalCode: "amount",\n\s+visible: false,/,
@@ -83,7 +84,9 @@ test("reads 16 objects in at most ceil(16/50)+5 requests, writes nothing to the 
   for (const id of seeded.connectors) expect(program).toContain(`adoptId: ${id},`);
 
   const printed = [...t.out, ...t.err].join("\n");
-  expect(printed).toMatch(/pulumi config set --secret main-password '<password of source main>'/);
+  expect(printed).toMatch(
+    /pulumi config set --secret sourceMainPassword '<password of source main>'/,
+  );
   const files = fs.readdirSync(out).map((f) => read(out, f));
   expectNoSecret([...files, printed]);
 });

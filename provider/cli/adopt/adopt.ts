@@ -9,12 +9,18 @@ import { readStackConfig } from "../stackConfig";
 import { AdoptPlan, buildPlan } from "./plan";
 import { readPortal } from "./readPortal";
 import { typescriptProject } from "./writeTypescript";
+import { yamlProject } from "./writeYaml";
 
 /** The file in a written project that says adopt wrote it, and the names it gave. */
 export const MANIFEST = ".bitrix24-adopt.json";
 
-export const LANGUAGES = ["typescript"] as const;
-export type Language = (typeof LANGUAGES)[number];
+/** Each language: the files of its project, and which of them is the program (rewritten each run). */
+const WRITERS = {
+  typescript: { files: typescriptProject, program: "index.ts" },
+  yaml: { files: yamlProject, program: "Pulumi.yaml" },
+} as const;
+export type Language = keyof typeof WRITERS;
+export const LANGUAGES = Object.keys(WRITERS) as Language[];
 
 interface Manifest {
   version: 1;
@@ -81,18 +87,19 @@ export async function adopt(opts: AdoptOptions, io: CliIo): Promise<number> {
   }
   for (const s of plan.secrets) registerSecret(s.value);
 
-  const files = typescriptProject(plan, project);
+  const writer = WRITERS[language];
+  const files = writer.files(plan, project);
   fs.mkdirSync(out, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     const file = path.join(out, name);
     // The program is rewritten each run; what sits beside it is the user's once written.
-    if (name !== "index.ts" && fs.existsSync(file)) continue;
+    if (name !== writer.program && fs.existsSync(file)) continue;
     fs.writeFileSync(file, text);
   }
   const manifest: Manifest = { version: 1, language, project, names: plan.names };
   fs.writeFileSync(path.join(out, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 
-  report(plan, earlier?.names ?? {}, out, client.stats.requests, io);
+  report(plan, earlier?.names ?? {}, out, client.stats.requests, language, io);
   return 0;
 }
 
@@ -124,6 +131,7 @@ function report(
   before: Record<string, string>,
   out: string,
   requests: number,
+  language: Language,
   io: CliIo,
 ): void {
   const count = (kind: string) => plan.blocks.filter((b) => b.kind === kind).length;
@@ -143,7 +151,9 @@ function report(
   const lines = [
     "",
     "Next, in that folder:",
-    "  npm install",
+    language === "typescript"
+      ? "  npm install"
+      : "  # the native plugin on PATH: npm install -g pulumi-bitrix24-biconnector",
     "  pulumi stack init <stack>",
     "  pulumi config set bitrix24:portalUrl … (and the other bitrix24:* settings, as for any program)",
   ];

@@ -64,20 +64,20 @@ export const objectKey = (kind: string, id: number): string => `${kind}:${id}`;
 /**
  * Names for `objects` (in a stable order): the name an earlier run gave (`kept`) stays; a new
  * object gets its title's slug, or `<kind>-<id>` when the title has no letter or digit, with
- * `-<id>` added when another object of the same kind already has that name.
+ * `-<id>` added when another object of the same kind has that name — or had it in an earlier run:
+ * a name is never given to another object, since a stack may still hold it for the old one.
  */
 export function assignNames(
   objects: readonly { kind: string; id: number; title: string }[],
   kept: Readonly<Record<string, string>>,
 ): Map<string, string> {
   const names = new Map<string, string>();
-  const taken = new Set<string>();
+  const taken = new Set<string>(
+    Object.entries(kept).map(([key, name]) => `${key.split(":")[0]}/${name}`),
+  );
   for (const o of objects) {
     const name = kept[objectKey(o.kind, o.id)];
-    if (name !== undefined && !taken.has(`${o.kind}/${name}`)) {
-      names.set(objectKey(o.kind, o.id), name);
-      taken.add(`${o.kind}/${name}`);
-    }
+    if (name !== undefined) names.set(objectKey(o.kind, o.id), name);
   }
   for (const o of objects) {
     const key = objectKey(o.kind, o.id);

@@ -135,15 +135,20 @@ function declared(f: FieldSpec, v: JsonValue): PlanValue {
   });
 }
 
-/** Each setting of a source read from config: `<source name>-<code>`, unique per source. */
+/**
+ * Each setting of a source read from config under `<source variable><Code>` (`sourceMainPassword`):
+ * letters and digits only, a valid config key and expression name in every language.
+ */
 function secretMap(source: string, v: JsonValue, secrets: SecretSetting[]): PlanValue {
   if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
   const out: { [k: string]: PlanValue } = {};
   const used = new Set<string>();
   for (const [code, value] of Object.entries(v)) {
-    const base = `${source}-${code.replace(/[^A-Za-z0-9_-]+/g, "-")}`;
+    const words = code.split(/[^A-Za-z0-9]+/).filter(Boolean);
+    const base =
+      identifier("source", source) + words.map((w) => w[0].toUpperCase() + w.slice(1)).join("");
     let key = base;
-    for (let n = 2; used.has(key); n++) key = `${base}-${n}`;
+    for (let n = 2; used.has(key); n++) key = `${base}${n}`;
     used.add(key);
     secrets.push({ key, source, code, value: typeof value === "string" ? value : String(value) });
     out[code] = new SecretConfig(key);

@@ -20,7 +20,14 @@ export async function readPortal(
   progress: Progress,
 ): Promise<PortalObjects> {
   const requests = () => `${client.stats.requests} requests`;
-  let connectors: PortalItem[] = await new ConnectorProvider().lookupAll(client);
+  const datasets = new DatasetProvider();
+  // The three lists at once: their first pages travel together in one `batch`.
+  const [allConnectors, allSources, allDatasets] = await Promise.all([
+    new ConnectorProvider().lookupAll(client),
+    new SourceProvider().lookupAll(client),
+    datasets.lookupAll(client),
+  ]);
+  let connectors: PortalItem[] = allConnectors;
   if (connector !== undefined) {
     connectors = connectors.filter((c) => String(c.id) === connector || c.title === connector);
     if (connectors.length !== 1)
@@ -28,24 +35,18 @@ export async function readPortal(
         `--connector ${JSON.stringify(connector)}: ${connectors.length ? "several connectors have that title; give the id" : "no connector of this application has that id or title"}`,
       );
   }
-  progress(`read ${connectors.length} connectors (${requests()})`);
   const connectorIds = new Set(connectors.map((c) => c.id));
-  const sources = (await new SourceProvider().lookupAll(client)).filter((s) =>
-    connectorIds.has(Number(s.connectorId)),
-  );
-  progress(`read ${sources.length} sources (${requests()})`);
+  const sources = allSources.filter((s) => connectorIds.has(Number(s.connectorId)));
   const sourceIds = new Set(sources.map((s) => s.id));
-  const datasets = new DatasetProvider();
-  const listed = (await datasets.lookupAll(client)).filter((d) =>
-    sourceIds.has(Number(d.sourceId)),
+  const listed = allDatasets.filter((d) => sourceIds.has(Number(d.sourceId)));
+  progress(
+    `read ${connectors.length} connectors, ${sources.length} sources, ${listed.length} datasets (${requests()})`,
   );
   const full = await Promise.all(
-    listed.map(async (d) => {
-      const read = await datasets.lookup(client, d.id);
-      // Deleted between the list and its get: it is no longer there to adopt.
-      return read && { ...read, sourceId: d.sourceId };
-    }),
+    // What the list says (sourceId) stands in for what `get` lacks: one request per 50 datasets.
+    listed.map((d) => datasets.lookup(client, d.id, d)),
   );
+  // Deleted between the list and its get: no longer there to adopt.
   const withColumns = full.filter((d): d is NonNullable<typeof d> => d !== undefined);
   progress(`read ${withColumns.length} datasets with their columns (${requests()})`);
   return { connector: connectors, source: sources, dataset: withColumns };

@@ -422,13 +422,17 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     return undefined;
   }
 
-  /** One object as plain data (with its id), or undefined when it does not exist. */
+  /**
+   * One object as plain data (with its id), or undefined when it does not exist. `known`: what a
+   * list already said of it (a dataset's sourceId, which `get` does not return), saving a request.
+   */
   async lookup(
     client: Bitrix24Client,
     id: number | string,
+    known?: JsonObject,
   ): Promise<({ id: number } & ItemValues<S["fields"]>) | undefined> {
     const op = client.operation();
-    const outs = await this.fetch(op, await this.adapter.methods(op, client), String(id));
+    const outs = await this.fetch(op, await this.adapter.methods(op, client), String(id), known);
     return outs ? { id: Number(id), ...outs } : undefined;
   }
 
