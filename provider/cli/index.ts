@@ -21,7 +21,7 @@ Flags (else the current stack's config, else BITRIX24_* variables):
   --client-secret SECRET application client_secret (bitrix24:clientSecret)
   --oauth-url URL        token server (bitrix24:oauthUrl, default https://oauth.bitrix.info)
   --token-store STORE    file path or command:<shell command> (bitrix24:tokenStore)
-  --stack NAME           the stack whose Pulumi.<NAME>.yaml to read
+  --stack NAME           the stack whose Pulumi.<NAME>.yaml to read (login, doctor)
 login only:
   --port N               callback port on 127.0.0.1 (default 8765); handler path
                          http://127.0.0.1:<port>/callback
@@ -30,9 +30,11 @@ login only:
   --timeout SECONDS      how long to wait for the browser or the paste (default 300)
 adopt only:
   --out DIR              the project folder to write (new, empty, or an earlier adopt's)
-  --language LANG        typescript (default) or yaml
+  --language LANG        typescript (default), python, go or yaml
   --connector ID|TITLE   one connector, with its sources and datasets
-  --project NAME         the project's name (default: the folder's name)`;
+  --project NAME         the project's name (default: the folder's name)
+  --stack NAME           (adopt) create this stack of the written project and set each source
+                         setting in it as a secret, through the pulumi CLI on PATH`;
 
 /** Runs the command line `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

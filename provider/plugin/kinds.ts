@@ -17,27 +17,33 @@ export interface Kind {
   readonly itemTypeNames: Readonly<Record<string, string>>;
 }
 
+/** The SDK type names of a schema's object lists, as the schema declares them. */
+function itemTypeNamesOf(schema: ResourceSchema): Record<string, string> {
+  const named = schema.fields.filter((f: FieldSpec) => f.itemTypeName !== undefined);
+  return Object.fromEntries(named.map((f) => [f.name, f.itemTypeName as string]));
+}
+
 export const KINDS: readonly Kind[] = [
   {
     name: "Connector",
     schema: connectorSchema,
     description:
       "A BI Builder connector (biconnector.connector): the endpoints Bitrix24 calls to list, describe and read the tables of an external data system, and the settings a connection to it needs.",
-    itemTypeNames: { settings: "ConnectorSetting" },
+    itemTypeNames: itemTypeNamesOf(connectorSchema),
   },
   {
     name: "Source",
     schema: sourceSchema,
     description:
       "A BI Builder source (biconnector.source): a working connection of a connector, holding the values of its settings (credentials, kept secret). Bitrix24 checks it against the connector's urlCheck endpoint on create and update.",
-    itemTypeNames: {},
+    itemTypeNames: itemTypeNamesOf(sourceSchema),
   },
   {
     name: "Dataset",
     schema: datasetSchema,
     description:
       "A BI Builder dataset (biconnector.table, biconnector.dataset on older portals): a table of a source offered to reports, with its columns. The name is unique on the portal.",
-    itemTypeNames: { fields: "DatasetColumn" },
+    itemTypeNames: itemTypeNamesOf(datasetSchema),
   },
 ];
 

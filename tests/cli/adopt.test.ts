@@ -8,6 +8,7 @@ import { clientWith, oauthSettings, tempDir } from "../helpers/portal";
 import {
   CLI,
   ConfigValues,
+  childOptions,
   Deployment,
   cliMissing,
   deployment,
@@ -82,11 +83,18 @@ describe("--language yaml: the native plugin, each resource imported", () => {
     const portal = await seedAdoptPortal(cli.emu, clientWith(oauthSettings(cli.emu, store)));
     const yd = deployment();
     const dir = path.join(yd.workDir, "adopted");
-    const t = testIo(adoptEnv(cli.emu, store));
-    const code = await main(["adopt", "--out", dir, "--language", "yaml"], t.io);
+    // --stack: adopt creates the stack and sets each source setting in it, encrypted, through the
+    // CLI on PATH (with this deployment's backend and passphrase).
+    const env = { ...adoptEnv(cli.emu, store), ...childOptions(yd, dir, 0).env };
+    const t = testIo(env);
+    const code = await main(["adopt", "--out", dir, "--language", "yaml", "--stack", "dev"], t.io);
     const shown = [...t.out, ...t.err].join("\n");
     if (code !== 0) throw new Error(`adopt failed: ${shown}`);
-    expect(fs.readdirSync(dir).sort()).toEqual([".bitrix24-adopt.json", "Pulumi.yaml"]);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      ".bitrix24-adopt.json",
+      "Pulumi.dev.yaml",
+      "Pulumi.yaml",
+    ]);
 
     const s = cli.emu.providerSettings("");
     const pair = cli.emu.oauth.issue(s.clientId);
@@ -100,17 +108,14 @@ describe("--language yaml: the native plugin, each resource imported", () => {
       if (!r.ok) throw new Error(`pulumi ${args.join(" ")}:\n${r.output.slice(-4000)}`);
       return r;
     };
-    await pulumi(["stack", "init", "dev"]);
+    expect(shown).not.toMatch(/pulumi config set --secret source/);
+    const stackFile = fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8");
+    expect(stackFile.match(/secure: /g)).toHaveLength(15);
     for (const args of [
       ["bitrix24:portalUrl", s.portalUrl],
       ["bitrix24:clientId", s.clientId],
       ["--secret", "bitrix24:clientSecret", s.clientSecret],
       ["--secret", "bitrix24:refreshToken", pair.refreshToken],
-      ...settingsFromPrinted(
-        t.out,
-        cli.emu,
-        fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"),
-      ),
     ])
       await pulumi(["config", "set", ...args]);
     const writes = cli.emu.writeCalls().length;

@@ -62,10 +62,15 @@ export function installPacked(dir: string, tarball: string): void {
   );
 }
 
-/** `npm pack` of the repo (its `prepack` builds it), into a temp folder; returns the tarball path. */
+/**
+ * `npm pack` of the repo's build (the one `npm test` made before the tests), into a temp folder;
+ * returns the tarball path. Its scripts are skipped: `prepare` would rebuild, deleting dist/ under
+ * the tests running beside this one (the plugin's launchers run dist/provider/plugin/main.js).
+ */
 export function packRepo(): string {
   const out = tempDir("b24-pack-");
-  const name = execFileSync("npm", ["pack", "--pack-destination", out, "--loglevel=error"], {
+  const args = ["pack", "--pack-destination", out, "--ignore-scripts", "--loglevel=error"];
+  const name = execFileSync("npm", args, {
     cwd: REPO,
     encoding: "utf8",
   })

@@ -8,8 +8,11 @@ import { cliSettings } from "../settingsSource";
 import { readStackConfig } from "../stackConfig";
 import { AdoptPlan, buildPlan } from "./plan";
 import { readPortal } from "./readPortal";
+import { setStackSecrets } from "./stackSecrets";
 import { typescriptProject } from "./writeTypescript";
 import { yamlProject } from "./writeYaml";
+import { pythonProject } from "./writePython";
+import { goProject } from "./writeGo";
 
 /** The file in a written project that says adopt wrote it, and the names it gave. */
 export const MANIFEST = ".bitrix24-adopt.json";
@@ -18,6 +21,8 @@ export const MANIFEST = ".bitrix24-adopt.json";
 const WRITERS = {
   typescript: { files: typescriptProject, program: "index.ts" },
   yaml: { files: yamlProject, program: "Pulumi.yaml" },
+  python: { files: pythonProject, program: "__main__.py" },
+  go: { files: goProject, program: "program.go" },
 } as const;
 export type Language = keyof typeof WRITERS;
 export const LANGUAGES = Object.keys(WRITERS) as Language[];
@@ -32,7 +37,10 @@ interface Manifest {
 
 export interface AdoptOptions {
   flags: Partial<Record<SettingKey, string>>;
-  /** The stack whose config to read settings from (as the other commands). */
+  /**
+   * The written project's stack: adopt creates it (if new) and sets each source setting in it as
+   * an encrypted secret. Without it, the `pulumi config set --secret` commands are printed.
+   */
   stack?: string;
   out: string;
   language: string;
@@ -73,7 +81,8 @@ export async function adopt(opts: AdoptOptions, io: CliIo): Promise<number> {
   }
   const project = opts.project ?? earlier?.project ?? projectName(out);
 
-  const stack = readStackConfig(io.cwd, opts.stack, io.env);
+  // Settings as the other commands read them: flags, the current stack's config here, BITRIX24_*.
+  const stack = readStackConfig(io.cwd, undefined, io.env);
   const { get } = cliSettings(opts.flags, stack, io.env);
   let client, plan;
   try {
@@ -99,7 +108,14 @@ export async function adopt(opts: AdoptOptions, io: CliIo): Promise<number> {
   const manifest: Manifest = { version: 1, language, project, names: plan.names };
   fs.writeFileSync(path.join(out, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 
-  report(plan, earlier?.names ?? {}, out, client.stats.requests, language, io);
+  if (opts.stack) {
+    const failed = await setStackSecrets(out, opts.stack, plan.secrets, io.env);
+    if (failed) {
+      io.err(`adopt: the project is written, but its stack's secrets are not: ${failed}`);
+      return 1;
+    }
+  }
+  report(plan, earlier?.names ?? {}, out, client.stats.requests, language, opts.stack, io);
   return 0;
 }
 
@@ -126,12 +142,27 @@ function projectName(out: string): string {
   return base || "adopted-bitrix24";
 }
 
+/** What a user installs for each language's project before its first `up`. */
+const INSTALL: Record<Language, string[]> = {
+  typescript: ["  npm install"],
+  yaml: ["  # the native plugin on PATH: npm install -g pulumi-bitrix24-biconnector"],
+  python: [
+    "  # the native plugin on PATH: npm install -g pulumi-bitrix24-biconnector",
+    "  python3 -m venv venv && venv/bin/pip install -r requirements.txt",
+  ],
+  go: [
+    "  # the native plugin on PATH: npm install -g pulumi-bitrix24-biconnector",
+    "  go mod tidy",
+  ],
+};
+
 function report(
   plan: AdoptPlan,
   before: Record<string, string>,
   out: string,
   requests: number,
   language: Language,
+  stack: string | undefined,
   io: CliIo,
 ): void {
   const count = (kind: string) => plan.blocks.filter((b) => b.kind === kind).length;
@@ -151,13 +182,13 @@ function report(
   const lines = [
     "",
     "Next, in that folder:",
-    language === "typescript"
-      ? "  npm install"
-      : "  # the native plugin on PATH: npm install -g pulumi-bitrix24-biconnector",
-    "  pulumi stack init <stack>",
+    ...INSTALL[language],
+    stack
+      ? `  # stack ${stack} holds the ${plan.secrets.length} source settings (encrypted); set the rest:`
+      : "  pulumi stack init <stack>",
     "  pulumi config set bitrix24:portalUrl … (and the other bitrix24:* settings, as for any program)",
   ];
-  if (plan.secrets.length) {
+  if (plan.secrets.length && !stack) {
     lines.push(
       "  # each source setting, as a secret (the values are the portal's; none is written here):",
     );

@@ -24,6 +24,14 @@ export const SCHEMAS: Record<Kind, ResourceSchema> = {
   dataset: datasetSchema,
 };
 
+/** Each kind's resource class (and type token name) in every SDK. */
+export const CLASS = { connector: "Connector", source: "Source", dataset: "Dataset" } as const;
+
+/** The project file of a written project: its name, its runtime (YAML text), what wrote it. */
+export function projectYaml(project: string, runtime: string): string {
+  return `name: ${project}\nruntime: ${runtime}\ndescription: Bitrix24 BI Builder objects adopted by bitrix24-biconnector adopt\n`;
+}
+
 /** The order objects are declared in: a reference always points to a block above it. */
 export const KINDS: readonly Kind[] = ["connector", "source", "dataset"];
 

@@ -1,4 +1,4 @@
-import { AdoptPlan, Block, PlanValue, Ref, SecretConfig } from "./plan";
+import { AdoptPlan, Block, CLASS, PlanValue, Ref, SecretConfig, projectYaml } from "./plan";
 
 /**
  * The plan as a TypeScript program on the dynamic provider: each resource takes its object over
@@ -7,7 +7,7 @@ import { AdoptPlan, Block, PlanValue, Ref, SecretConfig } from "./plan";
  */
 export function typescriptProject(plan: AdoptPlan, project: string): Record<string, string> {
   return {
-    "Pulumi.yaml": `name: ${project}\nruntime: nodejs\ndescription: Bitrix24 BI Builder objects adopted by bitrix24-biconnector adopt\n`,
+    "Pulumi.yaml": projectYaml(project, "nodejs"),
     "package.json": `${JSON.stringify(
       {
         name: project,
@@ -40,8 +40,6 @@ export function typescriptProject(plan: AdoptPlan, project: string): Record<stri
     "index.ts": program(plan),
   };
 }
-
-const CLASS = { connector: "Connector", source: "Source", dataset: "Dataset" } as const;
 
 function program(plan: AdoptPlan): string {
   const used = [...new Set(plan.blocks.map((b) => CLASS[b.kind]))].sort();

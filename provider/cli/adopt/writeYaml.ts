@@ -1,4 +1,4 @@
-import { AdoptPlan, Block, PlanValue, Ref, SecretConfig } from "./plan";
+import { AdoptPlan, Block, CLASS, PlanValue, Ref, SecretConfig } from "./plan";
 
 /**
  * The plan as a Pulumi YAML program on the native plugin (`pulumi-resource-bitrix24`): each
@@ -28,14 +28,12 @@ export function yamlProject(plan: AdoptPlan, project: string): Record<string, st
   return { "Pulumi.yaml": `${lines.join("\n")}\n` };
 }
 
-const TYPE = { connector: "Connector", source: "Source", dataset: "Dataset" } as const;
-
 /** One object: a comment naming it on the portal, then the resource under its variable. */
 function block(b: Block): string[] {
   return [
     `  # ${b.kind} ${b.id}`,
     `  ${b.variable}:`,
-    `    type: bitrix24:index:${TYPE[b.kind]}`,
+    `    type: bitrix24:index:${CLASS[b.kind]}`,
     `    name: ${JSON.stringify(b.name)}`,
     "    options:",
     `      import: ${JSON.stringify(String(b.id))}`,

@@ -35,6 +35,7 @@ export const connectorSchema = {
       name: "settings",
       type: "array",
       required: true,
+      itemTypeName: "ConnectorSetting",
       uniqueItemKeys: ["code"],
       items: [
         // The portal's message says "less than 512 characters"; its check lets 512 itself pass.

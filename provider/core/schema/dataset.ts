@@ -56,6 +56,7 @@ export const datasetSchema = {
       name: "fields",
       type: "array",
       required: true,
+      itemTypeName: "DatasetColumn",
       absentFromList: true,
       itemKey: "name",
       uniqueItemKeys: ["name", "externalCode"],

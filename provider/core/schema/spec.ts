@@ -33,6 +33,8 @@ export interface FieldSpec {
   readonly sendOnlyIfSet?: boolean;
   /** For arrays of objects: the item fields. */
   readonly items?: readonly FieldSpec[];
+  /** For arrays of objects: the item type's name in the SDKs (`DatasetColumn`, `ConnectorSetting`). */
+  readonly itemTypeName?: string;
   /** For arrays of objects: the items form a set keyed by this field (their order is not compared). */
   readonly itemKey?: string;
   /** For arrays of objects: item fields whose values must differ between items. */
