@@ -8,6 +8,7 @@ import { clientWith, oauthSettings, tempDir } from "../helpers/portal";
 import {
   CLI,
   ConfigValues,
+  ROOT,
   childOptions,
   Deployment,
   cliMissing,
@@ -16,6 +17,7 @@ import {
   emulatorConfig,
   expectNoPlaintext,
   filesUnder,
+  readmeBlock,
   expectOk,
   runIn,
   runInline,
@@ -155,3 +157,50 @@ function settingsFromPrinted(printed: string[], portal: Emulator, program: strin
     return [["--secret", m[1], (source?.fields.settings as Record<string, string>)[m[2]]]];
   });
 }
+
+describe("README's adopt block, as written", () => {
+  const cli = emulatorAndPlugin();
+
+  test("from a folder where the package is installed: adopt, configure, up imports, preview shows no change", async () => {
+    const store = path.join(tempDir("b24-adopt-readme-"), "tokens.json");
+    const portal = await seedAdoptPortal(cli.emu, clientWith(oauthSettings(cli.emu, store)));
+    const yd = deployment();
+    // The folder a user installed the package in: its bin where npx finds it.
+    const folder = path.join(yd.workDir, "mine");
+    fs.mkdirSync(path.join(folder, "node_modules", ".bin"), { recursive: true });
+    fs.writeFileSync(path.join(folder, "package.json"), '{"name":"mine","private":true}\n');
+    const bin = path.join(folder, "node_modules", ".bin", "bitrix24-biconnector");
+    const cliMain = path.join(ROOT, "dist", "provider", "cli", "index.js");
+    fs.writeFileSync(bin, `#!/bin/sh\nexec node ${JSON.stringify(cliMain)} "$@"\n`, {
+      mode: 0o755,
+    });
+    const s = cli.emu.providerSettings(store);
+    const pair = cli.emu.oauth.issue(s.clientId);
+    const vars = {
+      ...(adoptEnv(cli.emu, store) as Record<string, string>),
+      BITRIX24_ALLOW_PRIVATE_ENDPOINTS: "true",
+      PORTAL_URL: s.portalUrl,
+      CLIENT_ID: s.clientId,
+      CLIENT_SECRET: s.clientSecret,
+      REFRESH_TOKEN: pair.refreshToken,
+    };
+    const block = readmeBlock("adopt-yaml");
+    const writes = cli.emu.writeCalls().length;
+    const ran = await runIn(yd, folder, "bash", ["-euo", "pipefail", "-c", block], {
+      vars,
+      morePath: [cli.pluginBin],
+      timeoutMs: 300_000,
+    });
+    if (!ran.ok) throw new Error(ran.output.slice(-4000));
+    expect(ran.output).toMatch(/16 imported/);
+    expect(cli.emu.writeCalls()).toHaveLength(writes);
+    expectNoPlaintext(
+      [
+        ...filesUnder(yd.state),
+        ...filesUnder(path.join(folder, "adopted")),
+        { file: "output", text: ran.output },
+      ],
+      portal.secrets,
+    );
+  });
+});
