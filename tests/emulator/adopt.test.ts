@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { main } from "../../provider/cli";
+import { readPortal } from "../../provider/cli/adopt/readPortal";
 import { DatasetProvider } from "../../provider/core/lifecycle/datasetProvider";
 import {
   CONNECTOR_TITLES,
@@ -147,3 +148,21 @@ test("a portal answer it cannot read names the object and the field, and writes 
   expect(t.err.join("\n")).toMatch(/biconnector\.connector\.list.*connector\[?.*sort/);
   expect(fs.existsSync(out)).toBe(false);
 });
+
+test("a long read says it is alive on stderr: requests so far and the time spent", async () => {
+  await emu.close();
+  // A portal 400 ms away: every request takes a while.
+  emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true, latencyMs: 400 });
+  store = path.join(tempDir("b24-adopt-"), "tokens.json");
+  seeded = await seedAdoptPortal(emu, clientWith(oauthSettings(emu, store)));
+  const lines: string[] = [];
+  const objects = await readPortal(
+    clientWith(oauthSettings(emu, store)),
+    undefined,
+    (l) => lines.push(l),
+    300,
+  );
+  expect(objects.dataset).toHaveLength(8);
+  expect(lines.some((l) => /^still reading: \d+ requests in \d+ s/.test(l))).toBe(true);
+  expect(lines.join("\n")).toMatch(/read 3 connectors, 5 sources, 8 datasets/);
+}, 120_000);

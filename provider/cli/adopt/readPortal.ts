@@ -18,6 +18,30 @@ export async function readPortal(
   client: Bitrix24Client,
   connector: string | undefined,
   progress: Progress,
+  tickMs = 5_000,
+): Promise<PortalObjects> {
+  const started = Date.now();
+  // A long read says it is alive: requests so far, and the time spent (mostly waiting for the
+  // portal's request budget, which the client shares with every other application).
+  const ticker = setInterval(
+    () =>
+      progress(
+        `still reading: ${client.stats.requests} requests in ${Math.round((Date.now() - started) / 1000)} s ` +
+          `(${client.stats.rateLimited} refused by the portal's rate limit and waited for)`,
+      ),
+    tickMs,
+  );
+  try {
+    return await readAll(client, connector, progress);
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+async function readAll(
+  client: Bitrix24Client,
+  connector: string | undefined,
+  progress: Progress,
 ): Promise<PortalObjects> {
   const requests = () => `${client.stats.requests} requests`;
   const datasets = new DatasetProvider();
