@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { main } from "../../provider/cli";
-import { SeededPortal, seedAdoptPortal, adoptEnv } from "../helpers/adoptPortal";
+import { SeededPortal, adoptEnv, printedSettings, seedAdoptPortal } from "../helpers/adoptPortal";
 import { testIo } from "../helpers/cliIo";
 import { clientWith, oauthSettings, tempDir } from "../helpers/portal";
 import {
@@ -48,7 +48,7 @@ beforeAll(async () => {
   printed = [...t.out, ...t.err].join("\n");
   if (code !== 0) throw new Error(`adopt failed: ${printed}`);
   const program = fs.readFileSync(path.join(out, "index.ts"), "utf8");
-  for (const [, key, value] of settingsFromPrinted(t.out, emu, program))
+  for (const { key, value } of printedSettings(t.out, emu, program))
     secretConfig[key] = { value, secret: true };
   expect(Object.keys(secretConfig)).toHaveLength(15);
   d = deployment();
@@ -138,25 +138,6 @@ describe("--language yaml: the native plugin, each resource imported", () => {
     );
   });
 });
-
-/**
- * What the user does with the commands adopt printed: each source setting's value, as the portal
- * holds it, for `pulumi config set --secret KEY VALUE` (the source found by its block's id).
- */
-function settingsFromPrinted(printed: string[], portal: Emulator, program: string): string[][] {
-  const sources = [...portal.state.sources.values()];
-  const blocks = program.split(/\n\s*\n/);
-  return printed.flatMap((line) => {
-    const m = /pulumi config set --secret (\S+) '<(\w+) of source (\S+)>'/.exec(line);
-    if (!m) return [];
-    const block = blocks.find(
-      (b) => b.includes(JSON.stringify(m[3])) && /\b(Source|bitrix24:index:Source)\b/.test(b),
-    );
-    const id = Number(/(?:adoptId: |import: ")(\d+)/.exec(block ?? "")?.[1]);
-    const source = sources.find((x) => x.id === id);
-    return [["--secret", m[1], (source?.fields.settings as Record<string, string>)[m[2]]]];
-  });
-}
 
 describe("README's adopt block, as written", () => {
   const cli = emulatorAndPlugin();

@@ -2,7 +2,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { main } from "../../provider/cli";
-import { adoptEnv, seedAdoptPortal } from "../helpers/adoptPortal";
+import { adoptEnv, printedSettings, seedAdoptPortal } from "../helpers/adoptPortal";
 import { testIo } from "../helpers/cliIo";
 import { clientWith, oauthSettings, tempDir } from "../helpers/portal";
 import {
@@ -59,18 +59,8 @@ function stackConfig(
     ...emulatorConfig(cli.emu, path.join(d.workDir, "tokens.json")),
     "bitrix24:allowPrivateEndpoints": { value: "true" },
   };
-  const sources = [...cli.emu.state.sources.values()];
-  for (const line of printed) {
-    const m = /pulumi config set --secret (\S+) '<(\w+) of source (\S+)>'/.exec(line);
-    if (!m) continue;
-    const at = program.indexOf(JSON.stringify(m[3]));
-    const id = Number(/[iI]mport(?:_=|\(pulumi\.ID\()"(\d+)"/.exec(program.slice(at))?.[1]);
-    const source = sources.find((x) => x.id === id);
-    config[m[1]] = {
-      value: (source?.fields.settings as Record<string, string>)[m[2]],
-      secret: true,
-    };
-  }
+  for (const { key, value } of printedSettings(printed, cli.emu, program))
+    config[key] = { value, secret: true };
   return config;
 }
 

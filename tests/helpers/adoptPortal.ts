@@ -100,3 +100,29 @@ export function adoptEnv(emu: Emulator, store: string): NodeJS.ProcessEnv {
     BITRIX24_TOKEN_STORE: store,
   };
 }
+
+/**
+ * What a user does with the `pulumi config set --secret KEY '<code of source NAME>'` lines adopt
+ * printed: each key with the value the portal holds, the source found by its block in the written
+ * program (any language: the block naming it, and its id in adoptId or the import option).
+ */
+export function printedSettings(
+  printed: string[],
+  emu: Emulator,
+  program: string,
+): { key: string; value: string }[] {
+  const sources = [...emu.state.sources.values()];
+  const blocks = program.split(/\n\s*\n/);
+  return printed.flatMap((line) => {
+    const m = /pulumi config set --secret (\S+) '<(\w+) of source (\S+)>'/.exec(line);
+    if (!m) return [];
+    const block = blocks.find(
+      (b) => b.includes(JSON.stringify(m[3])) && /\b(New)?Source\b|bitrix24:index:Source/.test(b),
+    );
+    const id = /(?:adoptId: |import: "|import_="|Import\(pulumi\.ID\(")(\d+)/.exec(
+      block ?? "",
+    )?.[1];
+    const source = sources.find((x) => x.id === Number(id));
+    return [{ key: m[1], value: (source?.fields.settings as Record<string, string>)[m[2]] }];
+  });
+}

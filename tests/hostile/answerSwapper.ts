@@ -148,3 +148,26 @@ export function settingsThrough(
     ...more,
   };
 }
+
+/**
+ * The portal's own answer with every list item's id (a list alone, or the lists inside a batch)
+ * replaced by `id`; undefined when it is no JSON or holds no list item.
+ */
+export function withListIds(answer: string, id: unknown): string | undefined {
+  let v: { result?: unknown };
+  try {
+    v = JSON.parse(answer) as { result?: unknown };
+  } catch {
+    return undefined;
+  }
+  let changed = false;
+  const patch = (page: unknown) => {
+    if (!Array.isArray(page)) return;
+    for (const item of page)
+      if (item && typeof item === "object") changed = !!Object.assign(item, { id });
+  };
+  patch(v.result);
+  const inner = (v.result as { result?: unknown } | null)?.result;
+  if (inner && typeof inner === "object") Object.values(inner).forEach(patch);
+  return changed ? JSON.stringify(v) : undefined;
+}

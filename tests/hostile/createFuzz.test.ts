@@ -6,7 +6,13 @@ import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvid
 import { SourceProvider } from "../../provider/core/lifecycle/sourceProvider";
 import { checked, clientWith, sampleConnector } from "../helpers/portal";
 import { encodedForms, envelope, jsWordIn, rawText, secretRunIn, value } from "./arbitraries";
-import { Replacement, SwappingProxy, settingsThrough, swappingProxy } from "./answerSwapper";
+import {
+  Replacement,
+  SwappingProxy,
+  settingsThrough,
+  swappingProxy,
+  withListIds,
+} from "./answerSwapper";
 import { secretForms, shown } from "./hostilePortal";
 
 /**
@@ -90,26 +96,6 @@ const unreadableId = fc.constantFrom<unknown>(
   "12abc",
 );
 
-/** The portal's own answer, with every list item's id (alone or inside a batch) replaced. */
-function withUnreadableIds(answer: string, id: unknown): string | undefined {
-  let v: { result?: unknown };
-  try {
-    v = JSON.parse(answer) as { result?: unknown };
-  } catch {
-    return undefined;
-  }
-  let changed = false;
-  const patch = (page: unknown) => {
-    if (!Array.isArray(page)) return;
-    for (const item of page)
-      if (item && typeof item === "object") changed = !!Object.assign(item, { id });
-  };
-  patch(v.result);
-  const inner = (v.result as { result?: unknown } | null)?.result;
-  if (inner && typeof inner === "object") Object.values(inner).forEach(patch);
-  return changed ? JSON.stringify(v) : undefined;
-}
-
 interface Case {
   /** Which request of the create (from 1) gets the bad answer. */
   at: number;
@@ -171,7 +157,7 @@ async function runCase(kind: "connector" | "source", c: Case): Promise<void> {
     if (n === c.at) return c.answer;
     if (!c.sticky || n < c.at) return undefined;
     if (!("unreadableIds" in c)) return c.answer;
-    const text = withUnreadableIds(x.answer, c.unreadableIds);
+    const text = withListIds(x.answer, c.unreadableIds);
     return text === undefined ? undefined : { status: 200, text };
   };
   let timer: NodeJS.Timeout | undefined;

@@ -12,6 +12,7 @@ import {
   SwappingProxy,
   settingsThrough,
   swappingProxy,
+  withListIds,
 } from "./answerSwapper";
 import { SECRETS, hostilePortal, json, shown } from "./hostilePortal";
 import { jsWordIn, namedEncodedForms, secretRunIn } from "./arbitraries";
@@ -472,19 +473,6 @@ describe("8-10. values of the wrong type, deep nesting, messages", () => {
 
 // ---- issue 32: the last classes the answer fuzz found ----
 
-/** A list answer (alone or inside a batch) with every item's id replaced by `id`. */
-function withIdsReplaced(answer: string, id: unknown): string {
-  const v = JSON.parse(answer) as { result: unknown };
-  const patch = (page: unknown) => {
-    if (Array.isArray(page))
-      for (const item of page) if (item && typeof item === "object") Object.assign(item, { id });
-  };
-  patch(v.result);
-  const inner = (v.result as { result?: unknown } | null)?.result;
-  if (inner && typeof inner === "object") Object.values(inner).forEach(patch);
-  return JSON.stringify(v);
-}
-
 describe("11. the look after a lost add meets ids it cannot read: nothing is added again", () => {
   const unreadable: [string, unknown][] = [
     ["an object with toString and valueOf", { toString: 1, valueOf: 1 }],
@@ -503,7 +491,8 @@ describe("11. the look after a lost add meets ids it cannot read: nothing is add
         const isList =
           x.method === "biconnector.connector.list" ||
           (x.method === "batch" && x.body.includes("biconnector.connector.list?"));
-        if (addFailed && isList) return { status: 200, text: withIdsReplaced(x.answer, id) };
+        if (addFailed && isList)
+          return { status: 200, text: withListIds(x.answer, id) ?? x.answer };
         return undefined;
       };
       const r = await settle(createConnector());

@@ -8,6 +8,7 @@ import {
 import { connectorSchema } from "../../core/schema/connector";
 import { sourceSchema } from "../../core/schema/source";
 import { datasetSchema } from "../../core/schema/dataset";
+import { inputsFromOutputs } from "../../core/schema/mapping";
 import { assignNames, identifier, objectKey } from "./names";
 
 /**
@@ -104,9 +105,11 @@ export function buildPlan(
   const blocks = all.map(({ kind, item }): Block => {
     const name = names.get(objectKey(kind, item.id)) as string;
     const args: [string, PlanValue][] = [];
+    // The input view of the object, as a refresh gives it (no server-set fields, in items too).
+    const inputs = inputsFromOutputs(SCHEMAS[kind], item);
     for (const f of inputFields(SCHEMAS[kind])) {
       if (f.providerOnly) continue;
-      const v = item[f.name];
+      const v = inputs[f.name];
       if (v === undefined || v === null || isDefault(f, v)) continue;
       if (f.idOf) {
         const variable = variableOf(f.idOf as Kind, Number(v));
@@ -128,7 +131,7 @@ function isDefault(f: FieldSpec, v: JsonValue): boolean {
   return f.default !== undefined && v === f.default;
 }
 
-/** A value as declared: items of a list without their output fields and default values. */
+/** A value as declared: items of a list in schema order, without their default values. */
 function declared(f: FieldSpec, v: JsonValue): PlanValue {
   if (!f.items || !Array.isArray(v)) return v;
   return v.map((item) => {
@@ -136,7 +139,7 @@ function declared(f: FieldSpec, v: JsonValue): PlanValue {
     const out: { [k: string]: PlanValue } = {};
     for (const sub of f.items ?? []) {
       const x = item[sub.name];
-      if (sub.readOnly || x === undefined || x === null || isDefault(sub, x)) continue;
+      if (x === undefined || x === null || isDefault(sub, x)) continue;
       out[sub.name] = declared(sub, x);
     }
     return out;
