@@ -1,4 +1,4 @@
-import { SETTINGS, SettingKey, SettingSource } from "../core/client/settings";
+import { SETTINGS, SettingKey, SettingSource, layeredSource } from "../core/client/settings";
 import { StackConfig } from "./stackConfig";
 
 /** Where a setting's value comes from, for `doctor` (never the value of a credential). */
@@ -36,13 +36,9 @@ export function cliSettings(
     if (stack.secretKeys.has(key)) return { from: "stack-secret", file: stack.file as string };
     return { from: "unset" };
   };
-  const get: SettingSource = (key) => {
-    const o = origin(key);
-    if (o.from === "flag") return flags[key];
-    if (o.from === "stack") return stack.values.get(key);
-    if (o.from === "env") return env[(SETTINGS.find((s) => s.key === key) as { env: string }).env];
-    return undefined;
-  };
+  // The providers' own layering (stack config, then environment) behind the flags.
+  const provider = layeredSource((key) => stack.values.get(key), env);
+  const get: SettingSource = (key) => flags[key] || provider(key);
   return { get, origin };
 }
 

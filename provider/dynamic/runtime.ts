@@ -5,6 +5,7 @@ import { ConnectorProvider } from "../core/lifecycle/connectorProvider";
 import { SourceProvider } from "../core/lifecycle/sourceProvider";
 import { DatasetProvider } from "../core/lifecycle/datasetProvider";
 import type { ProviderRuntime } from "./shim";
+import { CoreLifecycle, hostedByDynamicProvider } from "./providerKey";
 import {
   CheckSettingsSource,
   ClientSource,
@@ -12,10 +13,7 @@ import {
   clientFor,
 } from "../core/lifecycle/clientSource";
 
-type Factory = (
-  client: ClientSource,
-  check: CheckSettingsSource,
-) => pulumi.dynamic.ResourceProvider;
+type Factory = (client: ClientSource, check: CheckSettingsSource) => CoreLifecycle;
 
 const factories: Record<string, Factory> = {
   connector: (client, check) => new ConnectorProvider(client, check),
@@ -57,7 +55,10 @@ class Runtime implements ProviderRuntime {
         throw new Error(
           `pulumi-bitrix24-biconnector: unknown resource kind ${JSON.stringify(kind)}`,
         );
-      this.instances.set(kind, (p = make(this.client, this.checkSettings)));
+      this.instances.set(
+        kind,
+        (p = hostedByDynamicProvider(make(this.client, this.checkSettings))),
+      );
     }
     return p;
   }

@@ -10,12 +10,11 @@ import {
   CheckSettings,
   SETTINGS,
   SettingSource,
-  checkSettings,
-  layeredSource,
   urlProblems,
   valueProblems,
 } from "../core/client/settings";
-import { ConfigureInput, pluginConfig, unknownConfigKeys, useConfig } from "./config";
+import { ConfigureInput, pluginConfig, unknownConfigKeys } from "./config";
+import { checkSettingsFor, clientFor } from "../core/lifecycle/clientSource";
 import { KINDS, Kind, getToken, kindOfType, listToken, resourceToken } from "./kinds";
 import { WireObject } from "./pulumiSdk";
 import { fromWire, toWire, unwrapAll } from "./wire";
@@ -71,12 +70,12 @@ export class PluginAdapter {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {
     // Before Configure (and for invokes of a default provider): PULUMI_CONFIG, then env.
     this.source = pluginConfig(undefined, env);
-    this.client = useConfig(this.source);
+    this.client = clientFor(this.source, this.env);
   }
 
   configure(input: ConfigureInput): void {
     this.source = pluginConfig(input, this.env);
-    this.client = useConfig(this.source);
+    this.client = clientFor(this.source, this.env);
   }
 
   /** Provider config keys are checked by name; values are checked when a client is built. */
@@ -98,10 +97,7 @@ export class PluginAdapter {
     if (!kind) throw new Error(`bitrix24: unknown resource type ${JSON.stringify(type)}`);
     let provider = this.providers.get(kind.name);
     if (!provider) {
-      provider = FACTORIES[kind.name](
-        () => this.client(),
-        () => checkSettings(layeredSource(this.source, this.env)),
-      );
+      provider = FACTORIES[kind.name](() => this.client(), checkSettingsFor(this.source, this.env));
       this.providers.set(kind.name, provider);
     }
     return { kind, provider };

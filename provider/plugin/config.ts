@@ -1,6 +1,4 @@
-import { Bitrix24Client } from "../core/client/client";
 import { SETTINGS, SettingKey, SettingSource } from "../core/client/settings";
-import { clientFor } from "../core/lifecycle/clientSource";
 import { JsonObject, JsonValue, isJsonObject } from "../core/schema/spec";
 import { PACKAGE } from "./kinds";
 
@@ -52,9 +50,4 @@ const ENGINE_KEYS = ["version", "pluginDownloadURL"];
 export function unknownConfigKeys(keys: readonly string[]): string[] {
   const known = new Set<string>([...SETTINGS.map((s) => s.key), ...ENGINE_KEYS]);
   return keys.filter((k) => !known.has(k));
-}
-
-/** The client the object providers are given: the config in force, then the environment. */
-export function useConfig(source: SettingSource): () => Bitrix24Client {
-  return clientFor(source);
 }

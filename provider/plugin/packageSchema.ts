@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { SECRET_SETTINGS, SETTINGS, VALUE_SETTINGS } from "../core/client/settings";
 import { FieldSpec } from "../core/schema/spec";
-import { describeAllowed } from "../core/schema/validate";
+import { describeAllowed } from "../core/schema/describe";
 import {
   KINDS,
   Kind,

@@ -1,7 +1,7 @@
 import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
 import { DatasetProvider } from "../../provider/core/lifecycle/datasetProvider";
 import { SourceProvider } from "../../provider/core/lifecycle/sourceProvider";
-import { MAX_URL_CHECKS_PER_BATCH } from "../../provider/core/client/batching/batcher";
+import { MAX_URL_CHECKS_PER_BATCH } from "../../provider/core/client/batching/batchCommands";
 import { Emulator } from "bitrix24-biconnector-emulator";
 import { JsonObject } from "../../provider/core/schema/spec";
 import {

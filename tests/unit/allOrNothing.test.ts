@@ -4,7 +4,9 @@ import {
   finishOrRemove,
 } from "../../provider/core/lifecycle/allOrNothing";
 
-const unfinished = (remove: () => Promise<void>, partial?: Record<string, string>) => ({
+import { hostedByDynamicProvider } from "../../provider/dynamic/providerKey";
+
+const unfinished = (remove: () => Promise<void>, partial?: Record<string, string | number>) => ({
   what: "Dataset 12",
   id: "12",
   remove,
@@ -26,7 +28,7 @@ describe("create is all-or-nothing (issue 10, item 8)", () => {
   });
 
   test("removal failing too: a partially created resource the host hands to the engine (id, properties, reasons)", async () => {
-    const props = { name: "deals", __provider: "shim" };
+    const props = { name: "deals", sourceId: 3 };
     const e = await finishOrRemove(
       unfinished(async () => {
         throw new Error("timeout");
@@ -67,5 +69,44 @@ describe("create is all-or-nothing (issue 10, item 8)", () => {
       ),
     ).toBe(7);
     expect(removed).toBe(0);
+  });
+});
+
+describe("the dynamic host's key stays out of the core", () => {
+  const calls: unknown[] = [];
+  const core = {
+    check: async (_o: unknown, news: unknown) => (calls.push(news), { inputs: news }),
+    diff: async (_i: string, _o: unknown, news: unknown) => (calls.push(news), {}),
+    create: async (news: unknown): Promise<never> => {
+      calls.push(news);
+      throw new Bitrix24PartialCreateError("12", { name: "deals" }, "kept in state", undefined);
+    },
+    read: async (id: string, props: unknown) => ({ id, props }),
+    update: async (_i: string, _o: unknown, news: unknown) => (calls.push(news), {}),
+    delete: async () => undefined,
+  };
+  const hosted = hostedByDynamicProvider(core);
+
+  test("check, diff, create and update see inputs without __provider", async () => {
+    calls.length = 0;
+    await hosted.check({}, { name: "deals", __provider: "shim" });
+    await hosted.diff("12", {}, { name: "deals", __provider: "shim" });
+    await hosted.update("12", {}, { name: "deals", __provider: "shim" });
+    await hosted.create({ name: "deals", __provider: "shim" }).catch(() => undefined);
+    expect(calls).toEqual([
+      { name: "deals" },
+      { name: "deals" },
+      { name: "deals" },
+      { name: "deals" },
+    ]);
+  });
+
+  test("a partially created resource keeps the shim, or the engine could never destroy it", async () => {
+    const e = await hosted.create({ name: "deals", __provider: "shim" }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(Bitrix24PartialCreateError);
+    expect((e as Bitrix24PartialCreateError).properties).toEqual({
+      name: "deals",
+      __provider: "shim",
+    });
   });
 });

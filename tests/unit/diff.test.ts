@@ -3,6 +3,7 @@ import { UNKNOWN } from "../../provider/core/schema/unknown";
 import { diffFields } from "../../provider/core/schema/diff";
 import { ResourceSchema } from "../../provider/core/schema/spec";
 import { seedConnector, testClient } from "../helpers/portal";
+import { hostedByDynamicProvider } from "../../provider/dynamic/providerKey";
 
 const p = new ConnectorProvider(testClient);
 const outs = {
@@ -17,7 +18,7 @@ const outs = {
 describe("Connector diff", () => {
   test("identical inputs: changes is false (a boolean, never undefined)", async () => {
     expect(
-      await p.diff("1", outs as never, { ...seedConnector, __provider: "x" } as never),
+      await hostedByDynamicProvider(p).diff("1", outs, { ...seedConnector, __provider: "x" }),
     ).toEqual({
       changes: false,
       replaces: [],

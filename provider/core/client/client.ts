@@ -1,5 +1,6 @@
 import { AuthStrategy, authLayer, oauthAuth, webhookAuth, withAccessHint } from "./auth/auth";
-import { Batcher, isCommandError, isWrite } from "./batching/batcher";
+import { Batcher } from "./batching/batcher";
+import { isCommandError, isWrite } from "./batching/batchCommands";
 import { ApiRequest, chain } from "./request";
 import { httpCall } from "./transport/http";
 import { PortalLimiter, limiterLayer } from "./limits/limiter";

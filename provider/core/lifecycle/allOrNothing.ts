@@ -33,8 +33,8 @@ export interface Unfinished {
   /** Removes the object (bounded by the operation's deadline). */
   remove: () => Promise<void>;
   /**
-   * Outputs to keep in state when removal fails too: the object's real outputs when they were read
-   * (with the `__provider` key, which the host does not add on this path), else undefined.
+   * Outputs to keep in state when removal fails too: the object's real outputs when they were read,
+   * else undefined.
    */
   partial: () => JsonObject | undefined;
 }

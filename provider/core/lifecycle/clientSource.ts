@@ -18,13 +18,19 @@ export type ClientSource = () => Bitrix24Client;
  * THE one way every host turns settings into a client: the host's stack config (`config`, read at
  * call time), then the environment (BITRIX24_*); one client per settings, shared in the process.
  */
-export function clientFor(config: SettingSource): ClientSource {
-  return () => createClient(resolveSettings(layeredSource(config)));
+export function clientFor(
+  config: SettingSource,
+  env: NodeJS.ProcessEnv = process.env,
+): ClientSource {
+  return () => createClient(resolveSettings(layeredSource(config, env)));
 }
 
 /** The check settings (no credentials needed: a preview works without) of the same layering. */
-export function checkSettingsFor(config: SettingSource): CheckSettingsSource {
-  return () => checkSettings(layeredSource(config));
+export function checkSettingsFor(
+  config: SettingSource,
+  env: NodeJS.ProcessEnv = process.env,
+): CheckSettingsSource {
+  return () => checkSettings(layeredSource(config, env));
 }
 
 /** Without a configured runtime: the settings of the environment (BITRIX24_*). */

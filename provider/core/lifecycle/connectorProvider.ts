@@ -1,6 +1,7 @@
 import { connectorSchema } from "../schema/connector";
 import { CheckSettingsSource, ClientSource } from "./clientSource";
-import { ObjectAdapter, ObjectProvider } from "./objectProvider";
+import { ObjectProvider } from "./objectProvider";
+import { ObjectAdapter } from "./objectAdapter";
 
 export const connectorAdapter: ObjectAdapter<typeof connectorSchema> = {
   schema: connectorSchema,

@@ -5,7 +5,8 @@ import { CheckSettingsSource, ClientSource } from "./clientSource";
 import { datasetSchema } from "../schema/dataset";
 import { JsonObject, isJsonObject } from "../schema/spec";
 import type { FieldNamed, ItemsOf, StoredItem } from "../schema/types";
-import { ObjectAdapter, ObjectMethods, ObjectProvider } from "./objectProvider";
+import { ObjectProvider } from "./objectProvider";
+import { ObjectAdapter, ObjectMethods } from "./objectAdapter";
 
 const IMMUTABLE = ["sourceId", "name", "externalCode", "externalName"] as const;
 

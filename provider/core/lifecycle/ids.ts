@@ -1,16 +1,4 @@
 import { Bitrix24AnswerError } from "../errors/errors";
-import { JsonObject, isJsonObject } from "../schema/spec";
-
-/** The dynamic-provider host keeps the serialized provider under this input key. */
-export const PROVIDER_KEY = "__provider";
-
-export function withoutProviderKey(props: JsonObject): JsonObject;
-export function withoutProviderKey(props: unknown): unknown;
-export function withoutProviderKey(props: unknown): unknown {
-  if (!isJsonObject(props)) return props;
-  const { [PROVIDER_KEY]: _ignored, ...rest } = props;
-  return rest;
-}
 
 /**
  * Bitrix24 ids are positive integers (lists may send them as strings of digits), within 2^53: a

@@ -6,99 +6,21 @@ import {
   Bitrix24ProviderError,
   Bitrix24TransportError,
 } from "../errors/errors";
-import { ReadBack } from "../client/batching/batcher";
+import { ReadBack } from "../client/batching/batchCommands";
 import { Operation } from "../client/operation/operation";
 import { ABSENT } from "../client/batching/pageCache";
 import { diffFields } from "../schema/diff";
 import { fromApiItem, inputsFromOutputs, toAddFields, toUpdateFields } from "../schema/mapping";
-import { JsonObject, JsonValue, ResourceSchema, isJsonObject } from "../schema/spec";
+import { JsonObject, ResourceSchema, isJsonObject } from "../schema/spec";
 import { ItemValues } from "../schema/types";
 import { isUnknown } from "../schema/unknown";
-import { CheckFailure, normalizeInputs, validateInputs } from "../schema/validate";
-import { PROVIDER_KEY, parseId, withoutProviderKey } from "./ids";
+import { normalizeInputs, validateInputs } from "../schema/validate";
+import { parseId } from "./ids";
 import { finishOrRemove } from "./allOrNothing";
-import { registerSecret } from "../errors/redact";
+import { ObjectAdapter, ObjectMethods } from "./objectAdapter";
+import { findCommitted } from "./committedAdd";
+import { registerSecretValues } from "../schema/secretValues";
 import { CheckSettingsSource, ClientSource, checkSettingsOf, envClient } from "./clientSource";
-
-/** The serialized provider, which the host adds to outputs itself except on a failed create. */
-function providerKeyOf(news: JsonObject): JsonObject {
-  const v = news[PROVIDER_KEY];
-  return v === undefined ? {} : { [PROVIDER_KEY]: v };
-}
-
-/** Values of secret fields (source settings) join the credentials that never appear in messages. */
-function registerSecretValues(schema: ResourceSchema, values: unknown): void {
-  if (!isJsonObject(values)) return;
-  for (const f of schema.fields) {
-    if (!f.secret) continue;
-    const v = values[f.name];
-    if (typeof v === "string") registerSecret(v);
-    else if (isJsonObject(v))
-      for (const x of Object.values(v)) if (typeof x === "string") registerSecret(x);
-  }
-}
-
-export interface ObjectMethods {
-  add: string;
-  get: string;
-  list: string;
-  update: string;
-  delete: string;
-}
-
-/** What differs between biconnector objects; everything else is the same lifecycle. */
-export interface ObjectAdapter<S extends ResourceSchema = ResourceSchema> {
-  readonly schema: S;
-  /** "Connector", "Source", "Dataset": used in messages. */
-  readonly label: string;
-  methods(op: Operation, client: Bitrix24Client): Promise<ObjectMethods> | ObjectMethods;
-  /** The error code for "no such object (of this application)". */
-  readonly notFound: string;
-  /** The object from a `get` result as a flat API item (default: `result.item`). */
-  itemFromGet?(
-    result: JsonValue,
-    old: JsonObject | undefined,
-    op: Operation,
-    m: ObjectMethods,
-  ): JsonObject | undefined | Promise<JsonObject | undefined>;
-  /** After add: what add cannot set (e.g. hidden columns); returns true when it changed something. */
-  afterCreate?(
-    op: Operation,
-    m: ObjectMethods,
-    id: number,
-    inputs: JsonObject,
-    outs: JsonObject,
-  ): Promise<boolean>;
-  /** A `list` item in the shape `get` items have after itemFromGet (default: as is). */
-  itemFromList?(item: JsonObject): JsonObject;
-  /** Checks against the portal, when they can run (e.g. settings keys against the connector). */
-  checkAgainstPortal?(inputs: JsonObject, client: ClientSource): Promise<CheckFailure[]>;
-  /** `fields` for add (default: every declared API field). */
-  addFields?(inputs: JsonObject): JsonObject;
-  /** Applies an in-place update of the changed fields (default: `update {id, fields}`). */
-  update?(
-    op: Operation,
-    m: ObjectMethods,
-    id: number,
-    inputs: JsonObject,
-    olds: JsonObject,
-    changed: string[],
-  ): Promise<void>;
-  /** The list filter that finds an object whose `add` answer was lost. */
-  reconcileFilter(inputs: JsonObject): JsonObject;
-  /** Extra words for an error of an operation (e.g. CONNECTOR_DELETE_RESTRICTED on delete). */
-  explain?(e: Bitrix24Error, op: "create" | "update" | "delete", id?: string): string | undefined;
-  /** Server-set fields change on update (dates, column ids): read the object back after one. */
-  readonly refetchAfterUpdate?: boolean;
-  /**
-   * `list` items carry everything `get` gives (connectors, sources; not datasets, whose columns
-   * only `get` has): reads may then be served from list pages, and a create reads its new object
-   * back in the same batch request as its `add`.
-   */
-  readonly listHasAll?: boolean;
-  /** Before adopting: why this existing object cannot become the declared one, if it cannot. */
-  adoptionConflict?(existing: JsonObject, inputs: JsonObject): string | undefined;
-}
 
 /**
  * The Pulumi lifecycle of one biconnector object kind, driven by its schema. Holds no credential:
@@ -120,19 +42,18 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     return this.adapter.schema;
   }
 
-  async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
-    const inputs = withoutProviderKey(news);
+  async check(_olds: unknown, inputs: unknown): Promise<pulumi.dynamic.CheckResult> {
     registerSecretValues(this.schema, inputs);
     const failures = validateInputs(this.schema, inputs, this.checkSettings());
-    if (failures.length || !isJsonObject(inputs)) return { inputs: news, failures };
+    if (failures.length || !isJsonObject(inputs)) return { inputs, failures };
     const normalized = normalizeInputs(this.schema, inputs);
     const remote = (await this.adapter.checkAgainstPortal?.(normalized, this.client)) ?? [];
-    if (remote.length) return { inputs: news, failures: remote };
+    if (remote.length) return { inputs, failures: remote };
     return { inputs: normalized };
   }
 
   async diff(_id: string, olds: JsonObject, news: JsonObject): Promise<pulumi.dynamic.DiffResult> {
-    const d = diffFields(this.schema, olds, withoutProviderKey(news));
+    const d = diffFields(this.schema, olds, news);
     return {
       changes: d.changed.length > 0,
       replaces: d.replaces,
@@ -145,7 +66,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     const client = this.client();
     const op = client.operation();
     const m = await this.adapter.methods(op, client);
-    const inputs = normalizeInputs(this.schema, withoutProviderKey(news));
+    const inputs = normalizeInputs(this.schema, news);
     if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId))
       return this.adopt(client, op, m, inputs);
     const fields = this.adapter.addFields?.(inputs) ?? toAddFields(this.schema, inputs);
@@ -154,7 +75,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
         m.add,
         () => this.addAndReadBack(op, m, fields),
         async () => {
-          const found = await this.findCommitted(client, op, m, inputs);
+          const found = await findCommitted(this.adapter, client, op, m, inputs);
           return found === undefined ? undefined : { id: found, listed: undefined };
         },
       ),
@@ -169,7 +90,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
         what: `${this.adapter.label} ${id}`,
         id: String(id),
         remove: () => this.remove(client, m, id),
-        partial: () => read && { ...read, ...this.providerOnly(inputs), ...providerKeyOf(news) },
+        partial: () => read && { ...read, ...this.providerOnly(inputs) },
       },
       async () => {
         // What the program declared stands in for what `get` does not return (dataset sourceId).
@@ -288,7 +209,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     const client = this.client();
     const op = client.operation();
     const m = await this.adapter.methods(op, client);
-    const inputs = normalizeInputs(this.schema, withoutProviderKey(news));
+    const inputs = normalizeInputs(this.schema, news);
     const { changed } = diffFields(this.schema, olds, inputs);
     const numericId = parseId(id, m.update);
     await this.explained("update", id, async () => {
@@ -389,37 +310,6 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
       if (e instanceof Bitrix24Error && e.code === this.adapter.notFound) return undefined;
       throw e;
     }
-  }
-
-  /** After a lost `add` answer: the newest unclaimed object with exactly these fields, if any. */
-  private async findCommitted(
-    client: Bitrix24Client,
-    op: Operation,
-    m: ObjectMethods,
-    inputs: JsonObject,
-  ): Promise<number | undefined> {
-    const items = await op.listAll(m.list, {
-      filter: this.adapter.reconcileFilter(inputs),
-      order: { id: "DESC" },
-    });
-    // "Absent" may only be concluded from pages read whole: an item whose id cannot be read may
-    // be the object the add made, so such a page fails the look (and nothing is added again).
-    const listed = items.map((raw) => {
-      const item = this.adapter.itemFromList?.(raw) ?? raw;
-      return { item, id: parseId(item.id, m.list) };
-    });
-    for (const { item, id } of listed) {
-      if (client.claims.isClaimed(this.schema.object, id)) continue;
-      // List items may lack fields `get` has (e.g. dataset columns): compare what they carry.
-      const found = fromApiItem(this.schema, item, m.list);
-      const comparable = Object.fromEntries(Object.entries(inputs).filter(([k]) => k in item));
-      if (diffFields(this.schema, { ...comparable, ...found }, comparable).changed.length === 0) {
-        // Claimed at once: another create reconciling at the same moment must not take it too.
-        client.claims.claim(this.schema.object, id);
-        return id;
-      }
-    }
-    return undefined;
   }
 
   /**

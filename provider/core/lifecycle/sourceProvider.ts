@@ -6,7 +6,8 @@ import { isUnknown } from "../schema/unknown";
 import { CheckFailure } from "../schema/validate";
 import { toUpdateFields } from "../schema/mapping";
 import { ConnectorProvider } from "./connectorProvider";
-import { ObjectAdapter, ObjectProvider } from "./objectProvider";
+import { ObjectProvider } from "./objectProvider";
+import { ObjectAdapter } from "./objectAdapter";
 
 /**
  * get/list return settings as [{code, name, type, value, id}]; inputs and outputs use {code: value}.

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Bitrix24AnswerError } from "../errors/errors";
 import { FieldSpec, JsonObject, ResourceSchema, isJsonObject } from "./spec";
-import { describeValue } from "./validate";
+import { describeValue } from "./describe";
 
 /**
  * What the portal's answers may hold, built from the same schema as the inputs: an item is an

@@ -9,10 +9,8 @@ import {
   portalScript,
   systemError,
 } from "../../helpers/fakeTransport";
-import {
-  COALESCE_WINDOW_MS,
-  MAX_URL_CHECKS_PER_BATCH,
-} from "../../../provider/core/client/batching/batcher";
+import { COALESCE_WINDOW_MS } from "../../../provider/core/client/batching/batcher";
+import { MAX_URL_CHECKS_PER_BATCH } from "../../../provider/core/client/batching/batchCommands";
 import { Bitrix24TransportError } from "../../../provider/core/errors/errors";
 import { FEW_ATTEMPTS } from "../../../provider/core/client/retry/verdicts";
 import { testSettings } from "../../helpers/settings";

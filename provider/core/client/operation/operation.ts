@@ -1,6 +1,6 @@
 import { LIST_PAGE_SIZE } from "../limits/apiLimits";
 import { answerNumber, answerText } from "../transport/answerValues";
-import { ReadBack, isWrite } from "../batching/batcher";
+import { ReadBack, isWrite } from "../batching/batchCommands";
 import { GetAnswer, Page, PageCache, pageOf, pageParams } from "../batching/pageCache";
 import { ApiRequest, Trace, newTrace } from "../request";
 import {
