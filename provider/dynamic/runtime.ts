@@ -5,6 +5,7 @@ import { ConnectorProvider } from "../core/lifecycle/connectorProvider";
 import { SourceProvider } from "../core/lifecycle/sourceProvider";
 import { DatasetProvider } from "../core/lifecycle/datasetProvider";
 import type { ProviderRuntime } from "./shim";
+import { exitWhenEngineGone } from "../core/lifecycle/engineWatch";
 import { CoreLifecycle, hostedByDynamicProvider } from "./providerKey";
 import {
   CheckSettingsSource,
@@ -32,6 +33,7 @@ class Runtime implements ProviderRuntime {
   private readonly instances = new Map<string, pulumi.dynamic.ResourceProvider>();
 
   configure(req: pulumi.dynamic.ConfigureRequest): void {
+    watchEngineOnce();
     // Fully qualified keys: the config's own project namespace is the program's, not ours.
     const values = new Map<string, string | undefined>(
       SETTINGS.map((s) => [s.key, req.config.get(`bitrix24:${s.key}`)]),
@@ -62,6 +64,20 @@ class Runtime implements ProviderRuntime {
     }
     return p;
   }
+}
+
+let watching = false;
+
+/**
+ * In the dynamic provider's host process (the Node SDK's cmd/dynamic-provider, started by the
+ * engine with its address as the first argument), end the process when the engine is gone; the
+ * host itself never would. Anywhere else (a program, a test) the runtime watches nothing.
+ */
+function watchEngineOnce(): void {
+  if (watching) return;
+  watching = true;
+  const main = require.main?.filename ?? "";
+  if (/[\\/]cmd[\\/]dynamic-provider[\\/]/.test(main)) exitWhenEngineGone(process.argv[2]);
 }
 
 export const providerRuntime: ProviderRuntime = new Runtime();

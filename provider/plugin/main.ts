@@ -6,6 +6,7 @@
  */
 import { PluginAdapter } from "./adapter";
 import { serve } from "./server";
+import { exitWhenEngineGone } from "../core/lifecycle/engineWatch";
 
 /** The engine address: the last positional argument (flags and --tracing's value skipped). */
 export function engineAddress(args: readonly string[]): string | undefined {
@@ -20,11 +21,13 @@ export function engineAddress(args: readonly string[]): string | undefined {
 /** Starts serving; the process then lives as long as the engine keeps it. */
 export async function runPlugin(): Promise<void> {
   // The engine address is where a plugin would send its logs; this plugin reports through its
-  // answers and stderr only, so it needs the address for nothing but the launch contract.
-  if (!engineAddress(process.argv.slice(2)))
+  // answers and stderr only, and uses the address to know when the engine is gone.
+  const engine = engineAddress(process.argv.slice(2));
+  if (!engine)
     process.stderr.write("pulumi-resource-bitrix24: no engine address given (serving anyway)\n");
   const { port } = await serve(new PluginAdapter());
   process.stdout.write(`${port}\n`);
+  exitWhenEngineGone(engine);
 }
 
 if (require.main === module)
