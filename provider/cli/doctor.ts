@@ -16,8 +16,8 @@ import {
   defaultTokenStore,
   resolveSettings,
 } from "../core/client/settings";
-import { TokenStore, tokenKey } from "../core/client/auth/tokenStore";
-import { FileTokenStore, openTokenStore } from "../core/client/auth/tokenStores";
+import { TokenStore, tokenKey } from "../core/client/stores/tokenStore";
+import { FileTokenStore, openTokenStore } from "../core/client/stores";
 import { JsonValue, isJsonObject } from "../core/schema/spec";
 import { CliIo } from "./io";
 import { readStackConfig } from "./stackConfig";

@@ -6,6 +6,7 @@ import { adopt } from "./adopt/adopt";
 import { doctor } from "./doctor";
 import { CliIo, processIo } from "./io";
 import { login } from "./login";
+import { orphans } from "./orphans";
 import { FLAGS } from "./settingsSource";
 
 const USAGE = `Usage: bitrix24-biconnector <command> [flags]
@@ -14,6 +15,7 @@ Commands:
   login    sign in as the portal's local application and store the token pair
   doctor   check settings, token store, token, scope and the biconnector methods
   adopt    write a program that declares (and takes over) every object the application sees
+  orphans  list the objects the application sees that no named stack holds (and delete them)
 
 Flags (else the current stack's config, else BITRIX24_* variables):
   --portal URL           portal address (bitrix24:portalUrl)
@@ -34,7 +36,13 @@ adopt only:
   --connector ID|TITLE   one connector, with its sources and datasets
   --project NAME         the project's name (default: the folder's name)
   --stack NAME           (adopt) create this stack of the written project and set each source
-                         setting in it as a secret, through the pulumi CLI on PATH`;
+                         setting in it as a secret, through the pulumi CLI on PATH
+orphans only:
+  --stack NAME           a stack whose state to read (pulumi stack export); repeat it for every
+                         stack that manages objects on this portal
+  --delete               delete the orphans (after typing "delete", or with --yes)
+  --only KIND:ID         only this orphan (e.g. connector:17); may repeat
+  --yes                  delete without asking`;
 
 /** Runs the command line `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -49,7 +57,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         "client-secret": { type: "string" },
         "oauth-url": { type: "string" },
         "token-store": { type: "string" },
-        stack: { type: "string" },
+        stack: { type: "string", multiple: true },
         port: { type: "string", default: "8765" },
         "no-browser": { type: "boolean", default: false },
         paste: { type: "boolean", default: false },
@@ -58,6 +66,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         language: { type: "string", default: "typescript" },
         connector: { type: "string" },
         project: { type: "string" },
+        delete: { type: "boolean", default: false },
+        only: { type: "string", multiple: true },
+        yes: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -71,6 +82,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     (command || values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
+  const stacks = values.stack ?? [];
+  if (stacks.length > 1 && command !== "orphans") {
+    io.err(`--stack may be given once for ${command}.\n\n${USAGE}`);
+    return 2;
+  }
+  const stack = stacks[0];
   const flags: Partial<Record<SettingKey, string>> = {};
   for (const [key, flag] of Object.entries(FLAGS)) {
     const v = values[flag as keyof typeof values];
@@ -94,13 +111,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           port,
           noBrowser: values["no-browser"],
           paste: values.paste,
-          stack: values.stack,
+          stack,
           timeoutSec,
         },
         io,
       );
     case "doctor":
-      return doctor({ flags, stack: values.stack }, io);
+      return doctor({ flags, stack }, io);
     case "adopt":
       if (!values.out) {
         io.err(`adopt needs --out DIR, the folder to write the project into.\n\n${USAGE}`);
@@ -109,11 +126,22 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return adopt(
         {
           flags,
-          stack: values.stack,
+          stack,
           out: values.out,
           language: values.language,
           connector: values.connector,
           project: values.project,
+        },
+        io,
+      );
+    case "orphans":
+      return orphans(
+        {
+          flags,
+          stacks,
+          delete: values.delete,
+          yes: values.yes,
+          only: values.only ?? [],
         },
         io,
       );

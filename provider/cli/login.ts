@@ -11,8 +11,8 @@ import {
 } from "../core/client/settings";
 import { requestTokens, storedPair } from "../core/client/auth/tokenServer";
 import { Transport, axiosTransport } from "../core/client/transport/transport";
-import { TokenStoreError, fingerprint, tokenKey } from "../core/client/auth/tokenStore";
-import { openTokenStore } from "../core/client/auth/tokenStores";
+import { TokenStoreError, fingerprint, tokenKey } from "../core/client/stores/tokenStore";
+import { openTokenStore } from "../core/client/stores";
 import { CliIo, readLine } from "./io";
 import { readStackConfig } from "./stackConfig";
 import { cliSettings } from "./settingsSource";

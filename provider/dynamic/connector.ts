@@ -13,6 +13,7 @@ import {
 } from "../core/schema/types";
 import { ArgsOf, OutputsOf, resourceProps } from "./resourceProps";
 import { providerShim } from "./shim";
+import { resourceUrn } from "./hostKeys";
 
 type SettingFields = ItemsOf<FieldNamed<typeof connectorSchema.fields, "settings">>;
 
@@ -94,7 +95,7 @@ export class Connector extends pulumi.dynamic.Resource {
     super(
       providerShim("connector"),
       name,
-      resourceProps(connectorSchema, args),
+      resourceProps(connectorSchema, args, resourceUrn(name, "Connector", opts)),
       opts,
       "bitrix24",
       "Connector",

@@ -11,6 +11,7 @@ import {
 } from "../core/schema/types";
 import { ArgsOf, OutputsOf, resourceProps } from "./resourceProps";
 import { providerShim } from "./shim";
+import { resourceUrn } from "./hostKeys";
 
 type ColumnFields = ItemsOf<FieldNamed<typeof datasetSchema.fields, "fields">>;
 
@@ -94,7 +95,7 @@ export class Dataset extends pulumi.dynamic.Resource {
     super(
       providerShim("dataset"),
       name,
-      resourceProps(datasetSchema, args),
+      resourceProps(datasetSchema, args, resourceUrn(name, "Dataset", opts)),
       opts,
       "bitrix24",
       "Dataset",

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { FieldSpec, ResourceSchema, apiFields } from "../core/schema/spec";
+import { URN_KEY } from "./hostKeys";
 import {
   DeclaredField,
   DeclaredItem,
@@ -47,10 +48,14 @@ export type OutputsOf<S extends ResourceSchema, N extends ItemNames = Record<nev
 
 /**
  * The props given to a dynamic Resource: every output declared (as undefined, or the program
- * could not read it), then the user's args on top.
+ * could not read it), then the user's args on top, and the resource's URN (see hostKeys.ts).
  */
-export function resourceProps(schema: ResourceSchema, args: object): Record<string, unknown> {
+export function resourceProps(
+  schema: ResourceSchema,
+  args: object,
+  urn?: pulumi.Input<string>,
+): Record<string, unknown> {
   const props: Record<string, unknown> = {};
   for (const f of apiFields(schema)) if (f.name !== "id") props[f.name] = undefined;
-  return { ...props, ...args };
+  return urn === undefined ? { ...props, ...args } : { ...props, ...args, [URN_KEY]: urn };
 }

@@ -6,7 +6,7 @@ import { SourceProvider } from "../core/lifecycle/sourceProvider";
 import { DatasetProvider } from "../core/lifecycle/datasetProvider";
 import type { ProviderRuntime } from "./shim";
 import { exitWhenEngineGone } from "../core/lifecycle/engineWatch";
-import { CoreLifecycle, hostedByDynamicProvider } from "./providerKey";
+import { CoreLifecycle, hostedByDynamicProvider } from "./hostKeys";
 import {
   CheckSettingsSource,
   ClientSource,

@@ -5,6 +5,7 @@ import { Doc, Documented } from "../core/schema/types";
 import { forbiddenKeysOf } from "../core/schema/validate";
 import { ArgsOf, OutputsOf, resourceProps } from "./resourceProps";
 import { providerShim } from "./shim";
+import { resourceUrn } from "./hostKeys";
 
 /** TSDoc of SourceArgs; names, optionality and types come from the schema. */
 interface SourceArgDocs {
@@ -66,7 +67,11 @@ export class Source extends pulumi.dynamic.Resource {
       providerShim("source"),
       name,
       // Credentials: secret in state even if the program forgot pulumi.secret.
-      resourceProps(sourceSchema, { ...args, settings: pulumi.secret(args.settings) }),
+      resourceProps(
+        sourceSchema,
+        { ...args, settings: pulumi.secret(args.settings) },
+        resourceUrn(name, "Source", opts),
+      ),
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "settings"] },
       "bitrix24",
       "Source",

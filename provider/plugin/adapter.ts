@@ -111,12 +111,19 @@ export class PluginAdapter {
     return { inputs: toWire(kind.schema, r.inputs as JsonObject, secretKeys), failures: [] };
   }
 
-  async diff(type: string, id: string, olds: WireObject, news: WireObject): Promise<DiffAnswer> {
+  async diff(
+    type: string,
+    id: string,
+    olds: WireObject,
+    news: WireObject,
+    urn?: string,
+  ): Promise<DiffAnswer> {
     const { kind, provider } = this.kind(type);
     const d = await provider.diff(
       id,
       fromWire(kind.schema, olds).props,
       fromWire(kind.schema, news).props,
+      urn || undefined,
     );
     return {
       changes: d.changes === true,
@@ -130,6 +137,7 @@ export class PluginAdapter {
     type: string,
     news: WireObject,
     preview: boolean,
+    urn?: string,
   ): Promise<{ id: string; properties: WireObject }> {
     const { kind, provider } = this.kind(type);
     const { props, secretKeys } = fromWire(kind.schema, news);
@@ -139,7 +147,7 @@ export class PluginAdapter {
         if (f.readOnly && f.name !== "id" && outs[f.name] === undefined) outs[f.name] = UNKNOWN;
       return { id: "", properties: toWire(kind.schema, outs, secretKeys) };
     }
-    const r = await provider.create(props);
+    const r = await provider.create(props, urn || undefined);
     return { id: r.id, properties: toWire(kind.schema, r.outs as JsonObject, secretKeys) };
   }
 
@@ -190,9 +198,9 @@ export class PluginAdapter {
     return toWire(kind.schema, r.outs as JsonObject, secretKeys);
   }
 
-  async delete(type: string, id: string, properties: WireObject): Promise<void> {
+  async delete(type: string, id: string, properties: WireObject, urn?: string): Promise<void> {
     const { kind, provider } = this.kind(type);
-    await provider.delete(id, fromWire(kind.schema, properties).props);
+    await provider.delete(id, fromWire(kind.schema, properties).props, urn || undefined);
   }
 
   /** The lookups: get<Kind> by id, list<Kind>s by a biconnector list filter. */

@@ -109,6 +109,7 @@ export function resourceProviderService(adapter: PluginAdapter): Record<string, 
         req.getId(),
         fromStruct(req.getOlds()),
         fromStruct(req.getNews()),
+        req.getUrn(),
       );
       const res = new provproto.DiffResponse();
       const C = provproto.DiffResponse.DiffChanges;
@@ -122,6 +123,7 @@ export function resourceProviderService(adapter: PluginAdapter): Record<string, 
         typeOf(req),
         fromStruct(req.getProperties()),
         req.getPreview(),
+        req.getUrn(),
       );
       const res = new provproto.CreateResponse();
       res.setId(r.id);
@@ -154,7 +156,7 @@ export function resourceProviderService(adapter: PluginAdapter): Record<string, 
       return res;
     }),
     delete: unary<InstanceType<P["DeleteRequest"]>, unknown>(async (req) => {
-      await adapter.delete(typeOf(req), req.getId(), fromStruct(req.getProperties()));
+      await adapter.delete(typeOf(req), req.getId(), fromStruct(req.getProperties()), req.getUrn());
       return new emptyproto.Empty();
     }),
     invoke: unary<InstanceType<P["InvokeRequest"]>, unknown>(async (req) => {

@@ -92,14 +92,27 @@ test("README's Use in CI, as written: runs in turn reuse the stored pair, two up
   expect(cli.emu.state.sources.size).toBe(1);
   const storeDir = path.join(shared, "bitrix24-tokens");
   const stored = filesUnder(storeDir).filter((f) => f.file.endsWith(".json"));
-  expect(stored).toHaveLength(1);
-  expect(stored[0].text).not.toContain(pair.refreshToken);
+  const entries = (prefix: string) =>
+    stored.filter((f) => path.basename(f.file).startsWith(prefix));
+  expect(entries("BITRIX24_TOKENS_")).toHaveLength(1);
+  expect(entries("BITRIX24_TOKENS_")[0].text).not.toContain(pair.refreshToken);
+  // Beside the pair, in the same store: the record of this run's creates (issue 35), which the
+  // next runner finds if this one was killed; resources and ids only.
+  const [records] = entries("BITRIX24_CREATES_");
+  expect(stored).toHaveLength(2);
+  expect(Object.keys(JSON.parse(records.text).creates).sort()).toEqual(
+    ["Connector::warehouse", "Dataset::deals", "Source::warehouseDb"].map(
+      (r) => `urn:pulumi:prod::bitrix24-yaml-quickstart::bitrix24:index:${r}`,
+    ),
+  );
 
   // Another runner, later: the stored pair, no refresh, no change.
   const second = await runBlock(b.d, b.dir, ci, vars);
   if (!second.ok) throw new Error(second.output);
   expect(second.output).toMatch(/unchanged/);
   expect(refreshes()).toBe(1);
+  // Its diffs showed the engine holds all three: their records ended.
+  expect(fs.readFileSync(records.file, "utf8").trim()).toBe("");
 
   // The access token expired; two pipelines at once.
   cli.emu.oauth.expireAll();
@@ -126,6 +139,7 @@ test("README's Use in CI, as written: runs in turn reuse the stored pair, two up
   const kept = [
     ...filesUnder(path.join(shared, "state")),
     ...filesUnder(repo).filter((f) => /Pulumi\..*ya?ml$/.test(f.file)),
+    ...filesUnder(storeDir).filter((f) => path.basename(f.file).startsWith("BITRIX24_CREATES_")),
     ...[first, second, ...both, ...side].map((r, i) => ({
       file: `CI run ${i + 1}'s output`,
       text: r.output,

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { main } from "../../provider/cli";
-import { tokenKey } from "../../provider/core/client/auth/tokenStore";
+import { tokenKey } from "../../provider/core/client/stores/tokenStore";
 import { clientWith, tempDir } from "../helpers/portal";
 import { testIo } from "../helpers/cliIo";
 

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
-import { tokenKey } from "../../provider/core/client/auth/tokenStore";
+import { tokenKey } from "../../provider/core/client/stores/tokenStore";
 import { oauthSettings, tempDir } from "../helpers/portal";
 import { LIST_ONCE, listInParallel, runNode } from "../helpers/processes";
 import { settingsAsEnv } from "../../provider/core/client/settings";

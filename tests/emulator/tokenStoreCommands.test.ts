@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
-import { fingerprint, tokenKey } from "../../provider/core/client/auth/tokenStore";
+import { fingerprint, tokenKey } from "../../provider/core/client/stores/tokenStore";
 import { REPO } from "../lifecycle/program";
 import { clientWith, oauthSettings, tempDir } from "../helpers/portal";
 import { listInParallel } from "../helpers/processes";

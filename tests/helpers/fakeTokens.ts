@@ -6,7 +6,7 @@ import {
   TokenStore,
   TokenStoreConflictError,
   TokenStoreError,
-} from "../../provider/core/client/auth/tokenStore";
+} from "../../provider/core/client/stores/tokenStore";
 
 const token = () => randomBytes(12).toString("hex");
 
@@ -52,12 +52,23 @@ export class FakeStore implements TokenStore {
   readonly kind = "file";
   readonly description = "file /fake/tokens.json";
   readonly entries = new Map<string, StoredTokens>();
+  /** Entries of another kind (the record of creates in flight). */
+  readonly others = new Map<string, unknown>();
   refuseWrites = false;
   /** The proof passes, the real write fails (a disk that fills up in between). */
   failRealWrites = false;
   conflictsLeft = 0;
   writes = 0;
   private queue: Promise<void> = Promise.resolve();
+
+  async readOther(key: string): Promise<unknown> {
+    return this.others.get(key);
+  }
+
+  async writeOther(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.others.delete(key);
+    else this.others.set(key, value);
+  }
 
   async read(key: string) {
     const e = this.entries.get(key);

@@ -1,4 +1,4 @@
-import { StoredTokens } from "../../provider/core/client/auth/tokenStore";
+import { StoredTokens } from "../../provider/core/client/stores/tokenStore";
 
 /** A stored token pair, numbered so that tests can tell saves apart. */
 export const pair = (n: number, portal = "https://a.example.com"): StoredTokens => ({

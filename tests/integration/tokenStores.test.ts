@@ -5,8 +5,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { registerSecret } from "../../provider/core/errors/redact";
-import { TokenStoreConflictError } from "../../provider/core/client/auth/tokenStore";
-import { CommandTokenStore } from "../../provider/core/client/auth/tokenStores";
+import { TokenStoreConflictError } from "../../provider/core/client/stores/tokenStore";
+import { CommandTokenStore } from "../../provider/core/client/stores";
 import { tempDir } from "../helpers/portal";
 import { REPO } from "../lifecycle/program";
 
@@ -15,7 +15,7 @@ import { pair } from "../helpers/tokenPairs";
 describe("file token store across processes", () => {
   test("4 processes saving entries of different portals to one file: no entry regresses", async () => {
     const file = path.join(tempDir("b24-store-"), "tokens.json");
-    const dist = path.join(REPO, "dist", "provider", "core", "client", "auth", "tokenStores");
+    const dist = path.join(REPO, "dist", "provider", "core", "client", "stores");
     // Each process saves its own entry 15 times, each save a read-modify-write of the whole file.
     const script = `
       const { FileTokenStore } = require(${JSON.stringify(dist)});

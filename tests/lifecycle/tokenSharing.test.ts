@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Emulator } from "bitrix24-biconnector-emulator";
-import { tokenKey } from "../../provider/core/client/auth/tokenStore";
+import { tokenKey } from "../../provider/core/client/stores/tokenStore";
 import { methodsRun, tempDir } from "../helpers/portal";
 import { credentialValues, credentialsConfig, lifecycleEmulator, standIn } from "./helpers";
 import { programFrom } from "./program";

@@ -4,7 +4,7 @@ import {
   finishOrRemove,
 } from "../../provider/core/lifecycle/allOrNothing";
 
-import { hostedByDynamicProvider } from "../../provider/dynamic/providerKey";
+import { hostedByDynamicProvider } from "../../provider/dynamic/hostKeys";
 
 const unfinished = (remove: () => Promise<void>, partial?: Record<string, string | number>) => ({
   what: "Dataset 12",

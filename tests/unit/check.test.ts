@@ -1,7 +1,7 @@
 import { ConnectorProvider } from "../../provider/core/lifecycle/connectorProvider";
 import { UNKNOWN } from "../../provider/core/schema/unknown";
 import { seedConnector, testClient } from "../helpers/portal";
-import { hostedByDynamicProvider } from "../../provider/dynamic/providerKey";
+import { hostedByDynamicProvider } from "../../provider/dynamic/hostKeys";
 
 const p = new ConnectorProvider(testClient);
 const failuresOf = async (news: Record<string, unknown>) =>

@@ -3,7 +3,7 @@ import { UNKNOWN } from "../../provider/core/schema/unknown";
 import { diffFields } from "../../provider/core/schema/diff";
 import { ResourceSchema } from "../../provider/core/schema/spec";
 import { seedConnector, testClient } from "../helpers/portal";
-import { hostedByDynamicProvider } from "../../provider/dynamic/providerKey";
+import { hostedByDynamicProvider } from "../../provider/dynamic/hostKeys";
 
 const p = new ConnectorProvider(testClient);
 const outs = {

@@ -1,7 +1,7 @@
 import { Bitrix24ConfigError } from "../../provider/core/errors/errors";
 import { OAuthSession, OAuthSettings } from "../../provider/core/client/auth/oauth";
 import { readTokenAnswer } from "../../provider/core/client/auth/tokenServer";
-import { fingerprint } from "../../provider/core/client/auth/tokenStore";
+import { fingerprint } from "../../provider/core/client/stores/tokenStore";
 import { FakeStore, FakeTokenServer } from "../helpers/fakeTokens";
 
 const PORTAL = "https://portal.example.com/";

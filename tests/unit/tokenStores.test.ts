@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { tokenKey } from "../../provider/core/client/auth/tokenStore";
-import { FileTokenStore, openTokenStore } from "../../provider/core/client/auth/tokenStores";
+import { tokenKey } from "../../provider/core/client/stores/tokenStore";
+import { FileTokenStore, openTokenStore } from "../../provider/core/client/stores";
 import { tempDir } from "../helpers/portal";
 import { pair } from "../helpers/tokenPairs";
 

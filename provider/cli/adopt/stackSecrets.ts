@@ -1,9 +1,5 @@
-import { spawn } from "child_process";
-import { redact } from "../../core/errors/redact";
+import { runPulumi } from "../pulumiCli";
 import { SecretSetting } from "./plan";
-
-/** How long one `pulumi` command may take (a backend far away, a passphrase prompt refused). */
-const PULUMI_TIMEOUT_MS = 120_000;
 
 /**
  * Puts each source setting, encrypted, into `stack` of the written project through the real CLI:
@@ -18,50 +14,16 @@ export async function setStackSecrets(
   secrets: readonly SecretSetting[],
   env: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
-  const select = await pulumi(["stack", "select", "--create", stack], dir, env);
-  if (select) return select;
+  const select = await runPulumi(["stack", "select", "--create", stack], dir, env);
+  if (!select.ok) return select.error;
   for (const s of secrets) {
-    const failed = await pulumi(
+    const set = await runPulumi(
       ["config", "set", "--secret", "--raw", "--stack", stack, s.key],
       dir,
       env,
       s.value,
     );
-    if (failed) return `setting ${s.key}: ${failed}`;
+    if (!set.ok) return `setting ${s.key}: ${set.error}`;
   }
   return undefined;
-}
-
-function pulumi(
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  stdin = "",
-): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    let output = "";
-    const child = spawn("pulumi", [...args, "--non-interactive"], {
-      cwd,
-      env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), PULUMI_TIMEOUT_MS);
-    child.stdout.on("data", (b: Buffer) => (output += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (output += b.toString()));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      resolve(
-        `pulumi ${args.slice(0, 2).join(" ")} could not start (${e.message}): is the Pulumi CLI on PATH?`,
-      );
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) return resolve(undefined);
-      const why = signal ? `stopped after ${PULUMI_TIMEOUT_MS / 1000} s` : `exit ${code}`;
-      resolve(
-        `pulumi ${args.slice(0, 2).join(" ")}: ${why}: ${redact(output.trim()).slice(-1000)}`,
-      );
-    });
-    child.stdin.end(stdin);
-  });
 }

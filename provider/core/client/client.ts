@@ -11,6 +11,7 @@ import { retryLayer, retryOptions, retrying, verdictAllowsRetry } from "./retry/
 import { Settings } from "./settings";
 import { OperatingBudget } from "./limits/operatingBudget";
 import { Claims } from "./operation/claims";
+import { CreateJournal } from "./journal/createJournal";
 import { Transport } from "./transport/transport";
 import { JsonObject, JsonValue } from "../schema/spec";
 
@@ -48,6 +49,8 @@ export interface ClientParts {
   readonly claims: Claims;
   /** When each method's operating-time budget resets, per portal (see operatingBudget.ts). */
   readonly budget?: OperatingBudget;
+  /** The record of creates in flight, per portal and token store (see journal/createJournal.ts). */
+  readonly journal?: CreateJournal;
   readonly tuning?: ClientTuning;
 }
 
@@ -71,6 +74,7 @@ export interface ClientParts {
 export class Bitrix24Client {
   readonly stats: ClientStats = { requests: 0, rateLimited: 0, retries: 0, refreshes: 0 };
   readonly claims: Claims;
+  readonly journal: CreateJournal | undefined;
   private readonly batcher: Batcher;
   /** What operations call through; kept private so the layers stay an internal detail. */
   private readonly host: OperationHost;
@@ -80,6 +84,7 @@ export class Bitrix24Client {
     parts: ClientParts,
   ) {
     this.claims = parts.claims;
+    this.journal = parts.journal;
     const auth = authFor(settings, parts.session);
     const send = chain(
       [

@@ -4,6 +4,8 @@ import { Claims } from "./operation/claims";
 import { OperatingBudget } from "./limits/operatingBudget";
 import { PortalLimiter } from "./limits/limiter";
 import { OAuthSession } from "./auth/oauth";
+import { openTokenStore } from "./stores";
+import { CreateJournal } from "./journal/createJournal";
 import { Settings } from "./settings";
 import { Transport, axiosTransport } from "./transport/transport";
 
@@ -14,6 +16,7 @@ import { Transport, axiosTransport } from "./transport/transport";
  * - the OAuth session, per portal and credentials: one refresh for all resources, since a refresh
  *   token works only once;
  * - the claims, per portal: reconciliation must never adopt what another resource created;
+ * - the record of creates in flight, per portal and token store: one writer of each stack's entry;
  * - the operating budget, per portal: when each method's operating-time budget resets, as any
  *   answer of the portal named it (the portal's 429 names none);
  * - the clients themselves, per settings, so that the engine's many calls reuse those parts.
@@ -24,6 +27,7 @@ const sessions = new Map<string, OAuthSession>();
 const claims = new Map<string, Claims>();
 const budgets = new Map<string, OperatingBudget>();
 const clients = new Map<string, Bitrix24Client>();
+const journals = new Map<string, CreateJournal>();
 
 const hash = (v: unknown): string => createHash("sha256").update(JSON.stringify(v)).digest("hex");
 
@@ -69,6 +73,11 @@ function build(
   };
   const newLimiter = () =>
     new PortalLimiter(settings.rateLimitRps, settings.rateLimitBurst, settings.rateLimitShare);
+  const newJournal = () =>
+    new CreateJournal(
+      () => openTokenStore(settings.createRecords, settings.requestTimeoutMs),
+      settings.portal,
+    );
   return new Bitrix24Client(settings, {
     transport,
     // The first settings seen for a portal set its limits for the process.
@@ -78,6 +87,9 @@ function build(
     budget: sharePortal
       ? memo(budgets, settings.portal, () => new OperatingBudget())
       : new OperatingBudget(),
+    journal: sharePortal
+      ? memo(journals, `${settings.portal}|${settings.createRecords}`, newJournal)
+      : newJournal(),
     tuning,
   });
 }

@@ -103,6 +103,8 @@ export interface Settings {
   maxResponseBytes: number;
   allowPrivateEndpoints: boolean;
   allowInsecureHttp: boolean;
+  /** The token store (a file, or `command:`) that also keeps the record of creates in flight. */
+  createRecords: string;
 }
 
 /** The same settings as environment variables (BITRIX24_*), e.g. for another process. */
@@ -297,7 +299,8 @@ export function resolveSettings(get: SettingSource): Settings {
   const clientSecret = get("clientSecret");
   const oauthSet = [portalUrl, accessToken, refreshToken].some((v) => v !== undefined);
 
-  const limits = readValues(get);
+  // Creates in flight are recorded in the token store, for webhook credentials too (journal/).
+  const limits = { ...readValues(get), createRecords: get("tokenStore") ?? defaultTokenStore() };
 
   if (webhookUrl && oauthSet)
     throw new Bitrix24ConfigError(

@@ -1,11 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Bitrix24Client } from "../client/client";
-import {
-  Bitrix24AnswerError,
-  Bitrix24Error,
-  Bitrix24ProviderError,
-  Bitrix24TransportError,
-} from "../errors/errors";
+import { Bitrix24AnswerError, Bitrix24Error, Bitrix24ProviderError } from "../errors/errors";
 import { ReadBack } from "../client/batching/batchCommands";
 import { Operation } from "../client/operation/operation";
 import { ABSENT } from "../client/batching/pageCache";
@@ -18,7 +13,7 @@ import { normalizeInputs, validateInputs } from "../schema/validate";
 import { parseId } from "./ids";
 import { finishOrRemove } from "./allOrNothing";
 import { ObjectAdapter, ObjectMethods } from "./objectAdapter";
-import { findCommitted } from "./committedAdd";
+import { addAndReadBack, findCommitted, resumeCreate } from "./addOnce";
 import { registerSecretValues } from "../schema/secretValues";
 import { CheckSettingsSource, ClientSource, checkSettingsOf, envClient } from "./clientSource";
 
@@ -52,7 +47,14 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     return { inputs: normalized };
   }
 
-  async diff(_id: string, olds: JsonObject, news: JsonObject): Promise<pulumi.dynamic.DiffResult> {
+  /** `resource`: its URN, when the host knows it (the record of its create then ends). */
+  async diff(
+    id: string,
+    olds: JsonObject,
+    news: JsonObject,
+    resource?: string,
+  ): Promise<pulumi.dynamic.DiffResult> {
+    await this.held(resource, id);
     const d = diffFields(this.schema, olds, news);
     return {
       changes: d.changed.length > 0,
@@ -61,7 +63,11 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     };
   }
 
-  async create(news: JsonObject): Promise<pulumi.dynamic.CreateResult> {
+  /**
+   * `resource`: the resource's URN, when the host knows it. Its create is then recorded before
+   * the add goes (client/journal/), and a record a killed run left gives back the object it made.
+   */
+  async create(news: JsonObject, resource?: string): Promise<pulumi.dynamic.CreateResult> {
     registerSecretValues(this.schema, news);
     const client = this.client();
     const op = client.operation();
@@ -69,11 +75,19 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     const inputs = normalizeInputs(this.schema, news);
     if (inputs.adoptId !== undefined && !isUnknown(inputs.adoptId))
       return this.adopt(client, op, m, inputs);
+    const record = resource === undefined ? undefined : client.journal?.of(resource);
+    if (record) {
+      const resumed = await resumeCreate(record, this.adapter, client, op, m, inputs, (id) =>
+        this.takeOver(client, op, m, inputs, String(id)),
+      );
+      if (resumed) return resumed;
+      await record.begin(this.schema.object);
+    }
     const fields = this.adapter.addFields?.(inputs) ?? toAddFields(this.schema, inputs);
     const added = await this.explained("create", undefined, () =>
       op.addOnce(
         m.add,
-        () => this.addAndReadBack(op, m, fields),
+        () => addAndReadBack(this.adapter, op, m, fields),
         async () => {
           const found = await findCommitted(this.adapter, client, op, m, inputs);
           return found === undefined ? undefined : { id: found, listed: undefined };
@@ -82,6 +96,9 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     );
     const id = added.id;
     client.claims.claim(this.schema.object, id);
+    // Its failure does not fail the create: the object exists now, and a record left without
+    // its id still makes the next run look for it.
+    await record?.answered(this.schema.object, id).catch(() => undefined);
     // All or nothing: if reading it back or finishing it (hidden columns) fails, it is removed
     // again, so the next `up` starts clean instead of meeting NAME_EXISTS or an orphan.
     let read: JsonObject | undefined;
@@ -112,42 +129,6 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     return { id: String(id), outs: { ...(outs ?? inputs), ...this.providerOnly(inputs) } };
   }
 
-  /**
-   * One attempt of an add, and its id. When lists carry everything, the new object comes back on
-   * a list page read in the same batch: an id that page shows absent was not made by this add
-   * (the portal answered an id it does not have) — ambiguous like a lost answer, so the caller
-   * looks for the object the add did make. (An add that went alone is read back after, and an id
-   * that cannot be read then fails the create.)
-   */
-  private async addAndReadBack(
-    op: Operation,
-    m: ObjectMethods,
-    fields: JsonObject,
-  ): Promise<{ id: number; listed: JsonObject | undefined }> {
-    const readBack = this.adapter.listHasAll
-      ? { list: m.list, query: { newest: true as const } }
-      : undefined;
-    const r = await op.callCoalesced(m.add, { fields }, readBack);
-    let id: number;
-    try {
-      id = parseId(isJsonObject(r) ? r.id : undefined, m.add);
-    } catch (e) {
-      // Applied, probably, but its id is unreadable: ambiguous like a lost answer.
-      if (e instanceof Bitrix24AnswerError) throw new Bitrix24TransportError(m.add, e.problem, 200);
-      throw e;
-    }
-    // Only the page that came back with the add (no request here: a read that fails belongs to
-    // the steps after the add, which remove the object again when they fail).
-    const listed = this.adapter.listHasAll ? op.readBack(m.list, id) : undefined;
-    if (listed === null)
-      throw new Bitrix24TransportError(
-        m.add,
-        `answered id ${id}, which the portal's list read back with it does not hold`,
-        200,
-      );
-    return { id, listed: listed ?? undefined };
-  }
-
   /** A list item as the object's outputs (in the shape `get` gives, see itemFromList). */
   private fromListed(listed: JsonObject, m: ObjectMethods) {
     return fromApiItem(this.schema, this.adapter.itemFromList?.(listed) ?? listed, m.list);
@@ -166,7 +147,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     }
   }
 
-  /** Takes over an existing object: read it, update it to the declared state, keep its id. */
+  /** Takes over an existing object by `adoptId`; an error says why it cannot. */
   private async adopt(
     client: Bitrix24Client,
     op: Operation,
@@ -174,19 +155,40 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     inputs: JsonObject,
   ): Promise<pulumi.dynamic.CreateResult> {
     const id = String(parseId(inputs.adoptId, `${this.adapter.label} adoptId`));
+    const taken = await this.takeOver(client, op, m, inputs, id);
+    if (typeof taken === "string")
+      throw new Bitrix24ProviderError(
+        `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${taken}`,
+      );
+    return taken;
+  }
+
+  /** Reads an object, updates it to the declared state, keeps its id; or says why it cannot. */
+  private async takeOver(
+    client: Bitrix24Client,
+    op: Operation,
+    m: ObjectMethods,
+    inputs: JsonObject,
+    id: string,
+  ): Promise<pulumi.dynamic.CreateResult | string> {
     const existing = await this.fetch(op, m, id);
     if (!existing)
-      throw new Bitrix24ProviderError(
-        `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${this.adapter.notFound} (it does not exist, or belongs to another application).`,
-      );
+      return `${this.adapter.notFound} (it does not exist, or belongs to another application).`;
     const conflict = this.adapter.adoptionConflict?.(existing, inputs);
-    if (conflict)
-      throw new Bitrix24ProviderError(
-        `Cannot adopt ${this.adapter.label.toLowerCase()} ${id}: ${conflict}`,
-      );
+    if (conflict) return conflict;
     client.claims.claim(this.schema.object, id);
     const { outs } = await this.update(id, existing, inputs);
     return { id, outs };
+  }
+
+  /** The engine holds `resource` with this id: the record of its create has done its work. */
+  private async held(resource: string | undefined, id: string): Promise<void> {
+    if (resource === undefined) return;
+    try {
+      await this.client().journal?.of(resource).held(id);
+    } catch {
+      // Only a clean-up (no credentials at a preview, a store down): a later call does it.
+    }
   }
 
   async read(id: string, props?: JsonObject): Promise<pulumi.dynamic.ReadResult> {
@@ -231,7 +233,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
     return { outs: { ...(outs ?? { ...olds, ...inputs }), ...this.providerOnly(inputs) } };
   }
 
-  async delete(id: string, _props: JsonObject): Promise<void> {
+  async delete(id: string, _props: JsonObject, resource?: string): Promise<void> {
     const client = this.client();
     const op = client.operation();
     const m = await this.adapter.methods(op, client);
@@ -243,6 +245,7 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
         throw e;
       }
     });
+    await this.held(resource, id);
   }
 
   /** The page to read back with an update whose object is read again after it, if lists have all. */

@@ -11,8 +11,8 @@ import {
   describeError,
   fingerprint,
   tokenKey,
-} from "./tokenStore";
-import { openTokenStore } from "./tokenStores";
+} from "../stores/tokenStore";
+import { openTokenStore } from "../stores";
 import { Transport, axiosTransport } from "../transport/transport";
 
 export type OAuthSettings = Extract<AuthSettings, { kind: "oauth" }>;

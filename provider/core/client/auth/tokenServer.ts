@@ -3,7 +3,7 @@ import { Bitrix24Error } from "../../errors/errors";
 import { registerSecret } from "../../errors/redact";
 import { isJsonObject } from "../../schema/spec";
 import { Transport } from "../transport/transport";
-import { StoredTokens } from "./tokenStore";
+import { StoredTokens } from "../stores/tokenStore";
 
 export const TOKEN_METHOD = "oauth/token";
 

@@ -5,7 +5,9 @@ import { redact } from "../../errors/redact";
  * Bitrix24 refresh tokens are single use: the answer to a refresh carries the next one and the old
  * one dies. Whoever refreshes must save the new pair where every other process (and the next run,
  * maybe on another machine) finds it: a token store (docs/bitrix24-api.md, "A refresh token works
- * once"). This file holds what every store shares; the kinds of store live in tokenStores/.
+ * once"). This file holds what every store shares; the kinds of store live beside it (file.ts,
+ * command.ts). A store also keeps the record of creates in flight (client/journal/): entries of
+ * another kind, through readOther/writeOther.
  *
  * The stored text of one entry is this JSON object (the file store keeps an object of them, keyed
  * by `tokenKey`; a command store keeps one per key):
@@ -42,6 +44,13 @@ export interface TokenStore {
   readonly description: string;
   /** Reads the entry without taking its lock. */
   read(key: string): Promise<StoredTokens | undefined>;
+  /**
+   * Entries of another kind kept in the same store (the record of creates in flight, see
+   * client/journal/): any JSON value; undefined when there is none.
+   */
+  readOther(key: string): Promise<unknown>;
+  /** Replaces such an entry (undefined: removes it). */
+  writeOther(key: string, value: unknown): Promise<void>;
   /** Runs `work` holding the cross-process lock of the entry; gives up after `waitMs`. */
   withEntry<T>(key: string, waitMs: number, work: (entry: LockedEntry) => Promise<T>): Promise<T>;
 }

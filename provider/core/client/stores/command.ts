@@ -2,7 +2,7 @@ import { spawn } from "child_process";
 import { createHash } from "crypto";
 import * as os from "os";
 import * as path from "path";
-import { redact } from "../../../errors/redact";
+import { redact } from "../../errors/redact";
 import {
   LockedEntry,
   StoredTokens,
@@ -10,7 +10,7 @@ import {
   TokenStoreConflictError,
   TokenStoreError,
   parseStoredTokens,
-} from "../tokenStore";
+} from "./tokenStore";
 import { withLock } from "./lock";
 
 /** Exit status of `store` meaning "someone stored first": get again. */
@@ -136,6 +136,41 @@ export class CommandTokenStore implements TokenStore {
     const r = await this.run("store", key, text, expected);
     if (r.status === CONFLICT_EXIT) throw new TokenStoreConflictError(this.description);
     if (r.status !== 0) throw this.failure("store", r);
+  }
+
+  /** What `get` printed last for each entry of another kind: the expected text of its next store. */
+  private readonly otherTexts = new Map<string, string>();
+
+  async readOther(key: string): Promise<unknown> {
+    const r = await this.run("get", key);
+    if (r.status !== 0) throw this.failure("get", r);
+    this.otherTexts.set(key, r.stdout);
+    if (r.stdout.trim() === "") return undefined;
+    try {
+      return JSON.parse(r.stdout) as unknown;
+    } catch {
+      throw new TokenStoreError(
+        `What token store ${this.description} printed for ${key} is not JSON; remove that entry.`,
+      );
+    }
+  }
+
+  /** A removed entry is stored as empty text, which `get` prints back as "none". */
+  async writeOther(key: string, value: unknown): Promise<void> {
+    const text = value === undefined ? "" : JSON.stringify(value);
+    let expected = this.otherTexts.get(key);
+    if (expected === undefined) await this.readOther(key);
+    expected = this.otherTexts.get(key) as string;
+    try {
+      await this.store(key, text, expected);
+    } catch (e) {
+      // Only this stack's run writes this entry (Pulumi's stack lock): a conflict means an entry
+      // changed by hand meanwhile; what this process knows replaces it.
+      if (!(e instanceof TokenStoreConflictError)) throw e;
+      await this.readOther(key);
+      await this.store(key, text, this.otherTexts.get(key) as string);
+    }
+    this.otherTexts.set(key, text);
   }
 
   async read(key: string): Promise<StoredTokens | undefined> {

@@ -1,6 +1,6 @@
 import * as os from "os";
 import * as path from "path";
-import { TokenStore } from "../tokenStore";
+import { TokenStore } from "./tokenStore";
 import { CommandTokenStore } from "./command";
 import { FileTokenStore } from "./file";
 

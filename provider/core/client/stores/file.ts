@@ -8,7 +8,7 @@ import {
   TokenStoreError,
   describeError,
   parseStoredTokens,
-} from "../tokenStore";
+} from "./tokenStore";
 import { withLock } from "./lock";
 
 /** How long the whole-file lock may be awaited: it is only held for one read-modify-write. */
@@ -61,8 +61,19 @@ export class FileTokenStore implements TokenStore {
       : parseStoredTokens(entry, `Entry ${key} of ${this.file}`);
   }
 
-  /** Atomically replaces the file with the entries plus `key` = `tokens`, under the file lock. */
-  private async update(key: string, tokens?: StoredTokens): Promise<void> {
+  async readOther(key: string): Promise<unknown> {
+    return this.readAll()[key];
+  }
+
+  async writeOther(key: string, value: unknown): Promise<void> {
+    await this.update(key, { value });
+  }
+
+  /**
+   * Atomically replaces the file with the entries plus `key` = `change.value` (removed when that
+   * is undefined; no change: the entries as they are), under the file lock.
+   */
+  private async update(key: string, change?: { value: unknown }): Promise<void> {
     const dir = path.dirname(this.file);
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -71,7 +82,8 @@ export class FileTokenStore implements TokenStore {
     }
     await withLock(`${this.file}.lock`, FILE_LOCK_WAIT_MS, `token store ${this.file}`, async () => {
       const all = this.readAll();
-      if (tokens) all[key] = tokens;
+      if (change && change.value === undefined) delete all[key];
+      else if (change) all[key] = change.value;
       const tmp = path.join(dir, `.${path.basename(this.file)}.${randomBytes(6).toString("hex")}`);
       try {
         const fd = fs.openSync(tmp, "wx", 0o600);
@@ -110,7 +122,7 @@ export class FileTokenStore implements TokenStore {
           read: () => this.read(key),
           // The same write as a save, with the entries as they are: proves folder and file take it.
           proveWritable: () => this.update(key),
-          write: (tokens) => this.update(key, tokens),
+          write: (tokens) => this.update(key, { value: tokens }),
         }),
     );
   }

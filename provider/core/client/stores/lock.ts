@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as lockfile from "proper-lockfile";
-import { TokenStoreError, describeError } from "../tokenStore";
+import { TokenStoreError, describeError } from "./tokenStore";
 
 /**
  * A lock held by holding a directory (`mkdir` is atomic, also on network file systems), through
