@@ -58,6 +58,8 @@ export interface PackageSpec {
   publisher: string;
   repository: string;
   homepage: string;
+  /** Where the CLI downloads the plugin from when a program needs it (see pluginDownloadUrl). */
+  pluginDownloadURL: string;
   /** Generate an SDK per language that is a complete package of its own (go.mod included). */
   supportPack: boolean;
   /** What each language's SDK is called and where it lives (see `languageSpec`). */
@@ -77,8 +79,12 @@ interface OurPackageJson {
   repository?: { url?: string };
 }
 
+/** In a one-file bundle of the plugin (scripts/bundle-plugin.js): our package.json, written in. */
+declare const BITRIX24_BUNDLED_PACKAGE_JSON: OurPackageJson | undefined;
+
 /** This package's package.json: the one source of its version, repository, homepage, author. */
 function ourPackageJson(): OurPackageJson {
+  if (typeof BITRIX24_BUNDLED_PACKAGE_JSON !== "undefined") return BITRIX24_BUNDLED_PACKAGE_JSON;
   // dist/provider/plugin when installed, provider/plugin in a checkout: walk up to our package.json.
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, "package.json");
@@ -99,6 +105,18 @@ export function packageVersion(): string {
 /** The repository as a plain https URL (package.json holds npm's `git+https://….git` form). */
 function repositoryUrl(pkg: OurPackageJson): string {
   return (pkg.repository?.url ?? "").replace(/^git\+/, "").replace(/\.git$/, "");
+}
+
+/**
+ * Where the CLI downloads the plugin (`pulumi-resource-bitrix24-v<version>-<os>-<arch>.tar.gz`)
+ * when none is installed: this project's GitHub releases, from package.json's repository; a build
+ * that publishes elsewhere (a mirror) sets BITRIX24_PLUGIN_DOWNLOAD_URL when it writes the schema.
+ */
+export function pluginDownloadUrl(repository: string, env = process.env): string {
+  if (env.BITRIX24_PLUGIN_DOWNLOAD_URL) return env.BITRIX24_PLUGIN_DOWNLOAD_URL;
+  const m = /^https:\/\/github\.com\/([^/]+)\/([^/]+)$/.exec(repository);
+  if (!m) throw new Error(`package.json's repository is not on GitHub: ${repository}`);
+  return `github://api.github.com/${m[1]}/${m[2]}`;
 }
 
 /**
@@ -308,6 +326,7 @@ export function packageSchema(): PackageSpec {
     publisher: ours.author ?? "",
     repository,
     homepage: ours.homepage ?? "",
+    pluginDownloadURL: pluginDownloadUrl(repository),
     supportPack: true,
     language: languageSpec(repository),
     config: { variables: config },

@@ -1,10 +1,9 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { CallRecord, Emulator, startEmulator } from "bitrix24-biconnector-emulator";
-import { CLI, ROOT, childOptions, cliMissing, deployment, pluginLauncher, runCli } from "./cliRun";
+import { CallRecord, Emulator } from "bitrix24-biconnector-emulator";
+import { CLI, ROOT, childOptions, deployment, emulatorAndPlugin, runCli } from "./cliRun";
 import { ProcessInfo, descendants, kill, processInfo, survivors } from "../helpers/processTree";
-import { tempDir } from "../helpers/portal";
 
 /**
  * Issue 35 under the real CLI: `up` and `destroy` of 40 connectors and a pipeline (a connector,
@@ -22,13 +21,10 @@ const KILLS = Number(process.env.KILL_POINTS ?? 10);
 const SEED = 35;
 const PROVIDER_GONE_MS = 10_000;
 
+// An emulator without a rate limit, and the native plugin's launcher (for the YAML runs).
+const cli = emulatorAndPlugin();
 let emu: Emulator;
-const missing = cliMissing();
-beforeAll(async () => {
-  if (missing) throw new Error(missing);
-  emu = await startEmulator({ rateLimit: false, allowPrivateEndpoints: true });
-});
-afterAll(() => emu?.close());
+beforeAll(() => (emu = cli.emu));
 
 /** mulberry32: the kill points and victims of every run come from SEED. */
 function random(seed: number): () => number {
@@ -138,9 +134,8 @@ async function yamlHost(): Promise<Host> {
   const projectDir = path.join(d.workDir, "project");
   fs.mkdirSync(projectDir);
   fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), yamlProgram());
-  const pluginBin = pluginLauncher(tempDir("b24-plugin-bin-"));
   const vars = environment(d);
-  const options = childOptions(d, projectDir, 600_000, [pluginBin]);
+  const options = childOptions(d, projectDir, 600_000, [cli.pluginBin]);
   const env = { ...options.env, ...vars };
   const r = await runCli(d, projectDir, ["stack", "init", "dev"]);
   expect(r.code).toBe(0);
@@ -228,7 +223,12 @@ async function whole(host: Host, command: Command): Promise<Finished & { writes:
   const before = emu.calls.length;
   const r = { ...(await finished(host.start(command))), writes: 0 };
   r.writes = writesIn(emu.calls.slice(before)).length;
-  if (!r.ok) throw new Error(`${command} failed:\n${r.output.slice(-4000)}`);
+  if (!r.ok) {
+    const errors = r.output.split("\n").filter((l) => /error/i.test(l));
+    throw new Error(
+      `${command} failed:\n${errors.slice(0, 20).join("\n")}\n…\n${r.output.slice(-2000)}`,
+    );
+  }
   if (command === "preview" && host.name.startsWith("dynamic"))
     // The inline driver has no --expect-no-changes: its summary must hold nothing but "same".
     expect(

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import axios from "axios";
 import { CLI, ROOT, childOptions, deployment, emulatorAndPlugin, runIn } from "./cliRun";
+import { seedConnector } from "../helpers/portal";
 
 /**
  * `bitrix24-biconnector orphans` (issue 35, item 2) under the real CLI: a YAML stack of two
@@ -42,15 +43,7 @@ async function byHand(title: string): Promise<number> {
   const { accessToken } = cli.emu.oauth.issue(cli.emu.providerSettings("").clientId);
   const r = await axios.post(`${cli.emu.portalUrl}rest/biconnector.connector.add`, {
     auth: accessToken,
-    fields: {
-      title,
-      logo: "https://connector.example.com/logo.svg",
-      urlCheck: "https://connector.example.com/check",
-      urlTableList: "https://connector.example.com/table_list",
-      urlTableDescription: "https://connector.example.com/table_description",
-      urlData: "https://connector.example.com/data",
-      settings: [{ name: "Login", code: "login", type: "STRING" }],
-    },
+    fields: { ...seedConnector, title },
   });
   return (r.data as { result: { id: number } }).result.id;
 }

@@ -1,18 +1,40 @@
 // Token stores with real processes: several provider processes on one file, and the command store
 // (it runs the configured command). The in-process cases are in tests/unit/tokenStores.test.ts.
-import { execFile } from "child_process";
+import { execFile, spawn } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { registerSecret } from "../../provider/core/errors/redact";
 import { TokenStoreConflictError } from "../../provider/core/client/stores/tokenStore";
-import { CommandTokenStore } from "../../provider/core/client/stores";
+import { CommandTokenStore, FileTokenStore } from "../../provider/core/client/stores";
 import { tempDir } from "../helpers/portal";
 import { REPO } from "../lifecycle/program";
 
 import { pair } from "../helpers/tokenPairs";
 
 describe("file token store across processes", () => {
+  test("a process killed while it held the file's lock: the next write waits it out and lands (issue 35)", async () => {
+    const file = path.join(tempDir("b24-store-"), "tokens.json");
+    const stores = path.join(REPO, "dist", "provider", "core", "client", "stores");
+    // Takes the file's lock, says so, and hangs: killed there, as a deployment killed halfway.
+    const script = `
+      const { withLock } = require(${JSON.stringify(path.join(stores, "lock"))});
+      withLock(process.argv[1] + ".lock", 1000, "test", () => {
+        console.log("locked");
+        return new Promise(() => {});
+      });`;
+    const holder = spawn(process.execPath, ["-e", script, file], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise((r) => holder.stdout.once("data", r));
+    holder.kill("SIGKILL");
+    const started = Date.now();
+    const store = new FileTokenStore(file);
+    await store.writeOther("BITRIX24_CREATES_TEST", { version: 1, creates: {} });
+    expect(await store.readOther("BITRIX24_CREATES_TEST")).toEqual({ version: 1, creates: {} });
+    console.log(`a write after its lock's holder was killed: ${Date.now() - started} ms`);
+  }, 60_000);
+
   test("4 processes saving entries of different portals to one file: no entry regresses", async () => {
     const file = path.join(tempDir("b24-store-"), "tokens.json");
     const dist = path.join(REPO, "dist", "provider", "core", "client", "stores");

@@ -100,6 +100,32 @@ describe("native plugin pulumi-resource-bitrix24, installed from the npm pack ta
     }
   });
 
+  test("bundled into one file (esbuild), it runs from a folder without node_modules and serves the same schema, which says where the CLI downloads it (issue 36)", async () => {
+    // What a single executable carries: the plugin and everything it imports, in one file.
+    const folder = tempDir("b24-plugin-bundle-");
+    const bundle = path.join(folder, "pulumi-resource-bitrix24.js");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain Node script of the repo
+    const { bundlePlugin } = require("../../scripts/bundle-plugin.js") as {
+      bundlePlugin(outfile: string): number;
+    };
+    bundlePlugin(bundle);
+    const bundled = await PluginProcess.start(
+      process.execPath,
+      [bundle, engine.addr],
+      { PATH: process.env.PATH, HOME: process.env.HOME },
+      folder,
+    );
+    try {
+      const served = await bundled.getSchema();
+      expect(served).toBe(packageSchemaJson());
+      const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+      const repo = String(pkg.repository.url).replace(/^git\+https:\/\/github\.com\/|\.git$/g, "");
+      expect(JSON.parse(served).pluginDownloadURL).toBe(`github://api.github.com/${repo}`);
+    } finally {
+      await bundled.stop();
+    }
+  });
+
   test("CheckConfig names an unknown key; Configure takes variables and wrapped args", async () => {
     const bad = await plugin.checkConfig({ portalURL: emu.portalUrl, version: "0.1.0" });
     expect(bad.failures).toEqual([

@@ -7,12 +7,15 @@ import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as resTypes from "@pulumi/pulumi/proto/resource_pb";
 import type * as engineTypes from "@pulumi/pulumi/proto/engine_pb";
-import { SDK_DIR, sdkRequire } from "../../../provider/plugin/pulumiSdk";
+import { createRequire } from "module";
+
+/** The SDK's folder, and `require` as the SDK itself resolves modules. */
+export const SDK_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const sdkRequire = createRequire(path.join(SDK_DIR, "package.json"));
 
 // The loading the plugin itself uses (grpc, protobuf and the provider protocol), plus what only
 // an engine needs: the resource monitor and engine services.
 export {
-  SDK_DIR,
   grpc,
   structproto,
   emptyproto,

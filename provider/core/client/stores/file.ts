@@ -9,10 +9,14 @@ import {
   describeError,
   parseStoredTokens,
 } from "./tokenStore";
-import { withLock } from "./lock";
+import { STALE_MS, withLock } from "./lock";
 
-/** How long the whole-file lock may be awaited: it is only held for one read-modify-write. */
-const FILE_LOCK_WAIT_MS = 10_000;
+/**
+ * How long the whole-file lock may be awaited: it is only held for one read-modify-write, but a
+ * holder killed meanwhile (a deployment killed halfway) leaves it until it is stale, so the wait
+ * must outlast that (with 10 s, every write after such a kill failed: issue 35's kill tests).
+ */
+const FILE_LOCK_WAIT_MS = STALE_MS + 5_000;
 
 /**
  * A JSON file of entries keyed by `tokenKey` (mode 0600, replaced atomically by rename). Two

@@ -8,7 +8,7 @@ import { TokenStoreError, describeError } from "./tokenStore";
  * proper-lockfile: it refreshes the directory's mtime while the holder lives, so a lock left by a
  * crashed process counts as stale after STALE_MS and can be taken over.
  */
-const STALE_MS = 15_000;
+export const STALE_MS = 15_000;
 
 export type Release = () => Promise<void>;
 
