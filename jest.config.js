@@ -9,6 +9,9 @@
 const common = {
   rootDir: __dirname,
   testEnvironment: "node",
+  // build/ holds what scripts write (bench, release, the Node binaries a release downloads, each
+  // with a package.json): not modules of the tests.
+  modulePathIgnorePatterns: ["<rootDir>/build/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   // Example programs import the package by name; under jest they get this repo's source.
   // Tests import the emulator package by name; they get its source too.

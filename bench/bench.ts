@@ -24,6 +24,7 @@ import { ObjectProvider } from "../provider/core/lifecycle/objectProvider";
 import { SourceProvider } from "../provider/core/lifecycle/sourceProvider";
 import { JsonObject } from "../provider/core/schema/spec";
 import { CliRow, cliRun, engineTimes } from "./cliBench";
+import { pluginStartRun } from "./pluginStart";
 import { buildPlan } from "../provider/cli/adopt/plan";
 import { readPortal } from "../provider/cli/adopt/readPortal";
 import { typescriptProject } from "../provider/cli/adopt/writeTypescript";
@@ -635,7 +636,10 @@ async function main(): Promise<void> {
     options: {
       n: { type: "string", default: process.env.BENCH_N ?? "200" },
       latency: { type: "string", default: process.env.BENCH_LATENCY_MS ?? "50" },
-      /** Run one part only: connectors, pipeline, adopt or time; with --cli: engines or breakdown. */
+      /**
+       * Run one part only: connectors, pipeline, adopt, time or plugin-start; with --cli: engines
+       * or breakdown.
+       */
       only: { type: "string" },
       /** Under the real Pulumi CLI instead (see cliBench.ts). */
       cli: { type: "boolean", default: false },
@@ -694,6 +698,12 @@ async function main(): Promise<void> {
   if (!only || only === "time") {
     console.log("\nprovider time per lone operation (instant local portal, 30 each):");
     for (const line of await providerTime(30)) console.log(`  ${line}`);
+  }
+  if (!only || only === "plugin-start") {
+    console.log(
+      "\nthe native plugin's start, spawn to port line and to its first Configure (median of 10):",
+    );
+    for (const line of await pluginStartRun(10)) console.log(`  ${line}`);
   }
 }
 

@@ -4,6 +4,7 @@ import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { tempDir } from "../helpers/portal";
 import { packRepo } from "../lifecycle/program";
 import { CLI, Deployment, ROOT, cliMissing, deployment, runIn } from "./cliRun";
+import { emulatorStack, oauthVars, writeYamlConnector } from "./yamlConnector";
 
 /**
  * The native plugin found the ways users install it, each alone (no other `pulumi-resource-
@@ -23,55 +24,20 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => emu?.close());
 
-/** A YAML program of one connector (and `extra` lines), with the emulator's credentials as stack config. */
+/** A project of one connector (and `extra` lines) with its stack configured for the emulator. */
 async function project(extra = ""): Promise<{
   d: Deployment;
   pulumi: (args: string[], morePath?: string[]) => Promise<string>;
 }> {
   const d = deployment();
-  fs.writeFileSync(
-    path.join(d.workDir, "Pulumi.yaml"),
-    `name: plugin-install
-runtime: yaml
-${extra}resources:
-  installed:
-    type: bitrix24:index:Connector
-    properties:
-      title: Installed plugin
-      logo: https://connector.example.com/logo.svg
-      urlCheck: https://connector.example.com/check
-      urlTableList: https://connector.example.com/table_list
-      urlTableDescription: https://connector.example.com/table_description
-      urlData: https://connector.example.com/data
-      settings:
-        - name: Login
-          code: login
-          type: STRING
-`,
-  );
-  const s = emu.providerSettings(path.join(d.workDir, "tokens.json"));
-  const vars = { BITRIX24_OAUTH_URL: s.oauthUrl };
+  writeYamlConnector(d.workDir, extra);
+  const vars = oauthVars(emu);
   const pulumi = async (args: string[], morePath: string[] = []) => {
     const r = await runIn(d, d.workDir, CLI, args, { vars, morePath });
     if (!r.ok) throw new Error(`pulumi ${args.join(" ")}:\n${r.output.slice(-3000)}`);
     return r.output;
   };
-  await pulumi(["stack", "init", "dev"]);
-  const pair = emu.oauth.issue(s.clientId);
-  await pulumi([
-    "config",
-    "set-all",
-    "--plaintext",
-    `bitrix24:portalUrl=${s.portalUrl}`,
-    "--plaintext",
-    `bitrix24:clientId=${s.clientId}`,
-    "--plaintext",
-    `bitrix24:tokenStore=${s.tokenStore}`,
-    "--secret",
-    `bitrix24:clientSecret=${s.clientSecret}`,
-    "--secret",
-    `bitrix24:refreshToken=${pair.refreshToken}`,
-  ]);
+  await emulatorStack(emu, path.join(d.workDir, "tokens.json"), pulumi);
   return { d, pulumi };
 }
 

@@ -54,12 +54,12 @@ export async function buildNodeSdk(dir: string): Promise<string> {
 }
 
 /**
- * A fresh virtual environment in `dir` with pulumi 3.272.0 (the newest on PyPI) and sdk/python,
- * installed from a copy: pip builds inside the source folder and would leave files in the
- * checkout. Returns the environment's python.
+ * A fresh virtual environment in `dir` with pulumi 3.272.0 (the newest on PyPI) and sdk/python (or
+ * another generated Python SDK), installed from a copy: pip builds inside the source folder and
+ * would leave files in the checkout. Returns the environment's python.
  */
-export async function pythonWithSdk(dir: string): Promise<string> {
-  fs.cpSync(path.join(SDK, "python"), path.join(dir, "src"), { recursive: true });
+export async function pythonWithSdk(dir: string, sdk = path.join(SDK, "python")): Promise<string> {
+  fs.cpSync(sdk, path.join(dir, "src"), { recursive: true });
   const venv = path.join(dir, "venv");
   await execOrFail("python3", ["-m", "venv", venv], dir, 120_000);
   const python = path.join(venv, "bin", "python");
