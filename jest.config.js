@@ -29,6 +29,15 @@ const common = {
  */
 const skipCli = process.env.BITRIX24_TESTS_SKIP_CLI === "1";
 if (skipCli) console.log("BITRIX24_TESTS_SKIP_CLI=1: the real-CLI tests (tests/cli) are not run");
+else {
+  // Which Pulumi CLI the real-CLI tests run (npm run pulumi:install: the one on PATH when it is at
+  // least the pinned version, else the one built here), first in the run's output.
+  const source = require("path").join(__dirname, ".pulumi-cli", "bin", ".pulumi.source");
+  const fs = require("fs");
+  console.log(
+    `Pulumi CLI: ${fs.existsSync(source) ? fs.readFileSync(source, "utf8").trim() : "none yet (npm run pulumi:install)"}`,
+  );
+}
 
 module.exports = {
   // Lifecycle tests drive several Node processes; a loaded 2-core machine needs the margin.

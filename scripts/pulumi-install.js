@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// `npm run pulumi:install`: the real Pulumi CLI and the YAML language host, built from the Go
-// module proxy into .pulumi-cli/bin/ (git-ignored), plus our own pulumi-resource-pulumi-nodejs (the
-// host of the dynamic provider). Every version is pinned by a tools module in tools/ (go.mod and
-// go.sum; no copied Go source). Idempotent: a part already built with its pinned version is kept,
-// one line each. The Node, Python and Go language hosts are not built: the Go proxy refuses their
-// modules, so Node programs run under the CLI as Automation API inline programs (no host needed).
+// `npm run pulumi:install`: the real Pulumi CLI and the YAML language host in .pulumi-cli/bin/
+// (git-ignored), plus our own pulumi-resource-pulumi-nodejs (the host of the dynamic provider) and
+// SDK generator. A `pulumi` on PATH at least as new as the pinned version is used as it is (linked,
+// with the pulumi-language-yaml beside it): most people have one and no Go. Otherwise, and always
+// with BITRIX24_PULUMI_BUILD=pinned (CI), the pinned versions are built from the Go module proxy,
+// each pinned by a tools module in tools/ (go.mod and go.sum; no copied Go source). Idempotent: a
+// part already there is kept, one line each. The Node, Python and Go language hosts are not built:
+// the Go proxy refuses their modules, so programs run under the CLI as Automation API inline
+// programs (no host needed). The CLI in use and its version: .pulumi-cli/bin/.pulumi.source.
 "use strict";
 const { execFile } = require("child_process");
 const crypto = require("crypto");
@@ -23,7 +26,7 @@ const PARTS = [
     module: "tools/pulumi",
     pkg: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
     versionVar: "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version",
-    // A `pulumi` on PATH that reports this version is as good as one built here.
+    // A `pulumi` on PATH that reports this version or a newer one is used instead of building.
     onPath: true,
   },
   {
@@ -33,6 +36,8 @@ const PARTS = [
     module: "tools/pulumi",
     pkg: "./cmd/gen-sdk",
     stampsSources: ["tools/pulumi/cmd/gen-sdk/main.go"],
+    // Without Go (a CLI on PATH, no Go): only these need it, so the rest goes on.
+    neededBy: "`npm run sdk` and tests/cli/release.test.ts",
   },
   {
     name: "pulumi-language-yaml",
@@ -40,6 +45,8 @@ const PARTS = [
     module: "tools/pulumi-language-yaml",
     pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
     versionVar: "github.com/pulumi/pulumi-yaml/pkg/version.Version",
+    // Shipped beside every Pulumi CLI: taken from there when that CLI is used.
+    besideCli: true,
   },
 ];
 
@@ -80,16 +87,71 @@ function stampOf(part) {
 }
 const stampFile = (part) => path.join(BIN, `.${part.name}.stamp`);
 
-async function alreadyThere(part) {
-  const bin = path.join(BIN, part.name);
-  if (fs.existsSync(bin) && fs.existsSync(stampFile(part)))
-    if (fs.readFileSync(stampFile(part), "utf8").trim() === stampOf(part)) return bin;
-  // The CLI says its version: one built here before stamps existed, or one on PATH, is kept.
-  if (part.name === "pulumi")
-    for (const candidate of [bin, ...(part.onPath ? ["pulumi"] : [])]) {
-      const r = await run(candidate, ["version"], { timeoutMs: 30_000 });
-      if (r.code === 0 && r.out.trim() === part.version) return candidate === bin ? bin : "PATH";
+/** "v3.276.0" → [3, 276, 0]; undefined when it is no version. */
+function semver(text) {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+/** The first `name` in PATH's folders other than ours, as a real path. */
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const file = path.join(dir || ".", name);
+    if (!dir || path.resolve(dir) === BIN) continue;
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.realpathSync(file);
+    } catch {
+      // not in this folder
     }
+  }
+  return undefined;
+}
+
+/** `link` made a symbolic link to `target` (replacing what was there). */
+function linkTo(link, target) {
+  fs.rmSync(link, { force: true });
+  fs.symlinkSync(target, link);
+}
+
+const SOURCE = path.join(BIN, ".pulumi.source");
+const forcedBuild = () => process.env.BITRIX24_PULUMI_BUILD === "pinned";
+
+/**
+ * A `pulumi` on PATH no older than the pinned version (not when a build is forced): linked into
+ * BIN with the YAML host beside it. Says what it found either way; its path, or undefined.
+ */
+async function pulumiFromPath(part) {
+  if (forcedBuild()) return undefined;
+  const found = onPath("pulumi");
+  if (!found) return undefined;
+  const r = await run(found, ["version"], { timeoutMs: 30_000 });
+  const have = r.code === 0 ? semver(r.out) : undefined;
+  if (!have || older(have, semver(part.version)) < 0) {
+    console.log(
+      `pulumi on PATH (${found}) reports ${r.out.trim() || "no version"}, older than ${part.version}: not used`,
+    );
+    return undefined;
+  }
+  linkTo(path.join(BIN, "pulumi"), found);
+  fs.rmSync(stampFile(part), { force: true });
+  fs.writeFileSync(SOURCE, `v${have.join(".")} ${found} (on PATH)\n`);
+  return { path: found, version: `v${have.join(".")}` };
+}
+
+async function alreadyThere(part, fromPath) {
+  const bin = path.join(BIN, part.name);
+  if (part.besideCli && fromPath) {
+    const beside = path.join(path.dirname(fromPath.path), part.name);
+    if (fs.existsSync(beside)) {
+      linkTo(bin, beside);
+      return `beside the CLI on PATH: ${beside}`;
+    }
+  }
+  const linked = fs.existsSync(bin) && fs.lstatSync(bin).isSymbolicLink();
+  if (!linked && fs.existsSync(bin) && fs.existsSync(stampFile(part)))
+    if (fs.readFileSync(stampFile(part), "utf8").trim() === stampOf(part))
+      return path.relative(ROOT, bin);
   return undefined;
 }
 
@@ -133,36 +195,58 @@ async function main() {
   fs.mkdirSync(BIN, { recursive: true });
   let failed = 0;
   const go = await run("go", ["version"], { timeoutMs: 30_000 });
+  let fromPath;
   for (const part of PARTS) {
-    const found = await alreadyThere(part);
+    const found = await alreadyThere(part, fromPath);
     if (found) {
-      console.log(
-        `${part.name} ${part.version}: already built (${found === "PATH" ? "the one on PATH" : path.relative(ROOT, found)})`,
-      );
+      console.log(`${part.name} ${part.version}: already there (${found})`);
+      if (part.onPath && !fs.existsSync(SOURCE))
+        fs.writeFileSync(SOURCE, `${part.version} ${path.join(BIN, part.name)} (built here)\n`);
       continue;
+    }
+    if (part.onPath) {
+      fromPath = await pulumiFromPath(part);
+      if (fromPath) {
+        console.log(
+          `pulumi: ${fromPath.version} on PATH (${fromPath.path}), not older than the pinned ${part.version}: used, nothing built`,
+        );
+        continue;
+      }
     }
     const need = goNeeded(part.module);
     const have = /go(\d+)\.(\d+)(?:\.(\d+))?/.exec(go.out);
     const needText = `Go >= ${need.join(".")}`;
+    const what = part.onPath
+      ? `install the Pulumi CLI >= ${part.version} (https://www.pulumi.com/docs/iac/download-install/) or ${needText} (https://go.dev/dl/) to build it`
+      : `install ${needText} (https://go.dev/dl/)`;
     if (go.missing || go.code !== 0 || !have) {
+      if (part.neededBy && fromPath) {
+        console.log(`${part.name}: not built (no Go here); only ${part.neededBy} need it`);
+        continue;
+      }
       console.error(
-        `${part.name} ${part.version}: no Go here — install ${needText} (https://go.dev/dl/), then run \`npm run pulumi:install\` again`,
+        `${part.name} ${part.version}: no Go here — ${what}, then run \`npm run pulumi:install\` again`,
       );
       failed++;
+      // Without a CLI nothing else matters: that one line says all there is to do.
+      if (part.onPath) break;
       continue;
     }
     const version = [Number(have[1]), Number(have[2]), Number(have[3] ?? 0)];
     if (older(version, need) < 0) {
       console.error(
-        `${part.name} ${part.version}: Go ${version.join(".")} is older than ${part.module}/go.mod needs — install ${needText} (https://go.dev/dl/), then run \`npm run pulumi:install\` again`,
+        `${part.name} ${part.version}: Go ${version.join(".")} is older than ${part.module}/go.mod needs — ${what}, then run \`npm run pulumi:install\` again`,
       );
       failed++;
+      if (part.onPath) break;
       continue;
     }
     console.log(`${part.name} ${part.version}: building (a few minutes the first time)…`);
     try {
       const seconds = await build(part);
       console.log(`${part.name} ${part.version}: built in ${seconds} s`);
+      if (part.name === "pulumi")
+        fs.writeFileSync(SOURCE, `${part.version} ${path.join(BIN, "pulumi")} (built here)\n`);
     } catch (e) {
       console.error(e.message);
       failed++;
@@ -184,4 +268,4 @@ if (require.main === module)
     },
   );
 
-module.exports = { BIN, PARTS, run };
+module.exports = { BIN, PARTS, SOURCE, run };

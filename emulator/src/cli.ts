@@ -9,6 +9,9 @@ import { settingsAsEnv } from "./providerSettings";
  * [--credentials-file F] [--allow-private-endpoints] [--handler-url URL] [--scope S] [--access-token-ttl s]
  * [--tls [--tls-cert F --tls-key F]] [--operation-limit-timings] [--code-answer-docs-example]`
  */
+/** The provider's `login` command's default callback address. */
+const LOGIN_CALLBACK = "http://127.0.0.1:8765/callback";
+
 async function main(): Promise<void> {
   const env = process.env;
   const { values } = parseArgs({
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
         "  --no-rate-limit --latency ms (EMULATOR_LATENCY_MS) --fault-rate 0..1 (EMULATOR_FAULT_RATE)\n" +
         "  --seed n (EMULATOR_SEED) --credentials-file path (EMULATOR_CREDENTIALS_FILE: JSON with the settings)\n" +
         "  --allow-private-endpoints (let sources call connector endpoints on loopback/private hosts)\n" +
-        "  --handler-url URL (EMULATOR_HANDLER_URL: where /oauth/authorize/ redirects with the code)\n" +
+        "  --handler-url URL (EMULATOR_HANDLER_URL: where /oauth/authorize/ redirects with the code;\n" +
+        "    default http://127.0.0.1:8765/callback, where the login command listens)\n" +
         "  --scope list (EMULATOR_SCOPE, biconnector) --access-token-ttl s (EMULATOR_ACCESS_TOKEN_TTL, 3600)\n" +
         "  --tls (HTTPS with a self-signed certificate for 127.0.0.1; printed: its file)\n" +
         "  --tls-cert F --tls-key F (EMULATOR_TLS_CERT, EMULATOR_TLS_KEY: reuse these, or create them there)\n" +
@@ -67,7 +71,10 @@ async function main(): Promise<void> {
     latencyMs: num("latency", values.latency),
     randomFaults: faultRate > 0 ? { seed: num("seed", values.seed), rate: faultRate } : undefined,
     allowPrivateEndpoints: values["allow-private-endpoints"],
-    handlerUrl: values["handler-url"],
+    // Where the authorize page sends the browser: `bitrix24-biconnector login`'s own listener by
+    // default (it listens on 127.0.0.1:8765/callback unless given --port), so that login against
+    // this emulator works as printed below.
+    handlerUrl: values["handler-url"] ?? LOGIN_CALLBACK,
     scope: values.scope,
     accessTokenTtlSec: num("access-token-ttl", values["access-token-ttl"]),
     tls: certFile && keyFile ? { certFile, keyFile } : values.tls ? true : undefined,
@@ -89,6 +96,13 @@ async function main(): Promise<void> {
     console.log(`export NODE_EXTRA_CA_CERTS=${emu.certificate.file} # the emulator's certificate`);
   console.log(`# webhook (answers only *.fields, like a real portal): ${emu.webhookUrl}`);
   console.log(`# authorize page: ${emu.authorizeUrl}&state=<random>`);
+  console.log(
+    `# sign in as its application (the variables above set; it redirects to ${emu.app.handlerUrl}):`,
+  );
+  console.log(
+    `#   npx bitrix24-biconnector login --portal ${emu.portalUrl} --client-id ${emu.app.clientId} --oauth-url ${emu.oauthUrl}` +
+      (emu.app.handlerUrl === LOGIN_CALLBACK ? "" : " --port <the handler URL's port>"),
+  );
   console.log(
     `# control endpoints ${emu.url}_emulator/… need: Authorization: Bearer ${emu.adminToken}`,
   );

@@ -1,5 +1,5 @@
 """A Bitrix24 BI Builder connector and a source using it, in Python (the generated SDK, the native
-plugin). The portal's credentials are provider config (README "Settings"); the program's own:
+plugin). The portal's credentials are provider config (docs/installation-configuration.md, "Settings"); the program's own:
 
     pulumi config set endpointBaseUrl https://connector.example.com
     pulumi config set dbLogin reporting

@@ -16,7 +16,7 @@ import {
   defaultTokenStore,
   resolveSettings,
 } from "../core/client/settings";
-import { TokenStore, tokenKey } from "../core/client/stores/tokenStore";
+import { StoredTokens, TokenStore, fingerprint, tokenKey } from "../core/client/stores/tokenStore";
 import { FileTokenStore, openTokenStore } from "../core/client/stores";
 import { JsonValue, isJsonObject } from "../core/schema/spec";
 import { CliIo } from "./io";
@@ -124,9 +124,7 @@ export async function doctor(opts: DoctorOptions, io: CliIo): Promise<number> {
     return finish(r, io);
   }
   if (stored && auth.refreshToken)
-    r.info(
-      "  a refresh token is configured too: the stored pair is used only while it descends from it",
-    );
+    whichPair(stored, auth.refreshToken, describeOrigin(origin("refreshToken")), r);
 
   const client = createClient(settings, { isolated: true });
   const scope = await call(client, "scope", r);
@@ -151,24 +149,51 @@ export async function doctor(opts: DoctorOptions, io: CliIo): Promise<number> {
   return finish(r, io);
 }
 
+/**
+ * A refresh token configured beside a stored pair: the provider uses the stored pair only when it
+ * descends from that token (its chain started there: login or an earlier run rotated it), else the
+ * configured token — which fails at its first refresh when it was spent already (refresh tokens
+ * work once), e.g. a token left in the stack config after `login` stored a newer pair.
+ */
+function whichPair(stored: StoredTokens, configured: string, from: string, r: Report): void {
+  const f = fingerprint(configured);
+  if (stored.origin === f || fingerprint(stored.refreshToken) === f) {
+    r.ok(`token pair: the stored one is used (it descends from the refresh token in ${from})`);
+    return;
+  }
+  r.problem(
+    `token pair: the refresh token in ${from} takes precedence over the stored pair, which does ` +
+      "not descend from it: the provider will use the configured token and ignore the stored " +
+      "pair; if that token was used before (refresh tokens work once), the first refresh fails",
+    `to use the stored pair (e.g. from login), remove the configured token (${from.includes("BITRIX24_") ? "unset BITRIX24_REFRESH_TOKEN" : "pulumi config rm bitrix24:refreshToken"}); ` +
+      "to use the configured one, keep it and ignore this",
+  );
+}
+
 function finish(r: Report, io: CliIo): number {
   io.out(r.problems ? `${r.problems} problem(s) found.` : "Everything looks right.");
   return r.problems ? 1 : 0;
 }
 
-async function storeHealth(store: TokenStore, key: string, r: Report): Promise<boolean> {
+/** The store's health, and the pair it holds for this portal and application (if any). */
+async function storeHealth(
+  store: TokenStore,
+  key: string,
+  r: Report,
+): Promise<StoredTokens | undefined> {
   r.info(
     `token store: ${store.description}${store.kind === "file" && store.description === `file ${defaultTokenStore()}` ? " (the default)" : ""}, entry ${key}`,
   );
-  let present: boolean;
+  let entry: StoredTokens | undefined;
   try {
-    present = (await store.read(key)) !== undefined;
+    entry = await store.read(key);
+    const present = entry !== undefined;
     r.ok(
       `token store readable; ${present ? "holds a pair for this portal and application" : "no pair stored yet"}`,
     );
   } catch (e) {
     r.problem(`token store: ${(e as Error).message}`, "fix the store as the message says");
-    return false;
+    return undefined;
   }
   if (!(store instanceof FileTokenStore))
     r.info(
@@ -196,7 +221,7 @@ async function storeHealth(store: TokenStore, key: string, r: Report): Promise<b
       );
     }
   }
-  return present;
+  return entry;
 }
 
 function nearestExisting(dir: string): string {

@@ -13,7 +13,7 @@ import { requestTokens, storedPair } from "../core/client/auth/tokenServer";
 import { Transport, axiosTransport } from "../core/client/transport/transport";
 import { TokenStoreError, fingerprint, tokenKey } from "../core/client/stores/tokenStore";
 import { openTokenStore } from "../core/client/stores";
-import { CliIo, readLine } from "./io";
+import { CliIo, printable, readLine } from "./io";
 import { readStackConfig } from "./stackConfig";
 import { cliSettings } from "./settingsSource";
 
@@ -31,6 +31,11 @@ export interface LoginOptions {
 /** Bitrix24 authorization codes live 30 seconds and work once (docs/bitrix24-api.md, "Getting the first token pair"). */
 const CODE_LIFE_SEC = 30;
 const REQUEST_TIMEOUT_MS = 20_000;
+/**
+ * What a pasted code may look like: it travels as a query value of the redirect, and Bitrix24's
+ * are letters and digits (tens of them); anything with spaces or markup was pasted by mistake.
+ */
+const CODE_SHAPE = /^[A-Za-z0-9._~-]{8,512}$/;
 
 class LoginError extends Error {}
 
@@ -154,6 +159,10 @@ async function run(opts: LoginOptions, io: CliIo): Promise<number> {
   if (!fromStack("clientId")) steps.push(`pulumi config set bitrix24:clientId ${clientId}`);
   if (!fromStack("clientSecret"))
     steps.push("pulumi config set --secret bitrix24:clientSecret   # it asks for the value");
+  // Another token server than Bitrix24's (a box portal's own, the emulator's): the provider must
+  // refresh where login signed in, or its first refresh goes to the default and fails.
+  if (oauthUrl !== withTrailingSlash(DEFAULT_OAUTH_URL) && !fromStack("oauthUrl"))
+    steps.push(`pulumi config set bitrix24:oauthUrl ${oauthUrl}`);
   // --plaintext: the CLI refuses a value under a key naming a token, when it looks random, unless
   // told it is no secret (the store's location is not; its contents are).
   if (get("tokenStore") && !fromStack("tokenStore"))
@@ -194,10 +203,24 @@ async function pasted(url: string, state: string, opts: LoginOptions, io: CliIo)
     `Then paste here the address the browser was sent to (it holds code=…), or just the code, ` +
       `within ${CODE_LIFE_SEC} seconds:`,
   );
-  const line = await readLine(io.stdin, opts.timeoutSec * 1000);
-  if (!line)
+  const read = await readLine(io.stdin, opts.timeoutSec * 1000);
+  if ("ended" in read)
+    throw new LoginError(
+      "Standard input ended before anything was pasted: run login --paste in a terminal, or " +
+        "without --paste to receive the redirect on 127.0.0.1.",
+    );
+  if ("timedOut" in read)
     throw new LoginError(`Nothing was pasted within ${opts.timeoutSec} s; run login again.`);
-  if (!/[?&]code=/.test(line) && !/^code=/.test(line)) return { value: line, respond: () => {} };
+  const line = read.line;
+  if (!/[?&]code=/.test(line) && !/^code=/.test(line)) {
+    if (!CODE_SHAPE.test(line))
+      throw new LoginError(
+        `That is neither the address the browser was sent to (it holds code=…) nor a code ` +
+          `(letters, digits and ._~- only, 8 to 512 of them); got ${printable(line, 60)}. ` +
+          "Nothing was sent to the token server; run login again.",
+      );
+    return { value: line, respond: () => {} };
+  }
   const params = new URLSearchParams(line.includes("?") ? line.slice(line.indexOf("?") + 1) : line);
   const code = params.get("code");
   if (!code) throw new LoginError("The pasted address holds no code; paste the whole address.");
@@ -219,8 +242,15 @@ async function viaCallback(
   opts: LoginOptions,
   io: CliIo,
 ): Promise<Code> {
-  let settle!: (r: Code | Error) => void;
-  const outcome = new Promise<Code | Error>((resolve) => (settle = resolve));
+  let resolveOutcome!: (r: Code | Error) => void;
+  const outcome = new Promise<Code | Error>((resolve) => (resolveOutcome = resolve));
+  // The first redirect of this login decides; one arriving later (a reload, a second tab) is
+  // answered at once, so neither it nor the exchange of the first waits on the other.
+  let received = false;
+  const settle = (r: Code | Error) => {
+    received = true;
+    resolveOutcome(r);
+  };
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? "/", "http://127.0.0.1");
     const reply = (status: number, message: string) => {
@@ -228,6 +258,13 @@ async function viaCallback(
       res.end(page(message));
     };
     if (req.method !== "GET" || u.pathname !== "/callback") return reply(404, "Not found.");
+    if (received) {
+      io.err("Another redirect arrived after the first one: answered, not used.");
+      return reply(
+        409,
+        "This sign-in already received its answer and is finishing with it: this request was not used.",
+      );
+    }
     if (u.searchParams.get("state") !== state) {
       io.err("Refused a callback with a wrong state (not this login's); still waiting.");
       return reply(
@@ -238,9 +275,11 @@ async function viaCallback(
     const error = u.searchParams.get("error");
     if (error) {
       reply(400, "The portal did not authorize the application; see the terminal.");
+      // As the browser sent them: shown escaped and cut, never as terminal control sequences.
+      const description = u.searchParams.get("error_description");
       return settle(
         new LoginError(
-          `The portal answered error=${error}${u.searchParams.get("error_description") ? `: ${u.searchParams.get("error_description")}` : ""}. ` +
+          `The portal answered error=${printable(error, 80)}${description ? `: ${printable(description)}` : ""}. ` +
             "Check that the application is installed and that you may use it.",
         ),
       );
@@ -273,7 +312,13 @@ async function viaCallback(
   io.out(`Listening on http://127.0.0.1:${port}/callback (the application's handler path).`);
   io.out("Open this address in a browser signed in to the portal and allow access:");
   io.out(`  ${url}`);
-  if (!opts.noBrowser && io.openBrowser(url)) io.out("(opened in your browser)");
+  if (!opts.noBrowser)
+    io.out(
+      io.openBrowser(url)
+        ? "(opened in your browser)"
+        : "(could not open a browser here: no xdg-open, open or start found, or no desktop " +
+            "session; open the address above by hand)",
+    );
   const timer = setTimeout(
     () =>
       settle(

@@ -169,7 +169,7 @@ async function remove(
   if (!opts.yes) {
     io.out(`Delete these ${targets.length} objects from the portal? Type "delete" to confirm:`);
     const answer = await readLine(io.stdin, CONFIRM_TIMEOUT_MS);
-    if (answer !== "delete") {
+    if (!("line" in answer) || answer.line !== "delete") {
       io.err("Nothing deleted.");
       return 1;
     }

@@ -70,8 +70,8 @@ async function writeSingleExecutable(target, bundle, cache, staging, dir) {
     .find((f) => fs.existsSync(f));
   fs.copyFileSync(license, path.join(dir, "node-LICENSE"));
   const { inject } = require("postject");
-  // postject warns about a signed Mach-O or PE binary (its signature no longer matches); README's
-  // "Release" section says what the macOS and Windows binaries need for that.
+  // postject warns about a signed Mach-O or PE binary (its signature no longer matches);
+  // docs/releases.md says what the macOS and Windows binaries need for that.
   const warn = console.warn;
   console.warn = () => {};
   try {

@@ -233,12 +233,18 @@ export function runIn(
   );
 }
 
-/** The shell block that follows `<!-- NAME: … -->` in README.md: commands the tests run as written. */
+/**
+ * The shell block that follows `<!-- NAME: … -->` in README.md or a page of docs/: commands the
+ * tests run as written, wherever the documentation keeps them.
+ */
 export function readmeBlock(name: string): string {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const m = new RegExp(`<!-- ${name}:[^>]*-->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(readme);
-  if (!m) throw new Error(`README.md has no block marked ${name}`);
-  return m[1];
+  const docs = fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md"));
+  for (const file of ["README.md", ...docs.map((f) => path.join("docs", f))]) {
+    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+    const m = new RegExp(`<!-- ${name}:[^>]*-->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(text);
+    if (m) return m[1];
+  }
+  throw new Error(`README.md and docs/ have no block marked ${name}`);
 }
 
 /** An example as a project folder of its own: its files, and node_modules resolving the SDK and this package. */

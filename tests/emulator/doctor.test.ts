@@ -76,6 +76,29 @@ describe("bitrix24-biconnector doctor against the emulator", () => {
     expect(code).toBe(1);
   });
 
+  test("a refresh token configured beside a stored pair: says which one the provider will use, and how to use the stored one when the configured token wins", async () => {
+    emu = await startEmulator({ rateLimit: false });
+    const base = emu.providerSettings(storeFile());
+    // What login leaves: a stored pair of a chain of its own (here: a second pair, rotated once).
+    const other = emu.oauth.issue(base.clientId);
+    const ownChain = { ...base, accessToken: undefined, refreshToken: other.refreshToken };
+    emu.oauth.expireAll();
+    expect((await doctor(settingsAsEnv(ownChain))).code).toBe(0);
+    const own = await doctor(settingsAsEnv(ownChain));
+    expect(own.text).toMatch(/ok {4}token pair: the stored one is used \(it descends from/);
+    expect(own.code).toBe(0);
+    // A token left in the configuration from before: it wins over the stored pair.
+    const stale = await doctor(settingsAsEnv(base));
+    expect(stale.text).toMatch(
+      /FAIL {2}token pair: the refresh token in environment variable BITRIX24_REFRESH_TOKEN takes precedence over the stored pair/,
+    );
+    expect(stale.text).toMatch(/fix: to use the stored pair .*unset BITRIX24_REFRESH_TOKEN/);
+    for (const s of [...secretsOf(emu), other.refreshToken]) {
+      expect(own.text).not.toContain(s);
+      expect(stale.text).not.toContain(s);
+    }
+  });
+
   test("no token pair anywhere (before login): says to run login", async () => {
     emu = await startEmulator({ rateLimit: false });
     const { accessToken: _a, refreshToken: _r, ...rest } = emu.providerSettings(storeFile());

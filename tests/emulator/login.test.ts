@@ -5,21 +5,9 @@ import { Emulator, startEmulator } from "bitrix24-biconnector-emulator";
 import { main } from "../../provider/cli";
 import { tokenKey } from "../../provider/core/client/stores/tokenStore";
 import { clientWith, tempDir } from "../helpers/portal";
-import { testIo } from "../helpers/cliIo";
+import { printed, testIo } from "../helpers/cliIo";
 
 const LIST = "biconnector.connector.list";
-
-/** Waits (bounded) until the command printed a line matching `re`. */
-async function printed(lines: string[], re: RegExp): Promise<RegExpMatchArray> {
-  for (let i = 0; i < 500; i++) {
-    for (const l of lines) {
-      const m = l.match(re);
-      if (m) return m;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`not printed: ${re}; got:\n${lines.join("\n")}`);
-}
 
 describe("bitrix24-biconnector login against the emulator", () => {
   let emu: Emulator;
@@ -111,6 +99,8 @@ describe("bitrix24-biconnector login against the emulator", () => {
     expect(t.out.join("\n")).toMatch(
       /Next:[\s\S]*pulumi config set --secret bitrix24:clientSecret/,
     );
+    // Signed in at another token server than Bitrix24's: the provider must refresh there too.
+    expect(t.out).toContain(`  pulumi config set bitrix24:oauthUrl ${emu.oauthUrl}`);
 
     // The state login leaves: portalUrl + clientId + clientSecret, nothing else.
     const c = clientWith({

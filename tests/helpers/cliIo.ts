@@ -21,3 +21,15 @@ export function testIo(env: NodeJS.ProcessEnv = {}, cwd = tempDir("b24-cwd-")) {
   };
   return { io, out, err, stdin, opened, text: () => [...out, ...err].join("\n") };
 }
+
+/** Waits (bounded, ~5 s) until a command printed a line matching `re`. */
+export async function printed(lines: string[], re: RegExp): Promise<RegExpMatchArray> {
+  for (let i = 0; i < 500; i++) {
+    for (const l of lines) {
+      const m = l.match(re);
+      if (m) return m;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`not printed: ${re}; got:\n${lines.join("\n")}`);
+}
