@@ -7,6 +7,14 @@ export interface ProviderRuntime {
 }
 
 /**
+ * One shim per kind for the whole program: the Node SDK serializes a dynamic resource's provider
+ * (its functions' code, as `__provider`) once per provider object and caches the text in a WeakMap
+ * keyed by that object, so a shim shared by every resource of a kind is serialized once, not once
+ * per resource (issue 38: that was most of the dynamic provider's extra cost per resource).
+ */
+const shims = new Map<string, pulumi.dynamic.ResourceProvider>();
+
+/**
  * The only part of the provider that Pulumi serializes into state (`__provider`). It captures
  * nothing but the resource kind: every call loads the real logic from the installed package by
  * name, through its one entry for this (`pulumi-bitrix24-biconnector/runtime`, package.json
@@ -14,6 +22,12 @@ export interface ProviderRuntime {
  * version reaches refresh and destroy of existing stacks without a new `up` (pulumi/pulumi#6490).
  */
 export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
+  let shim = shims.get(kind);
+  if (!shim) shims.set(kind, (shim = shimOf(kind)));
+  return shim;
+}
+
+function shimOf(kind: string): pulumi.dynamic.ResourceProvider {
   const runtime = (): ProviderRuntime =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require("pulumi-bitrix24-biconnector/runtime").providerRuntime as ProviderRuntime;

@@ -63,4 +63,34 @@ describe("serialized provider", () => {
     // Small: a shim, not the provider's code.
     expect(text.length).toBeLessThan(5000);
   });
+
+  test("every resource of a kind shares one shim, so the SDK serializes it once, not once per resource (issue 38)", async () => {
+    // The SDK loads its serializer on demand and calls it through the module's exports.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as {
+      serializeFunction: (...args: unknown[]) => unknown;
+    };
+    const spy = jest.spyOn(closure, "serializeFunction");
+    const { Connector } = await import("../../provider");
+    const before = serialized.length;
+    const made = Array.from(
+      { length: 5 },
+      (_, i) =>
+        new Connector(`many-${i}`, {
+          title: `Many ${i}`,
+          logo: "https://example.com/logo.png",
+          urlCheck: "https://e.com/check",
+          urlTableList: "https://e.com/tables",
+          urlTableDescription: "https://e.com/describe",
+          urlData: "https://e.com/data",
+          settings: [{ name: "Login", code: "login", type: "STRING" }],
+        }),
+    );
+    await new Promise<void>((resolve) => pulumi.all(made.map((c) => c.id)).apply(() => resolve()));
+    expect(serialized.length - before).toBe(5);
+    expect(new Set(serialized.slice(before)).size).toBe(1);
+    // At most the first one (none when an earlier test of this file serialized the kind already).
+    expect(spy.mock.calls.length).toBeLessThanOrEqual(1);
+    spy.mockRestore();
+  });
 });

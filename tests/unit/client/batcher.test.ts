@@ -383,6 +383,41 @@ describe("batcher", () => {
     }
   });
 
+  test("a whole wave leaves at once: at --parallel 8 the engine's next 8 calls go as soon as they are all there, not an interval later (issue 38)", async () => {
+    jest.useFakeTimers();
+    try {
+      // A portal 50 ms away; our share of 2 requests/s is one request per second.
+      const sentAt: number[] = [];
+      const t = fakeTransport(
+        portalScript({
+          batch: async (req) => {
+            sentAt.push(Date.now());
+            await new Promise((r) => setTimeout(r, 50));
+            return batchOf((id) => ({ item: { id } }))(req);
+          },
+        }),
+      );
+      const op = createClient(testSettings({ rateLimitRps: "2", rateLimitBurst: "50" }), {
+        transport: t,
+      }).operation();
+      // The engine at --parallel 8: eight slots, each starting its next operation when one ends.
+      const started = Date.now();
+      let next = 0;
+      const slot = async () => {
+        while (next < 40) await op.callCoalesced(GET, { id: next++ });
+      };
+      const done = Promise.all(Array.from({ length: 8 }, slot));
+      await jest.advanceTimersByTimeAsync(10_000);
+      await done;
+      expect(t.requests.map((r) => commands(r).length)).toEqual([8, 8, 8, 8, 8]);
+      // The first wave is held while it may still be arriving; the next four leave as soon as
+      // they are whole (one interval apart before: the last left after 4 s).
+      expect(sentAt[4] - started).toBeLessThan(1_000);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test("a lone call waits only the coalescing window before it is sent", async () => {
     jest.useFakeTimers();
     try {

@@ -75,6 +75,14 @@ export class Batcher {
   private flushing = false;
   /** Requests of this batcher on their way, and when the last one left with how many calls. */
   private inFlight = 0;
+  /** Calls carried by the requests on their way. */
+  private callsInFlight = 0;
+  /**
+   * The most calls ever outstanding at once (queued or on their way), and since when: what the
+   * engine's --parallel lets it hand over. Once it has stopped growing, that many outstanding
+   * again means the engine's wave is whole.
+   */
+  private wave = { size: 0, since: 0 };
   private lastSent = { at: 0, calls: 0 };
   /** When the newest call was handed over: a stream still arriving holds its batch a little. */
   private lastArrival = 0;
@@ -101,6 +109,8 @@ export class Batcher {
       const line = `${req.method}?${qs.stringify(req.params)}`;
       this.lastArrival = Date.now();
       this.queue.push({ ...req, queuedAt: this.lastArrival, readBack, line, resolve, reject });
+      const outstanding = this.queue.length + this.callsInFlight;
+      if (outstanding > this.wave.size) this.wave = { size: outstanding, since: this.lastArrival };
       if (!this.flushing) void this.flush();
     });
   }
@@ -115,12 +125,16 @@ export class Batcher {
         const items = this.take();
         this.lastSent = { at: Date.now(), calls: items.length };
         this.inFlight++;
+        this.callsInFlight += items.length;
         // Not awaited (the next batch may leave meanwhile), so nothing it throws may float away:
         // an unhandled rejection ends a Node process. Whatever went wrong, every call it carried
         // gets an error of ours (a call already settled ignores it).
         this.sendBatch(items)
           .catch((e: unknown) => unreadable(items, e))
-          .finally(() => this.inFlight--);
+          .finally(() => {
+            this.inFlight--;
+            this.callsInFlight -= items.length;
+          });
         // Let that request take its rate token (all in-process steps) before asking again.
         await new Promise((r) => setImmediate(r));
       }
@@ -140,18 +154,30 @@ export class Batcher {
    * the deployment, and one more second of collecting saves a request. At a low --parallel the
    * engine waits for our answers, arrivals stop, and nothing is held past the interval. A full
    * batch leaves at once. A lone call, or one operation after another, is never held: nothing is
-   * on its way, the last request carried one call, and it waits alone.
+   * on its way, the last request carried one call, and it waits alone. And once a whole wave has
+   * been seen (the most calls ever outstanding at once: the engine's --parallel, or 50), a batch
+   * leaves as soon as that many are outstanding again: at a low --parallel the engine hands over
+   * its next wave when our answers arrive, all of it within moments, so holding it for the rest of
+   * an interval only spends time (issue 38); a wave still arriving is held as before.
    */
-  private async paced(): Promise<void> {
+  private async paced(): Promise<"alone" | "full" | "whole wave" | "calm" | "held"> {
     const spacing = this.hooks.spacingMs?.() ?? 0;
     for (;;) {
       const stream = this.inFlight > 0 || this.lastSent.calls > 1 || this.queue.length > 1;
       const now = Date.now();
-      if (!stream || this.queue.length >= MAX_BATCH_COMMANDS) return;
+      if (!stream) return "alone";
+      if (this.queue.length >= MAX_BATCH_COMMANDS) return "full";
+      // Everything the engine can hand over is here (as many as ever, and that most has held for
+      // a while, so it is not still growing): waiting longer fills nothing, it only adds time (the
+      // limiter still decides when it may leave).
+      const settled = now - this.wave.since >= spacing / 4;
+      const whole = this.queue.length + this.callsInFlight >= this.wave.size;
+      if (this.wave.size > 1 && settled && whole) return "whole wave";
       const spaced = now >= this.lastSent.at + spacing;
       const calm = now - this.lastArrival >= spacing / 4;
       const heldLongEnough = now - this.queue[0].queuedAt >= 3 * spacing;
-      if (spaced && (calm || heldLongEnough)) return;
+      if (spaced && calm) return "calm";
+      if (spaced && heldLongEnough) return "held";
       await new Promise((r) => setTimeout(r, 50));
     }
   }
