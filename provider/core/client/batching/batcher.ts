@@ -160,24 +160,22 @@ export class Batcher {
    * its next wave when our answers arrive, all of it within moments, so holding it for the rest of
    * an interval only spends time (issue 38); a wave still arriving is held as before.
    */
-  private async paced(): Promise<"alone" | "full" | "whole wave" | "calm" | "held"> {
+  private async paced(): Promise<void> {
     const spacing = this.hooks.spacingMs?.() ?? 0;
     for (;;) {
       const stream = this.inFlight > 0 || this.lastSent.calls > 1 || this.queue.length > 1;
       const now = Date.now();
-      if (!stream) return "alone";
-      if (this.queue.length >= MAX_BATCH_COMMANDS) return "full";
+      if (!stream || this.queue.length >= MAX_BATCH_COMMANDS) return;
       // Everything the engine can hand over is here (as many as ever, and that most has held for
       // a while, so it is not still growing): waiting longer fills nothing, it only adds time (the
       // limiter still decides when it may leave).
       const settled = now - this.wave.since >= spacing / 4;
       const whole = this.queue.length + this.callsInFlight >= this.wave.size;
-      if (this.wave.size > 1 && settled && whole) return "whole wave";
+      if (this.wave.size > 1 && settled && whole) return;
       const spaced = now >= this.lastSent.at + spacing;
       const calm = now - this.lastArrival >= spacing / 4;
       const heldLongEnough = now - this.queue[0].queuedAt >= 3 * spacing;
-      if (spaced && calm) return "calm";
-      if (spaced && heldLongEnough) return "held";
+      if (spaced && (calm || heldLongEnough)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
