@@ -105,14 +105,17 @@ function spawned(
   );
 }
 
-/** One command of the inline-program driver. */
-const run = (request: object, env: Record<string, string>) =>
-  spawned(
+/** One command of the inline-program driver (its request in a file: it may exceed argv's limit). */
+const run = (request: object, env: Record<string, string>) => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "b24-request-")), "request.json");
+  fs.writeFileSync(file, JSON.stringify(request));
+  return spawned(
     process.execPath,
-    [path.join(ROOT, "scripts", "inline-program.js"), JSON.stringify(request)],
+    [path.join(ROOT, "scripts", "inline-program.js"), `@${file}`],
     ROOT,
     env,
   );
+};
 
 /**
  * The four commands of a deployment's life (up, refresh, a change of every title, destroy), each a

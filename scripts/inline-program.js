@@ -5,6 +5,8 @@
 // as `pulumi up` does.
 //
 //   node scripts/inline-program.js '<json request>'
+//   node scripts/inline-program.js @<file holding the json request>   (one argument may hold at
+//   most 128 KiB on Linux: a large stack config, e.g. 1,000 connectors, goes through a file)
 //
 // The request: { program: "examples/quickstart", workDir, stack, command: "preview" | "up" |
 // "refresh" | "destroy" | "export", config?: { key: { value, secret? } | null }, env?,
@@ -192,7 +194,13 @@ async function main(request) {
 }
 
 if (require.main === module)
-  main(JSON.parse(process.argv[2])).then(
+  main(
+    JSON.parse(
+      process.argv[2].startsWith("@")
+        ? fs.readFileSync(process.argv[2].slice(1), "utf8")
+        : process.argv[2],
+    ),
+  ).then(
     (result) => {
       process.stdout.write(`\n@@result ${JSON.stringify(result)}\n`);
       process.exit(0);
