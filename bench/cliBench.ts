@@ -107,14 +107,15 @@ function spawned(
 
 /** One command of the inline-program driver (its request in a file: it may exceed argv's limit). */
 const run = (request: object, env: Record<string, string>) => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "b24-request-")), "request.json");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "b24-request-"));
+  const file = path.join(dir, "request.json");
   fs.writeFileSync(file, JSON.stringify(request));
   return spawned(
     process.execPath,
     [path.join(ROOT, "scripts", "inline-program.js"), `@${file}`],
     ROOT,
     env,
-  );
+  ).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
 };
 
 /**

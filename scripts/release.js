@@ -101,7 +101,10 @@ async function main() {
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), "b24-release-"));
   try {
     const bundle = path.join(staging, "plugin.js");
-    await step("bundle", () => `${path.basename(bundle)} ${mb(bundlePlugin(bundle) && bundle)}`);
+    await step("bundle", () => {
+      bundlePlugin(bundle);
+      return `${path.basename(bundle)} ${mb(bundle)}`;
+    });
     for (const target of opts.targets)
       await step(platformOf(target), async () => {
         const dir = path.join(staging, platformOf(target));

@@ -14,6 +14,7 @@ import {
   readmeBlock,
   runIn,
 } from "./cliRun";
+import { connectorYaml } from "./yamlConnector";
 
 /**
  * Pulumi YAML under the real CLI (the YAML host of `npm run pulumi:install`, the native plugin on
@@ -355,22 +356,6 @@ describe("pulumi import into a YAML project", () => {
     }
   });
 });
-
-/** A connector on `provider` (a YAML resource name), or on the default provider. */
-const connectorYaml = (name: string, provider?: string) => `  ${name}:
-    type: bitrix24:index:Connector
-    properties:
-      title: ${name} connector
-      logo: https://connector.example.com/logo.svg
-      urlCheck: https://connector.example.com/check
-      urlTableList: https://connector.example.com/table_list
-      urlTableDescription: https://connector.example.com/table_description
-      urlData: https://connector.example.com/data
-      settings:
-        - name: Login
-          code: login
-          type: STRING
-${provider ? `    options:\n      provider: \${${provider}}\n` : ""}`;
 
 describe("provider config the ways the CLI hands it to a native plugin", () => {
   test("the environment alone (BITRIX24_*), no bitrix24 stack config", async () => {

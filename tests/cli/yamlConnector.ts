@@ -5,20 +5,11 @@ import { Emulator } from "bitrix24-biconnector-emulator";
 /** One `pulumi` command of a test's project; its output, or a failure with what the CLI said. */
 export type PulumiCommand = (args: string[]) => Promise<string>;
 
-/**
- * A YAML program of one connector (and `extra` top-level lines) written into `dir`: the smallest
- * program that needs the native plugin, for tests of how the plugin is installed.
- */
-export function writeYamlConnector(dir: string, extra = ""): void {
-  fs.writeFileSync(
-    path.join(dir, "Pulumi.yaml"),
-    `name: plugin-install
-runtime: yaml
-${extra}resources:
-  installed:
+/** A connector on `provider` (a YAML resource name), or on the default provider. */
+export const connectorYaml = (name: string, provider?: string) => `  ${name}:
     type: bitrix24:index:Connector
     properties:
-      title: Installed plugin
+      title: ${name} connector
       logo: https://connector.example.com/logo.svg
       urlCheck: https://connector.example.com/check
       urlTableList: https://connector.example.com/table_list
@@ -28,7 +19,16 @@ ${extra}resources:
         - name: Login
           code: login
           type: STRING
-`,
+${provider ? `    options:\n      provider: \${${provider}}\n` : ""}`;
+
+/**
+ * A YAML program of one connector (and `extra` top-level lines) written into `dir`: the smallest
+ * program that needs the native plugin, for tests of how the plugin is installed.
+ */
+export function writeYamlConnector(dir: string, extra = ""): void {
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    `name: plugin-install\nruntime: yaml\n${extra}resources:\n${connectorYaml("installed")}`,
   );
 }
 

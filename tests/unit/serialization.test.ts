@@ -13,6 +13,15 @@ describe("serialized provider", () => {
     BITRIX24_CLIENT_ID: "app.id",
   };
   const serialized: string[] = [];
+  const connectorArgs = (title: string) => ({
+    title,
+    logo: "https://example.com/logo.png",
+    urlCheck: "https://e.com/check",
+    urlTableList: "https://e.com/tables",
+    urlTableDescription: "https://e.com/describe",
+    urlData: "https://e.com/data",
+    settings: [{ name: "Login", code: "login", type: "STRING" as const }],
+  });
   const states: Record<string, unknown>[] = [];
 
   beforeAll(() => {
@@ -41,15 +50,7 @@ describe("serialized provider", () => {
     // Touch the runtime in this process too, so a captured client would have credentials.
     const { envClient } = await import("../../provider/core/lifecycle/clientSource");
     expect(envClient().settings.auth.kind).toBe("oauth");
-    const c = new Connector("sales", {
-      title: "Sales DB",
-      logo: "https://example.com/logo.png",
-      urlCheck: "https://e.com/check",
-      urlTableList: "https://e.com/tables",
-      urlTableDescription: "https://e.com/describe",
-      urlData: "https://e.com/data",
-      settings: [{ name: "Login", code: "login", type: "STRING" }],
-    });
+    const c = new Connector("sales", connectorArgs("Sales DB"));
     const [id, title, dateCreate] = await new Promise<[string, string, string]>((resolve) =>
       pulumi.all([c.id, c.title, c.dateCreate]).apply(([i, t, d]) => resolve([i, t, d])),
     );
@@ -75,16 +76,7 @@ describe("serialized provider", () => {
     const before = serialized.length;
     const made = Array.from(
       { length: 5 },
-      (_, i) =>
-        new Connector(`many-${i}`, {
-          title: `Many ${i}`,
-          logo: "https://example.com/logo.png",
-          urlCheck: "https://e.com/check",
-          urlTableList: "https://e.com/tables",
-          urlTableDescription: "https://e.com/describe",
-          urlData: "https://e.com/data",
-          settings: [{ name: "Login", code: "login", type: "STRING" }],
-        }),
+      (_, i) => new Connector(`many-${i}`, connectorArgs(`Many ${i}`)),
     );
     await new Promise<void>((resolve) => pulumi.all(made.map((c) => c.id)).apply(() => resolve()));
     expect(serialized.length - before).toBe(5);

@@ -299,7 +299,7 @@ export function resolveSettings(get: SettingSource): Settings {
   const clientSecret = get("clientSecret");
   const oauthSet = [portalUrl, accessToken, refreshToken].some((v) => v !== undefined);
 
-  // Creates in flight are recorded in the token store, for webhook credentials too (journal/).
+  // The token store; creates in flight are recorded there, for webhook credentials too (journal/).
   const limits = { ...readValues(get), createRecords: get("tokenStore") ?? defaultTokenStore() };
 
   if (webhookUrl && oauthSet)
@@ -342,7 +342,7 @@ export function resolveSettings(get: SettingSource): Settings {
         get("oauthUrl") ?? DEFAULT_OAUTH_URL,
         limits.allowInsecureHttp,
       ),
-      tokenStore: get("tokenStore") ?? defaultTokenStore(),
+      tokenStore: limits.createRecords,
     },
     portal: new URL(base).origin,
     ...limits,
