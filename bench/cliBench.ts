@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Emulator, settingsAsStackConfig, startEmulator } from "bitrix24-biconnector-emulator";
+import { buildNodeSdk } from "../tests/cli/sdkBuilds";
 
 const ROOT = path.resolve(__dirname, "../..");
 /** The inline-program driver's helpers: one place for the rules of every CLI run. */
@@ -34,6 +35,30 @@ export interface CliRow {
   ok: boolean;
   /** Peak resident memory (MB) of the CLI (the engine) and of the provider's process. */
   rssMb: { engine: number; provider: number };
+  /** After the phase: the stack's state file, bytes per resource, and one `__provider` text's. */
+  state?: { perResource: number; provider: number };
+}
+
+/**
+ * The stack's state file (the local backend's, under `stateDir`) as the engine left it: its size per
+ * resource, and the length of the first dynamic resource's `__provider` text, which the engine
+ * rewrites with the whole state after every step (issue 38).
+ */
+function stateSize(stateDir: string): CliRow["state"] {
+  const stacks = path.join(stateDir, ".pulumi", "stacks");
+  const file = fs
+    .readdirSync(stacks, { recursive: true, encoding: "utf8" })
+    .find((f) => f.endsWith(`${path.sep}dev.json`));
+  if (!file) return undefined;
+  const text = fs.readFileSync(path.join(stacks, file), "utf8");
+  const resources = (
+    JSON.parse(text) as { checkpoint: { latest?: { resources?: { inputs?: object }[] } } }
+  ).checkpoint.latest?.resources;
+  if (!resources?.length) return undefined;
+  const shim = resources
+    .map((r) => (r.inputs as { __provider?: string })?.__provider)
+    .find(Boolean);
+  return { perResource: text.length / resources.length, provider: shim?.length ?? 0 };
 }
 
 /**
@@ -105,8 +130,11 @@ function spawned(
   );
 }
 
-/** One command of the inline-program driver (its request in a file: it may exceed argv's limit). */
-const run = (request: object, env: Record<string, string>) => {
+/**
+ * One command of the inline-program driver (its request in a file: it may exceed argv's limit);
+ * `morePath`: folders for PATH (the native plugin's).
+ */
+const run = (request: object, env: Record<string, string>, morePath: string[] = []) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "b24-request-"));
   const file = path.join(dir, "request.json");
   fs.writeFileSync(file, JSON.stringify(request));
@@ -115,6 +143,7 @@ const run = (request: object, env: Record<string, string>) => {
     [path.join(ROOT, "scripts", "inline-program.js"), `@${file}`],
     ROOT,
     env,
+    morePath,
   ).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
 };
 
@@ -144,7 +173,7 @@ export async function cliRun(
           "bitrix24:rateLimitBurst": { value: "10000", secret: false },
         };
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "b24-clibench-"));
-  const { workDir, env } = driver.isolatedCli(base, "bench-only");
+  const { workDir, state, env } = driver.isolatedCli(base, "bench-only");
   const rows: CliRow[] = [];
   const phase = async (name: string, command: string, config: object = {}) => {
     emu.bucket?.resetPeak();
@@ -168,6 +197,7 @@ export async function cliRun(
     const calls = emu.calls.slice(before);
     rows.push({
       rssMb,
+      state: stateSize(state),
       phase: name,
       requests: calls.length,
       peak: emu.bucket?.peakShare() ?? 0,
@@ -252,15 +282,25 @@ async function timed(
   };
 }
 
+/** The generated Node SDK, built once (tsc, as its package.json's build does), for bench programs. */
+export async function nodeSdk(): Promise<string> {
+  const dir = await buildNodeSdk(fs.mkdtempSync(path.join(os.tmpdir(), "b24-bench-sdk-")));
+  const bin = path.join(dir, "bin");
+  fs.copyFileSync(path.join(dir, "package.json"), path.join(bin, "package.json"));
+  return bin;
+}
+
 /**
- * up and destroy of N connectors, once on the dynamic provider (inline program) and once on the
- * native plugin (a YAML program), against `emu`. Returns the timings per engine and command.
+ * up and destroy of N connectors against `emu`: on the dynamic provider (an inline Node program),
+ * on the native plugin from the same Node program on the generated SDK (`sdk`: nodeSdk()), and on
+ * the native plugin from a YAML program. Returns the timings per engine and command.
  */
 export async function engineTimes(
   emu: Emulator,
   n: number,
   parallel: number,
   limits: { rps: number; burst: number },
+  sdk: string,
 ): Promise<Record<string, TimedRun>> {
   // The portal's limits as the provider is told them (it paces itself to its share of them).
   const told = {
@@ -269,16 +309,18 @@ export async function engineTimes(
   };
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "b24-clitime-"));
   const out: Record<string, TimedRun> = {};
-  // The dynamic provider: examples/connectors-from-config as an inline program.
-  {
-    const { workDir, env } = driver.isolatedCli(path.join(base, "dynamic"), "bench-only");
+  const bin = driver.pluginLauncher(path.join(base, "plugin-bin"));
+  // The same connectors from a Node program (inline): examples/connectors-from-config on the
+  // dynamic provider, bench/sdk-connectors on the generated SDK and the native plugin.
+  const node = async (engine: string, program: string, links = {}) => {
+    const { workDir, env } = driver.isolatedCli(path.join(base, engine), "bench-only");
     const config = {
-      ...credentials(emu, `${base}/dynamic-tokens.json`),
+      ...credentials(emu, `${base}/${engine}-tokens.json`),
       ...told,
       connectors: { value: JSON.stringify(connectors(n, "")) },
     };
     const request = (command: string, cfg = {}) => ({
-      program: "examples/connectors-from-config",
+      program,
       workDir,
       stack: "dev",
       command,
@@ -286,16 +328,18 @@ export async function engineTimes(
       env,
       parallel,
       quiet: true,
+      links,
     });
-    // The stack and its config first, untimed (each key is a `pulumi config set` of its own).
-    await run(request("export", config), env);
-    out["dynamic up"] = await timed(emu, () => run(request("up"), env));
-    out["dynamic destroy"] = await timed(emu, () => run(request("destroy"), env));
-  }
+    // The stack and its config first, untimed.
+    await run(request("export", config), env, [bin]);
+    out[`${engine} up`] = await timed(emu, () => run(request("up"), env, [bin]));
+    out[`${engine} destroy`] = await timed(emu, () => run(request("destroy"), env, [bin]));
+  };
+  await node("dynamic", "examples/connectors-from-config");
+  await node("native (Node)", "bench/sdk-connectors", { "pulumi-bitrix24-biconnector-sdk": sdk });
   // The native plugin: the same connectors in Pulumi YAML.
   {
     const { workDir, env } = driver.isolatedCli(path.join(base, "native"), "bench-only");
-    const bin = driver.pluginLauncher(path.join(base, "plugin-bin"));
     fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), yamlProgram(n));
     const p = (args: string[]) => pulumi(args, workDir, env, [bin]);
     await p(["stack", "init", "dev"]);
@@ -313,8 +357,8 @@ export async function engineTimes(
       "--parallel",
       String(parallel),
     ];
-    out["native up"] = await timed(emu, () => p(["up", ...flags]));
-    out["native destroy"] = await timed(emu, () => p(["destroy", ...flags]));
+    out["native (YAML) up"] = await timed(emu, () => p(["up", ...flags]));
+    out["native (YAML) destroy"] = await timed(emu, () => p(["destroy", ...flags]));
   }
   return out;
 }

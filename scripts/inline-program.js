@@ -70,6 +70,21 @@ function pluginLauncher(dir) {
 }
 
 /**
+ * This package as npm installs it: a folder of its own under node_modules holding package.json and
+ * the built dist/ (a copy, refreshed every command, so a rebuilt package reaches the next one), its
+ * dependencies resolved from this checkout's node_modules. A real folder, not a link to the
+ * checkout: the Node SDK's serializer writes a module of a package under node_modules into state
+ * as a `require` by name, and anything else as code (see provider/dynamic/shim.ts).
+ */
+function installPackage(at) {
+  fs.rmSync(at, { recursive: true, force: true });
+  fs.mkdirSync(at, { recursive: true });
+  fs.copyFileSync(path.join(ROOT, "package.json"), path.join(at, "package.json"));
+  fs.cpSync(path.join(ROOT, "dist"), path.join(at, "dist"), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(at, "node_modules"), "dir");
+}
+
+/**
  * A folder the program and its provider run from: the program compiled to JavaScript (it is
  * TypeScript; only its syntax is stripped) and a node_modules that resolves @pulumi/pulumi and
  * this package (built, from dist/), as an installed copy would.
@@ -89,7 +104,7 @@ function prepareWorkDir(program, workDir, links = {}) {
     path.join(ROOT, "node_modules", "@pulumi", "pulumi"),
     path.join(workDir, "node_modules", "@pulumi", "pulumi"),
   );
-  link(ROOT, path.join(workDir, "node_modules", "pulumi-bitrix24-biconnector"));
+  installPackage(path.join(workDir, "node_modules", "pulumi-bitrix24-biconnector"));
   for (const [name, target] of Object.entries(links))
     link(target, path.join(workDir, "node_modules", name));
   return path.join(workDir, "program.js");
@@ -110,6 +125,26 @@ function changedOutputs(old, now) {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])]
     .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
     .sort();
+}
+
+/**
+ * The request's config on the stack. Secrets go through `pulumi config set --secret` (the CLI
+ * encrypts them); plain values are written into the stack's settings file (Pulumi.<stack>.yaml)
+ * in one go, as a user edits it: `config set` passes the value as one argument, which Linux caps
+ * at 128 KiB (1,000 connectors in one value are ~380 KB: E2BIG), and each key set is a CLI
+ * process of its own. `null` removes a key.
+ */
+async function applyConfig(stack, project, config) {
+  const qualified = (key) => (key.includes(":") ? key : `${project}:${key}`);
+  const plain = {};
+  for (const [key, v] of Object.entries(config))
+    if (v === null) await stack.removeConfig(key);
+    else if (v.secret) await stack.setConfig(key, { value: v.value, secret: true });
+    else plain[qualified(key)] = v.value;
+  if (Object.keys(plain).length === 0) return;
+  const settings = await stack.workspace.stackSettings(stack.name);
+  settings.config = { ...settings.config, ...plain };
+  await stack.workspace.saveStackSettings(stack.name, settings);
 }
 
 async function main(request) {
@@ -140,9 +175,7 @@ async function main(request) {
       },
     },
   );
-  for (const [key, v] of Object.entries(request.config ?? {}))
-    if (v === null) await stack.removeConfig(key);
-    else await stack.setConfig(key, { value: v.value, secret: Boolean(v.secret) });
+  await applyConfig(stack, name, request.config ?? {});
   const events = [];
   const onEvent = (e) => {
     const m = e.resourcePreEvent?.metadata ?? e.resOutputsEvent?.metadata;

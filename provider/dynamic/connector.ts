@@ -12,7 +12,9 @@ import {
   StoredValue,
 } from "../core/schema/types";
 import { ArgsOf, OutputsOf, resourceProps } from "./resourceProps";
-import { providerShim } from "./shim";
+// The module's exports object itself (the serializer recognizes it as one; see shims/).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import shim = require("./shims/connector");
 import { resourceUrn } from "./hostKeys";
 
 type SettingFields = ItemsOf<FieldNamed<typeof connectorSchema.fields, "settings">>;
@@ -93,7 +95,7 @@ export interface Connector extends Readonly<
 export class Connector extends pulumi.dynamic.Resource {
   constructor(name: string, args: ConnectorArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShim("connector"),
+      shim,
       name,
       resourceProps(connectorSchema, args, resourceUrn(name, "Connector", opts)),
       opts,

@@ -4,7 +4,7 @@ import { SETTINGS, SettingKey, CheckSettings } from "../core/client/settings";
 import { ConnectorProvider } from "../core/lifecycle/connectorProvider";
 import { SourceProvider } from "../core/lifecycle/sourceProvider";
 import { DatasetProvider } from "../core/lifecycle/datasetProvider";
-import type { ProviderRuntime } from "./shim";
+import type { ProviderMethod, ProviderRuntime } from "./shim";
 import { exitWhenEngineGone } from "../core/lifecycle/engineWatch";
 import { CoreLifecycle, hostedByDynamicProvider } from "./hostKeys";
 import {
@@ -48,6 +48,27 @@ class Runtime implements ProviderRuntime {
   readonly checkSettings: () => CheckSettings = checkSettingsFor((key: SettingKey) =>
     this.settings(key),
   );
+
+  /** The host's call, with its defaults for a method the kind leaves out (as the host has them). */
+  async call(kind: string, method: ProviderMethod, args: unknown[]): Promise<unknown> {
+    if (method === "configure") return this.configure(args[0] as pulumi.dynamic.ConfigureRequest);
+    const p = this.provider(kind);
+    const [a, b, c] = args as [never, never, never];
+    switch (method) {
+      case "check":
+        return (await p.check?.(a, b)) ?? { inputs: b };
+      case "diff":
+        return (await p.diff?.(a, b, c)) ?? {};
+      case "create":
+        return p.create(a);
+      case "read":
+        return (await p.read?.(a, b)) ?? { id: a, props: b };
+      case "update":
+        return (await p.update?.(a, b, c)) ?? { outs: c };
+      case "delete":
+        return p.delete?.(a, b);
+    }
+  }
 
   provider(kind: string): pulumi.dynamic.ResourceProvider {
     let p = this.instances.get(kind);

@@ -1,44 +1,56 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the shim loads the package by name, in
+   the provider's process; a comment inside a function would be serialized with its code */
 import type * as pulumi from "@pulumi/pulumi";
+
+/** The methods the Node SDK's dynamic-provider host calls on a provider. */
+export type ProviderMethod = keyof Required<pulumi.dynamic.ResourceProvider>;
 
 /** What the installed package exposes to the shim (see runtime.ts). */
 export interface ProviderRuntime {
+  /**
+   * One call of the host on a provider of this kind, with the host's defaults for what the kind
+   * leaves out. What the shims of this version call.
+   */
+  call(kind: string, method: ProviderMethod, args: unknown[]): Promise<unknown>;
+  /** What the shims of earlier versions call, which stacks keep in state: kept as they were. */
   configure(req: pulumi.dynamic.ConfigureRequest): void;
   provider(kind: string): pulumi.dynamic.ResourceProvider;
 }
 
 /**
- * One shim per kind for the whole program: the Node SDK serializes a dynamic resource's provider
- * (its functions' code, as `__provider`) once per provider object and caches the text in a WeakMap
- * keyed by that object, so a shim shared by every resource of a kind is serialized once, not once
- * per resource (issue 38: that was most of the dynamic provider's extra cost per resource).
+ * The only part of the provider that Pulumi serializes into state (`__provider`, in the inputs and
+ * the outputs of every resource). It captures nothing but the resource kind: every call loads the
+ * real logic from the installed package by name, through its one entry for this
+ * (`pulumi-bitrix24-biconnector/runtime`, package.json `exports`), so no credential or client
+ * object is ever written to state, and a fix in a new package version reaches refresh and destroy
+ * of existing stacks without a new `up`.
+ *
+ * As small as its job allows (issue 38): the engine rewrites the whole state after every step, so
+ * the text's size is paid per resource per step — at 2.7 KB, twice per resource, it was 70 % of a
+ * connector's state. Each kind's shim is the exports of a module of its own (shims/), and the Node
+ * SDK's serializer writes an object that is a module of a package under node_modules as
+ * `require("<package>/<path>")` (~400 bytes) instead of its code. The path it writes is the
+ * module's file path in the package, which package.json `exports` lists
+ * (`./dist/provider/dynamic/shims/*.js`): the serializer maps a path through `exports` only when it
+ * finds the package from its own folder, and writes the plain path otherwise. Linked from a
+ * checkout (`npm link`, a workspace) the module is no package's, and the code is written: each
+ * method one line through one forwarding function (every function costs ~200 bytes of the
+ * serializer's wrapping), ~2.1 KB; the host's defaults live in the runtime.
  */
-const shims = new Map<string, pulumi.dynamic.ResourceProvider>();
-
-/**
- * The only part of the provider that Pulumi serializes into state (`__provider`). It captures
- * nothing but the resource kind: every call loads the real logic from the installed package by
- * name, through its one entry for this (`pulumi-bitrix24-biconnector/runtime`, package.json
- * `exports`), so no credential or client object is ever written to state, and a fix in a new package
- * version reaches refresh and destroy of existing stacks without a new `up` (pulumi/pulumi#6490).
- */
-export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
-  let shim = shims.get(kind);
-  if (!shim) shims.set(kind, (shim = shimOf(kind)));
-  return shim;
-}
-
-function shimOf(kind: string): pulumi.dynamic.ResourceProvider {
-  const runtime = (): ProviderRuntime =>
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require("pulumi-bitrix24-biconnector/runtime").providerRuntime as ProviderRuntime;
-  const impl = (): pulumi.dynamic.ResourceProvider => runtime().provider(kind);
+export function shimOf(kind: string): pulumi.dynamic.ResourceProvider {
+  const call = <M extends ProviderMethod>(method: M, args: unknown[]) =>
+    (require("pulumi-bitrix24-biconnector/runtime").providerRuntime as ProviderRuntime).call(
+      kind,
+      method,
+      args,
+    ) as ReturnType<Required<pulumi.dynamic.ResourceProvider>[M]>;
   return {
-    configure: async (req) => runtime().configure(req),
-    check: async (olds, news) => (await impl().check?.(olds, news)) ?? { inputs: news },
-    diff: async (id, olds, news) => (await impl().diff?.(id, olds, news)) ?? {},
-    create: async (inputs) => impl().create(inputs),
-    read: async (id, props) => (await impl().read?.(id, props)) ?? { id, props },
-    update: async (id, olds, news) => (await impl().update?.(id, olds, news)) ?? { outs: news },
-    delete: async (id, props) => impl().delete?.(id, props),
+    configure: (...a) => call("configure", a),
+    check: (...a) => call("check", a),
+    diff: (...a) => call("diff", a),
+    create: (...a) => call("create", a),
+    read: (...a) => call("read", a),
+    update: (...a) => call("update", a),
+    delete: (...a) => call("delete", a),
   };
 }

@@ -1,7 +1,17 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "./cliRun";
+
+/**
+ * The repository: the folder above this file that holds sdk/ (the bench compiles this file into
+ * build/ and builds the Node SDK with it too, so the depth is not fixed).
+ */
+const ROOT = ((): string => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, "sdk", "nodejs")) && path.dirname(dir) !== dir)
+    dir = path.dirname(dir);
+  return dir;
+})();
 
 /** The generated SDKs (sdk/), built the way their own toolchains build them, in folders of ours. */
 export const SDK = path.join(ROOT, "sdk");

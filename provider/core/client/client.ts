@@ -117,16 +117,17 @@ export class Bitrix24Client {
       settings,
       pages: parts.tuning?.pageReads === false ? undefined : pages,
       send: sendOne,
-      sendCoalesced: (req, readBack) => {
+      sendCoalesced: (req, readBack, after) => {
         const { method, deadline, idempotent, trace } = req;
-        if (!batcher.accepts(method, req.params)) return sendOne(req);
+        if (!batcher.accepts(method, req.params))
+          return after ? after.then(() => sendOne(req)) : sendOne(req);
         let attempts = 0;
         return retrying(
           () => {
             if (attempts++ > 0) this.stats.retries++;
             // A command's own ACCESS_DENIED gets the same hint as a single call's (auth.ts).
             return batcher
-              .enqueue(req, readBack)
+              .enqueue(req, readBack, after)
               .catch((e: unknown) => Promise.reject(withAccessHint(auth, e)));
           },
           {

@@ -18,18 +18,19 @@ import { ObjectAdapter, ObjectMethods } from "./objectAdapter";
  * a list page read in the same batch: an id that page shows absent was not made by this add
  * (the portal answered an id it does not have) — ambiguous like a lost answer, so the caller
  * looks for the object the add did make. (An add that went alone is read back after, and an id
- * that cannot be read then fails the create.)
+ * that cannot be read then fails the create.) `recorded`: the add is not sent before it resolves.
  */
 export async function addAndReadBack(
   adapter: ObjectAdapter,
   op: Operation,
   m: ObjectMethods,
   fields: JsonObject,
+  recorded?: Promise<void>,
 ): Promise<{ id: number; listed: JsonObject | undefined }> {
   const readBack = adapter.listHasAll
     ? { list: m.list, query: { newest: true as const } }
     : undefined;
-  const r = await op.callCoalesced(m.add, { fields }, readBack);
+  const r = await op.callCoalesced(m.add, { fields }, readBack, recorded);
   let id: number;
   try {
     id = parseId(isJsonObject(r) ? r.id : undefined, m.add);
@@ -48,6 +49,25 @@ export async function addAndReadBack(
       200,
     );
   return { id, listed: listed ?? undefined };
+}
+
+/**
+ * Starts writing the record of a create (`recorded`: the add waits for it in the batcher's window,
+ * and is never sent without it). `unrecorded` resolves true when that write failed: then no add
+ * left, and there is nothing to look for.
+ */
+export function beginRecord(
+  record: ResourceRecord | undefined,
+  object: string,
+): { recorded?: Promise<void>; unrecorded: Promise<boolean> } {
+  const recorded = record?.begin(object);
+  const unrecorded = recorded
+    ? recorded.then(
+        () => false,
+        () => true,
+      )
+    : Promise.resolve(false);
+  return { recorded, unrecorded };
 }
 
 /** After a lost `add` answer: the newest unclaimed object with exactly these fields, if any. */

@@ -13,7 +13,7 @@ import { normalizeInputs, validateInputs } from "../schema/validate";
 import { parseId } from "./ids";
 import { finishOrRemove } from "./allOrNothing";
 import { ObjectAdapter, ObjectMethods } from "./objectAdapter";
-import { addAndReadBack, findCommitted, resumeCreate } from "./addOnce";
+import { addAndReadBack, beginRecord, findCommitted, resumeCreate } from "./addOnce";
 import { registerSecretValues } from "../schema/secretValues";
 import { CheckSettingsSource, ClientSource, checkSettingsOf, envClient } from "./clientSource";
 
@@ -81,14 +81,15 @@ export class ObjectProvider<S extends ResourceSchema = ResourceSchema>
         this.takeOver(client, op, m, inputs, String(id)),
       );
       if (resumed) return resumed;
-      await record.begin(this.schema.object);
     }
+    const { recorded, unrecorded } = beginRecord(record, this.schema.object);
     const fields = this.adapter.addFields?.(inputs) ?? toAddFields(this.schema, inputs);
     const added = await this.explained("create", undefined, () =>
       op.addOnce(
         m.add,
-        () => addAndReadBack(this.adapter, op, m, fields),
+        () => addAndReadBack(this.adapter, op, m, fields, recorded),
         async () => {
+          if (await unrecorded) return undefined; // no add left: nothing to look for
           const found = await findCommitted(this.adapter, client, op, m, inputs);
           return found === undefined ? undefined : { id: found, listed: undefined };
         },

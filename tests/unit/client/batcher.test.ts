@@ -434,4 +434,41 @@ describe("batcher", () => {
       jest.useRealTimers();
     }
   });
+
+  test("a call that waits on a write (a create's record) waits in the window meanwhile: the two overlap, and it leaves once both are done", async () => {
+    jest.useFakeTimers();
+    try {
+      const t = fakeTransport(() => ok({ id: 7 }));
+      const op = createClient(testSettings(), { transport: t }).operation();
+      let landed!: () => void;
+      const record = new Promise<void>((r) => (landed = r));
+      const add = op.callCoalesced(ADD, { fields: { title: "x" } }, undefined, record);
+      // The window passes while the record is still being written: nothing may leave.
+      await jest.advanceTimersByTimeAsync(COALESCE_WINDOW_MS + 10);
+      expect(t.requests).toHaveLength(0);
+      // The record lands after the window: the add leaves at once (no second window).
+      landed();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(t.requests.map(methodOf)).toEqual([ADD]);
+      await expect(add).resolves.toEqual({ id: 7 });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test("a call whose write failed is never sent, and fails with that write's error; the others of its wave go", async () => {
+    const t = fakeTransport(portalScript({ batch: batchOf((id) => ({ item: { id } })) }));
+    const op = createClient(testSettings(), { transport: t }).operation();
+    const failed = Promise.reject(new Error("disk full"));
+    const settled = await Promise.allSettled([
+      op.callCoalesced(ADD, { fields: { title: "x" } }, undefined, failed),
+      op.callCoalesced(GET, { id: 1 }),
+      op.callCoalesced(GET, { id: 2 }),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(["rejected", "fulfilled", "fulfilled"]);
+    expect((settled[0] as PromiseRejectedResult).reason).toEqual(new Error("disk full"));
+    expect(
+      t.requests.flatMap((r) => (methodOf(r) === "batch" ? commands(r) : [methodOf(r)])),
+    ).toEqual([`${GET}?id=1`, `${GET}?id=2`]);
+  });
 });

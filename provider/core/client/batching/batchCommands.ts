@@ -1,6 +1,7 @@
 import { answerText } from "../transport/answerValues";
 import { ApiRequest } from "../request";
 import { Bitrix24Error, Bitrix24TransportError } from "../../errors/errors";
+import { RedactedError } from "../../errors/redact";
 import { PageQuery } from "./pageCache";
 import { JsonObject, JsonValue, isJsonObject } from "../../schema/spec";
 
@@ -158,4 +159,16 @@ export function mergeReadBacks(items: Pending[]): (ReadBack & { askedBy: ReadBac
     }
   }
   return [...merged.values()];
+}
+
+/**
+ * A batch whose answer broke the code reading it: its calls fail with an error of ours, an add's
+ * as ambiguous (the batch may have been applied), the others as their own command errors.
+ */
+export function unreadable(items: Pending[], e: unknown): void {
+  const why = `its batch answer could not be read (${e instanceof RedactedError ? e.message : "malformed"})`;
+  for (const it of items) {
+    const error = new Bitrix24TransportError(it.method, why, 200); // an answer came, unreadable
+    it.reject(it.idempotent ? asCommandError(error) : error);
+  }
 }

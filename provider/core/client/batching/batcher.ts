@@ -2,7 +2,6 @@ import * as qs from "qs";
 import { MAX_BATCH_COMMANDS } from "../limits/apiLimits";
 import { ApiRequest, traces } from "../request";
 import { Bitrix24Error, Bitrix24TransportError } from "../../errors/errors";
-import { RedactedError } from "../../errors/redact";
 import { pageParams } from "./pageCache";
 import {
   BATCH_UNAVAILABLE,
@@ -22,6 +21,7 @@ import {
   reasonOf,
   requestOf,
   statusOf,
+  unreadable,
 } from "./batchCommands";
 import { classify } from "../retry/verdicts";
 import { JsonObject, JsonValue, isJsonObject } from "../../schema/spec";
@@ -72,6 +72,8 @@ export interface BatcherHooks {
  */
 export class Batcher {
   private queue: Pending[] = [];
+  /** What calls wait on before they join the queue (see enqueue's `after`). */
+  private readonly gates = new Set<Promise<void>>();
   private flushing = false;
   /** Requests of this batcher on their way, and when the last one left with how many calls. */
   private inFlight = 0;
@@ -102,9 +104,24 @@ export class Batcher {
     );
   }
 
-  /** One attempt of a call: resolves with its result, rejects with its error (see isCommandError). */
-  enqueue(req: ApiRequest, readBack?: ReadBack): Promise<JsonValue> {
-    if (!this.accepts(req.method, req.params)) return this.hooks.send(req);
+  /**
+   * One attempt of a call: resolves with its result, rejects with its error (see isCommandError).
+   * `after`: it joins the queue once that resolved (rejected: it fails with that error, unsent),
+   * but the window starts now: a create's record is written while the add waits for company.
+   */
+  enqueue(req: ApiRequest, readBack?: ReadBack, after?: Promise<void>): Promise<JsonValue> {
+    if (!this.accepts(req.method, req.params))
+      return after ? after.then(() => this.hooks.send(req)) : this.hooks.send(req);
+    if (after) {
+      this.gates.add(after);
+      if (!this.flushing) void this.flush();
+      // Queued in the gate's first reaction, before the flush waiting on it resumes.
+      const ungated = () => this.gates.delete(after);
+      return after.then(
+        () => (ungated(), this.enqueue(req, readBack)),
+        (e: unknown) => (ungated(), Promise.reject(e)),
+      );
+    }
     return new Promise((resolve, reject) => {
       const line = `${req.method}?${qs.stringify(req.params)}`;
       this.lastArrival = Date.now();
@@ -119,6 +136,7 @@ export class Batcher {
     this.flushing = true;
     try {
       await new Promise((r) => setTimeout(r, this.hooks.windowMs ?? COALESCE_WINDOW_MS));
+      while (this.gates.size) await Promise.allSettled([...this.gates]); // handed over meanwhile
       while (this.queue.length) {
         await this.hooks.ready();
         await this.paced();
@@ -126,9 +144,8 @@ export class Batcher {
         this.lastSent = { at: Date.now(), calls: items.length };
         this.inFlight++;
         this.callsInFlight += items.length;
-        // Not awaited (the next batch may leave meanwhile), so nothing it throws may float away:
-        // an unhandled rejection ends a Node process. Whatever went wrong, every call it carried
-        // gets an error of ours (a call already settled ignores it).
+        // Not awaited (the next batch may leave meanwhile), so nothing it throws may float away
+        // (that ends a Node process): every call it carried gets an error of ours.
         this.sendBatch(items)
           .catch((e: unknown) => unreadable(items, e))
           .finally(() => {
@@ -147,9 +164,9 @@ export class Batcher {
    * Paces a stream. The real engine hands over the operations of a deployment one by one as its
    * --parallel slots free up, spread over seconds, not all at once: sending each as soon as a rate
    * token is free spends the burst on batches of one or two. So while a stream goes on — a request
-   * of ours is on its way, the last one left less than one sustained interval ago carrying
-   * several calls, or several calls wait together — the next batch waits for the rest of that interval, and then, while calls
-   * still keep arriving (the last less than a quarter interval ago), a little longer, up to three
+   * of ours is on its way, the last one left less than one sustained interval ago carrying several
+   * calls, or several calls wait together — the next batch waits for the rest of that interval, and
+   * then, while calls still keep arriving (the last less than a quarter interval ago), up to three
    * intervals after its oldest call came: at a high --parallel the engine is still handing over
    * the deployment, and one more second of collecting saves a request. At a low --parallel the
    * engine waits for our answers, arrivals stop, and nothing is held past the interval. A full
@@ -329,17 +346,5 @@ export class Batcher {
     } catch (e) {
       items.forEach((it) => it.reject(e));
     }
-  }
-}
-
-/**
- * A batch whose answer broke the code reading it: its calls fail with an error of ours, an add's
- * as ambiguous (the batch may have been applied), the others as their own command errors.
- */
-function unreadable(items: Pending[], e: unknown): void {
-  const why = `its batch answer could not be read (${e instanceof RedactedError ? e.message : "malformed"})`;
-  for (const it of items) {
-    const error = new Bitrix24TransportError(it.method, why, 200); // an answer came, unreadable
-    it.reject(it.idempotent ? asCommandError(error) : error);
   }
 }

@@ -18,8 +18,11 @@ import { JsonObject, JsonValue, isJsonObject } from "../../schema/spec";
 export interface OperationHost {
   /** One call, alone. */
   send(req: ApiRequest): Promise<JsonValue>;
-  /** One call that may travel with others in a `batch`, with a page to read back with a write. */
-  sendCoalesced(req: ApiRequest, readBack?: ReadBack): Promise<JsonValue>;
+  /**
+   * One call that may travel with others in a `batch`, with a page to read back with a write; not
+   * sent before `after` has resolved (and never, when it rejects: the call fails with its error).
+   */
+  sendCoalesced(req: ApiRequest, readBack?: ReadBack, after?: Promise<void>): Promise<JsonValue>;
   readonly settings: RetrySettings;
   /** Short-lived list pages that serve reads (none: every read is a `get`). */
   readonly pages?: PageCache;
@@ -49,16 +52,22 @@ export class Operation {
    * A call that may travel with others in one `batch` request (the reads and writes that the
    * engine issues together). Its result and errors are its own, exactly as with `call`. A write
    * may ask for a list page to be read back in the same request (`readBack`), which then serves
-   * the read that follows it (see pageCache.ts).
+   * the read that follows it (see pageCache.ts). `after`: what must have landed before the call may
+   * leave (a create's record); it waits in the batcher's window meanwhile, so the two overlap.
    */
-  callCoalesced(method: string, params: JsonObject = {}, readBack?: ReadBack): Promise<JsonValue> {
+  callCoalesced(
+    method: string,
+    params: JsonObject = {},
+    readBack?: ReadBack,
+    after?: Promise<void>,
+  ): Promise<JsonValue> {
     if (isWrite(method)) this.readBacks.length = 0; // read back before this write: stale now
     const mine = readBack && {
       ...readBack,
       deliver: (r: JsonValue) =>
         this.readBacks.push({ list: readBack.list, page: pageOf(readBack.query, r) }),
     };
-    return this.host.sendCoalesced(this.request(method, params), mine);
+    return this.host.sendCoalesced(this.request(method, params), mine, after);
   }
 
   /** A call of this operation: its deadline, its trace, and whether it may be repeated. */

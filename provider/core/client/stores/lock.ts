@@ -35,13 +35,16 @@ export async function acquire(
   const deadline = Date.now() + waitMs;
   for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
     try {
-      return await lockfile.lock(lockPath, {
+      // The synchronous form: a few file-system calls in a row, without a trip through the thread
+      // pool for each (it takes a create's record from ~1.4 to ~1.1 ms; issue 38); the waiting
+      // between attempts stays asynchronous.
+      const release = lockfile.lockSync(lockPath, {
         realpath: false,
         lockfilePath: lockPath,
         stale: STALE_MS,
-        retries: 0,
         onCompromised: onLost,
       });
+      return async () => release();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ELOCKED")
         throw new TokenStoreError(

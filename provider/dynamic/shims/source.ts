@@ -1,0 +1,7 @@
+import { shimOf } from "../shim";
+
+/**
+ * The source kind's shim as this module's exports: installed under node_modules, state names this
+ * module (a `require` by its path) instead of holding the shim's code. See shim.ts.
+ */
+export = shimOf("source");
