@@ -71,17 +71,41 @@ function pluginLauncher(dir) {
 
 /**
  * This package as npm installs it: a folder of its own under node_modules holding package.json and
- * the built dist/ (a copy, refreshed every command, so a rebuilt package reaches the next one), its
- * dependencies resolved from this checkout's node_modules. A real folder, not a link to the
- * checkout: the Node SDK's serializer writes a module of a package under node_modules into state
- * as a `require` by name, and anything else as code (see provider/dynamic/shim.ts).
+ * the built dist/ (a copy, renewed when the build changed, so a rebuilt package reaches the next
+ * command), its dependencies resolved from this checkout's node_modules. A real folder, not a link
+ * to the checkout: the Node SDK's serializer writes a module of a package under node_modules into
+ * state as a `require` by name, and anything else as code (see provider/dynamic/shim.ts).
+ * Commands of one deployment may run at once (tests do): the copy is made beside and renamed into
+ * place, and one that finds the same build installed leaves it alone.
  */
 function installPackage(at) {
+  const stamp = JSON.stringify([
+    fs.readFileSync(path.join(ROOT, "package.json"), "utf8"),
+    fs.statSync(path.join(ROOT, "dist", "provider", "index.js")).mtimeMs,
+  ]);
+  const installed = () => {
+    try {
+      return fs.readFileSync(path.join(at, ".installed-from"), "utf8") === stamp;
+    } catch {
+      return false;
+    }
+  };
+  if (installed()) return;
+  const fresh = `${at}.${process.pid}`;
+  fs.rmSync(fresh, { recursive: true, force: true });
+  fs.mkdirSync(fresh, { recursive: true });
+  fs.copyFileSync(path.join(ROOT, "package.json"), path.join(fresh, "package.json"));
+  fs.cpSync(path.join(ROOT, "dist"), path.join(fresh, "dist"), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(fresh, "node_modules"), "dir");
+  fs.writeFileSync(path.join(fresh, ".installed-from"), stamp);
   fs.rmSync(at, { recursive: true, force: true });
-  fs.mkdirSync(at, { recursive: true });
-  fs.copyFileSync(path.join(ROOT, "package.json"), path.join(at, "package.json"));
-  fs.cpSync(path.join(ROOT, "dist"), path.join(at, "dist"), { recursive: true });
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(at, "node_modules"), "dir");
+  try {
+    fs.renameSync(fresh, at);
+  } catch (e) {
+    fs.rmSync(fresh, { recursive: true, force: true });
+    // Another command of this deployment installed it meanwhile.
+    if (!installed()) throw e;
+  }
 }
 
 /**

@@ -404,15 +404,18 @@ describe("batcher", () => {
       const started = Date.now();
       let next = 0;
       const slot = async () => {
-        while (next < 40) await op.callCoalesced(GET, { id: next++ });
+        while (next < 44) await op.callCoalesced(GET, { id: next++ });
       };
       const done = Promise.all(Array.from({ length: 8 }, slot));
       await jest.advanceTimersByTimeAsync(10_000);
       await done;
-      expect(t.requests.map((r) => commands(r).length)).toEqual([8, 8, 8, 8, 8]);
+      expect(t.requests.map((r) => commands(r).length)).toEqual([8, 8, 8, 8, 8, 4]);
       // The first wave is held while it may still be arriving; the next four leave as soon as
       // they are whole (one interval apart before: the last left after 4 s).
       expect(sentAt[4] - started).toBeLessThan(1_000);
+      // The last, partial wave: once nothing is on its way and nothing arrives for a quarter
+      // interval, not a whole interval after the batch before it.
+      expect(sentAt[5] - sentAt[4]).toBeLessThan(400);
     } finally {
       jest.useRealTimers();
     }

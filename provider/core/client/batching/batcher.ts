@@ -170,12 +170,11 @@ export class Batcher {
    * intervals after its oldest call came: at a high --parallel the engine is still handing over
    * the deployment, and one more second of collecting saves a request. At a low --parallel the
    * engine waits for our answers, arrivals stop, and nothing is held past the interval. A full
-   * batch leaves at once. A lone call, or one operation after another, is never held: nothing is
-   * on its way, the last request carried one call, and it waits alone. And once a whole wave has
-   * been seen (the most calls ever outstanding at once: the engine's --parallel, or 50), a batch
-   * leaves as soon as that many are outstanding again: at a low --parallel the engine hands over
-   * its next wave when our answers arrive, all of it within moments, so holding it for the rest of
-   * an interval only spends time (issue 38); a wave still arriving is held as before.
+   * batch leaves at once; a lone call, or one operation after another, is never held. Once a whole
+   * wave has been seen (the most calls ever outstanding at once: the engine's --parallel), a batch
+   * leaves as soon as that many are queued again: the engine hands its next wave over within
+   * moments of our answers, and holding it only spends time (issue 38); so does holding what is
+   * queued once nothing of ours is on its way and nothing arrives (a phase's last wave).
    */
   private async paced(): Promise<void> {
     const spacing = this.hooks.spacingMs?.() ?? 0;
@@ -183,14 +182,15 @@ export class Batcher {
       const stream = this.inFlight > 0 || this.lastSent.calls > 1 || this.queue.length > 1;
       const now = Date.now();
       if (!stream || this.queue.length >= MAX_BATCH_COMMANDS) return;
-      // Everything the engine can hand over is here (as many as ever, and that most has held for
-      // a while, so it is not still growing): waiting longer fills nothing, it only adds time (the
-      // limiter still decides when it may leave).
+      // All the engine can hand over is queued (as many as ever, a most held a while, not still
+      // growing): waiting fills nothing, it only adds time. A wave wider than a batch: its rest
+      // waits behind the full one for the next part (at --parallel 64, 50 then 14 doubled requests).
       const settled = now - this.wave.since >= spacing / 4;
-      const whole = this.queue.length + this.callsInFlight >= this.wave.size;
+      const whole = this.queue.length >= Math.min(this.wave.size, MAX_BATCH_COMMANDS);
       if (this.wave.size > 1 && settled && whole) return;
       const spaced = now >= this.lastSent.at + spacing;
       const calm = now - this.lastArrival >= spacing / 4;
+      if (this.inFlight === 0 && calm) return;
       const heldLongEnough = now - this.queue[0].queuedAt >= 3 * spacing;
       if (spaced && (calm || heldLongEnough)) return;
       await new Promise((r) => setTimeout(r, 50));
