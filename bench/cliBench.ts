@@ -4,8 +4,9 @@
  * the portal's limits: up, refresh, a change of every title, destroy — at the CLI's default
  * --parallel (4 × CPUs) and at 64. Per phase: requests, the bucket's peak share, 503s, wall time.
  * bench.ts prints them beside the engine-like runner of our tests, then where the time goes
- * (engineTimes): the same connectors on the dynamic provider and on the native plugin (a YAML
- * program), each command placed against the emulator's request log.
+ * (engineTimes): the same connectors on the dynamic provider and on the native plugin (from the
+ * same Node program on the generated SDK, and from a YAML program), each command placed against
+ * the emulator's request log.
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
