@@ -570,8 +570,13 @@ function print(label: string, rows: Row[]): void {
     );
 }
 
-/** The engine-like runner and the real CLI, a phase a line. */
-function printSideBySide(title: string, engineLike: Row[], cli: CliRow[], instant: CliRow[]): void {
+/** The engine-like runner (if run) and the real CLI, a phase a line. */
+function printSideBySide(
+  title: string,
+  engineLike: Row[] | undefined,
+  cli: CliRow[],
+  instant: CliRow[],
+): void {
   console.log(`\n${title}`);
   console.log(
     "                       engine-like    real CLI at the portal's limits    instant   limits/",
@@ -580,11 +585,11 @@ function printSideBySide(title: string, engineLike: Row[], cli: CliRow[], instan
     "phase                     requests    requests  peak  503s  wall s  ok    wall s   instant",
   );
   const pct = (x: number) => `${Math.round(x * 100)}%`.padStart(5);
-  for (const [i, e] of engineLike.entries()) {
-    const c = cli[i];
+  for (const [i, c] of cli.entries()) {
+    const e = engineLike?.[i];
     const f = instant[i];
     console.log(
-      `${e.phase.padEnd(22)} ${String(e.requests).padStart(11)}${e.failed ? "!" : " "}` +
+      `${c.phase.padEnd(22)} ${e ? String(e.requests).padStart(11) : "-".padStart(11)}${e?.failed ? "!" : " "}` +
         (c
           ? `${String(c.requests).padStart(11)} ${pct(c.peak)} ${String(c.rateLimited).padStart(5)} ${c.seconds.toFixed(1).padStart(7)}  ${c.ok ? "yes" : "NO "}`
           : "(not run)") +
@@ -600,7 +605,7 @@ function printSideBySide(title: string, engineLike: Row[], cli: CliRow[], instan
   const state = cli[0]?.state;
   if (state)
     console.log(
-      `state after up: ${kb(state.perResource)} per resource, of which __provider ${state.provider} bytes (twice: inputs and outputs)`,
+      `state after up: ${kb(state.perResource)} per resource${state.provider ? `, of which __provider ${state.provider} bytes (twice: inputs and outputs)` : ""}`,
     );
   const peak = Math.max(...cli.map((c) => c.peak));
   console.log(`the portal's bucket, all four commands back to back: peak ${pct(peak).trim()}`);
@@ -679,14 +684,28 @@ async function main(): Promise<void> {
     const settings = process.env.BENCH_PARALLEL
       ? process.env.BENCH_PARALLEL.split(",").map(Number)
       : [4 * cpus, 64];
+    // BENCH_PROVIDERS=dynamic: the dynamic provider's table only (the native plugin's doubles the time).
+    const providers = (process.env.BENCH_PROVIDERS ?? "dynamic,native").split(",");
+    const sdk =
+      values.only !== "breakdown" && providers.includes("native") ? await nodeSdk() : undefined;
     for (const parallel of values.only === "breakdown" ? [] : settings) {
       const floor = Math.ceil(n / Math.min(50, parallel));
-      printSideBySide(
-        `--parallel ${parallel}${parallel === 4 * cpus ? " (the CLI's default, 4 × CPUs)" : ""}; goals: up, change and destroy ≤ ${floor + 3}, refresh ≤ ${Math.ceil(n / 50) + 1} requests; peak ≤ 50%; wall ≤ 1.5 × instant`,
-        await engineLikeRun(n, latency, parallel),
-        await cliRun(n, latency, parallel),
-        await cliRun(n, latency, parallel, "instant"),
-      );
+      const goals = `goals: up, change and destroy ≤ ${floor + 3}, refresh ≤ ${Math.ceil(n / 50) + 1} requests; peak ≤ 50%; wall ≤ 1.5 × instant`;
+      const title = `--parallel ${parallel}${parallel === 4 * cpus ? " (the CLI's default, 4 × CPUs)" : ""}`;
+      if (providers.includes("dynamic"))
+        printSideBySide(
+          `${title}, the dynamic provider; ${goals}`,
+          await engineLikeRun(n, latency, parallel),
+          await cliRun(n, latency, parallel),
+          await cliRun(n, latency, parallel, "instant"),
+        );
+      if (sdk)
+        printSideBySide(
+          `${title}, the native plugin (the same Node program on the generated SDK); ${goals}`,
+          undefined,
+          await cliRun(n, latency, parallel, "limits", { sdk }),
+          await cliRun(n, latency, parallel, "instant", { sdk }),
+        );
     }
     if (values.only !== "engines") await printBreakdown(n, 4 * cpus);
     return;

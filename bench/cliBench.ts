@@ -154,13 +154,15 @@ const run = (request: object, env: Record<string, string>, morePath: string[] = 
  * for between them, so each phase's peak includes what the one before left in it. `portal`:
  * "limits" is the portal at its default limits (2 req/s, burst 50) with `latencyMs`; "instant" an
  * unlimited portal without latency that the provider is told is unlimited (so it does not pace
- * itself): what remains is the engine's own time.
+ * itself): what remains is the engine's own time. `native`: on the native plugin, from the same
+ * Node program on the generated SDK (`sdk`: nodeSdk()), instead of the dynamic provider.
  */
 export async function cliRun(
   n: number,
   latencyMs: number,
   parallel: number,
   portal: "limits" | "instant" = "limits",
+  native?: { sdk: string },
 ): Promise<CliRow[]> {
   const emu =
     portal === "limits"
@@ -175,6 +177,10 @@ export async function cliRun(
         };
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "b24-clibench-"));
   const { workDir, state, env } = driver.isolatedCli(base, "bench-only");
+  // The native plugin: the same connectors from the same Node program on the generated SDK.
+  const program = native ? "bench/sdk-connectors" : "examples/connectors-from-config";
+  const links = native ? { "pulumi-bitrix24-biconnector-sdk": native.sdk } : {};
+  const morePath = native ? [driver.pluginLauncher(path.join(base, "plugin-bin"))] : [];
   const rows: CliRow[] = [];
   const phase = async (name: string, command: string, config: object = {}) => {
     emu.bucket?.resetPeak();
@@ -182,17 +188,9 @@ export async function cliRun(
     const t0 = Date.now();
     const memory = memorySampler();
     const r = await run(
-      {
-        program: "examples/connectors-from-config",
-        workDir,
-        stack: "dev",
-        command,
-        config,
-        env,
-        parallel,
-        quiet: true,
-      },
+      { program, workDir, stack: "dev", command, config, env, parallel, quiet: true, links },
       env,
+      morePath,
     );
     const rssMb = memory();
     const calls = emu.calls.slice(before);

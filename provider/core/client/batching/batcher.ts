@@ -24,6 +24,7 @@ import {
   unreadable,
 } from "./batchCommands";
 import { classify } from "../retry/verdicts";
+import { Pacing } from "./pacing";
 import { JsonObject, JsonValue, isJsonObject } from "../../schema/spec";
 
 /** Sends one call through the client's layers (retry → auth → limiter → HTTP). */
@@ -75,19 +76,11 @@ export class Batcher {
   /** What calls wait on before they join the queue (see enqueue's `after`). */
   private readonly gates = new Set<Promise<void>>();
   private flushing = false;
-  /** Requests of this batcher on their way, and when the last one left with how many calls. */
+  /** Requests of this batcher on their way. */
   private inFlight = 0;
   /** Calls carried by the requests on their way. */
   private callsInFlight = 0;
-  /**
-   * The most calls ever outstanding at once (queued or on their way), and since when: what the
-   * engine's --parallel lets it hand over. Once it has stopped growing, that many outstanding
-   * again means the engine's wave is whole.
-   */
-  private wave = { size: 0, since: 0 };
-  private lastSent = { at: 0, calls: 0 };
-  /** When the newest call was handed over: a stream still arriving holds its batch a little. */
-  private lastArrival = 0;
+  private readonly pacing = new Pacing();
   private readonly refused = new Set<string>();
   private unavailable = false;
   /** How many `batch` requests were sent (each counts as one request against the limit). */
@@ -124,10 +117,10 @@ export class Batcher {
     }
     return new Promise((resolve, reject) => {
       const line = `${req.method}?${qs.stringify(req.params)}`;
-      this.lastArrival = Date.now();
-      this.queue.push({ ...req, queuedAt: this.lastArrival, readBack, line, resolve, reject });
+      const now = Date.now();
+      this.queue.push({ ...req, queuedAt: now, readBack, line, resolve, reject });
       const outstanding = this.queue.length + this.callsInFlight;
-      if (outstanding > this.wave.size) this.wave = { size: outstanding, since: this.lastArrival };
+      this.pacing.arrived(now, outstanding, this.spacing(), isWrite(req.method));
       if (!this.flushing) void this.flush();
     });
   }
@@ -141,7 +134,7 @@ export class Batcher {
         await this.hooks.ready();
         await this.paced();
         const items = this.take();
-        this.lastSent = { at: Date.now(), calls: items.length };
+        this.pacing.sent(Date.now(), items.length);
         this.inFlight++;
         this.callsInFlight += items.length;
         // Not awaited (the next batch may leave meanwhile), so nothing it throws may float away
@@ -149,6 +142,7 @@ export class Batcher {
         this.sendBatch(items)
           .catch((e: unknown) => unreadable(items, e))
           .finally(() => {
+            this.pacing.answered(Date.now(), items.length);
             this.inFlight--;
             this.callsInFlight -= items.length;
           });
@@ -160,41 +154,19 @@ export class Batcher {
     }
   }
 
-  /**
-   * Paces a stream. The real engine hands over the operations of a deployment one by one as its
-   * --parallel slots free up, spread over seconds, not all at once: sending each as soon as a rate
-   * token is free spends the burst on batches of one or two. So while a stream goes on — a request
-   * of ours is on its way, the last one left less than one sustained interval ago carrying several
-   * calls, or several calls wait together — the next batch waits for the rest of that interval, and
-   * then, while calls still keep arriving (the last less than a quarter interval ago), up to three
-   * intervals after its oldest call came: at a high --parallel the engine is still handing over
-   * the deployment, and one more second of collecting saves a request. At a low --parallel the
-   * engine waits for our answers, arrivals stop, and nothing is held past the interval. A full
-   * batch leaves at once; a lone call, or one operation after another, is never held. Once a whole
-   * wave has been seen (the most calls ever outstanding at once: the engine's --parallel), a batch
-   * leaves as soon as that many are queued again: the engine hands its next wave over within
-   * moments of our answers, and holding it only spends time (issue 38); so does holding what is
-   * queued once nothing of ours is on its way and nothing arrives (a phase's last wave).
-   */
+  /** Waits until the pacing rule lets what is queued leave (see Pacing.sendNow). */
   private async paced(): Promise<void> {
-    const spacing = this.hooks.spacingMs?.() ?? 0;
+    const spacing = this.spacing();
     for (;;) {
-      const stream = this.inFlight > 0 || this.lastSent.calls > 1 || this.queue.length > 1;
-      const now = Date.now();
-      if (!stream || this.queue.length >= MAX_BATCH_COMMANDS) return;
-      // All the engine can hand over is queued (as many as ever, a most held a while, not still
-      // growing): waiting fills nothing, it only adds time. A wave wider than a batch: its rest
-      // waits behind the full one for the next part (at --parallel 64, 50 then 14 doubled requests).
-      const settled = now - this.wave.since >= spacing / 4;
-      const whole = this.queue.length >= Math.min(this.wave.size, MAX_BATCH_COMMANDS);
-      if (this.wave.size > 1 && settled && whole) return;
-      const spaced = now >= this.lastSent.at + spacing;
-      const calm = now - this.lastArrival >= spacing / 4;
-      if (this.inFlight === 0 && calm) return;
-      const heldLongEnough = now - this.queue[0].queuedAt >= 3 * spacing;
-      if (spaced && (calm || heldLongEnough)) return;
-      await new Promise((r) => setTimeout(r, 50));
+      const q = { queued: this.queue.length, oldestAt: this.queue[0].queuedAt, spacing };
+      const wait = this.pacing.sendNow(Date.now(), { ...q, inFlight: this.inFlight });
+      if (wait === 0) return;
+      await new Promise((r) => setTimeout(r, wait));
     }
+  }
+
+  private spacing(): number {
+    return this.hooks.spacingMs?.() ?? 0;
   }
 
   /** The next batch: queue order, ≤ 50 commands with read-backs, ≤ 5 urlCheck calls. */

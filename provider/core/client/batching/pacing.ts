@@ -1,0 +1,138 @@
+import { MAX_BATCH_COMMANDS } from "../limits/apiLimits";
+
+/** The longest one step of the pacing loop waits before asking again (a call may arrive). */
+const PACING_STEP_MS = 50;
+
+/**
+ * The longest engine quiet that is learned, in sustained intervals: a program that pauses for
+ * minutes (awaiting something of its own) must not teach the batcher to hold a last wave as long.
+ */
+const LONGEST_LEARNED_QUIET = 10;
+
+/** What is queued and on its way when the batcher asks whether to send now. */
+export interface Queued {
+  /** Calls waiting in the queue. */
+  readonly queued: number;
+  /** When the oldest of them was handed over. */
+  readonly oldestAt: number;
+  /** Requests of ours on their way. */
+  readonly inFlight: number;
+  /** The sustained interval between requests (1000 / the deployment's rate), in ms. */
+  readonly spacing: number;
+}
+
+/**
+ * The engine's rhythm as the batcher sees it, and the rule for when what is queued leaves.
+ *
+ * The real engine hands over the operations of a deployment as its --parallel slots free up, and
+ * each slot frees only after the engine has written the whole state for the step that ended
+ * (one write per step's start and one per its end, one write at a time). So after we answer K
+ * calls the engine goes quiet for about K writes, then hands over new calls one write apart; the
+ * writes grow with the state (at 400 resources the quiet after a batch of 50 lasts a second, and
+ * longer at 1,000). A quiet that long is not the end of a phase: the batcher learns the longest
+ * quiet it has seen end in a call, and only a quiet half again as long counts as calm. The
+ * engine's quiet is the time since its last call that was not ours: while a request of ours is on
+ * its way, or the whole wave is with us (every slot of the engine waits for an answer), the
+ * engine cannot hand anything over, and our answer starts its work anew.
+ */
+export class Pacing {
+  /**
+   * The most calls ever outstanding at once (queued or on their way), and since when: what the
+   * engine's --parallel lets it hand over. Once it has stopped growing, that many outstanding
+   * again means the engine's wave is whole.
+   */
+  private wave = { size: 0, since: 0 };
+  private lastSent = { at: 0, calls: 0 };
+  /** Calls queued or on their way, and requests of ours on their way. */
+  private outstanding = 0;
+  private requests = 0;
+  /**
+   * Time the engine could hand nothing over — a request of ours on its way, or the whole wave
+   * with us: `total` until `since`, and whether it is so now.
+   */
+  private ours = { total: 0, since: 0, now: false };
+  /** When the newest call was handed over, and how much of the time until then was ours. */
+  private lastArrival = { at: 0, ours: 0 };
+  /** The engine's longest quiet that ended in a call (see the class comment). */
+  private longestQuiet = 0;
+
+  /**
+   * A call was handed over; `outstanding`: calls queued or on their way, this one included.
+   * `write`: an add, update or delete, which the engine hands over after writing the state; only
+   * the quiet before those is learned (a refresh's reads come between steps that write nothing,
+   * and the quiet between two reads that missed the read-ahead is the engine reading the rest).
+   */
+  arrived(now: number, outstanding: number, spacing: number, write = true): void {
+    if (this.lastArrival.at > 0 && write) {
+      const learned = Math.min(this.quiet(now), LONGEST_LEARNED_QUIET * spacing);
+      this.longestQuiet = Math.max(this.longestQuiet, learned);
+    }
+    this.outstanding = outstanding;
+    if (outstanding > this.wave.size) this.wave = { size: outstanding, since: now };
+    this.update(now);
+    this.lastArrival = { at: now, ours: this.oursUntil(now) };
+  }
+
+  sent(now: number, calls: number): void {
+    this.lastSent = { at: now, calls };
+    this.requests++;
+    this.update(now);
+  }
+
+  /** A request of ours carrying `calls` was answered (or lost). */
+  answered(now: number, calls: number): void {
+    this.requests--;
+    this.outstanding -= calls;
+    this.update(now);
+  }
+
+  private update(now: number): void {
+    const ours = this.requests > 0 || (this.wave.size > 1 && this.outstanding >= this.wave.size);
+    if (ours && !this.ours.now) this.ours = { ...this.ours, since: now, now: true };
+    if (!ours && this.ours.now)
+      this.ours = { total: this.ours.total + now - this.ours.since, since: now, now: false };
+  }
+
+  /** How long, in all until `now`, the engine could hand nothing over because of us. */
+  private oursUntil(now: number): number {
+    return this.ours.total + (this.ours.now ? now - this.ours.since : 0);
+  }
+
+  /** The engine's quiet: since its last call, without the time that was ours. */
+  private quiet(now: number): number {
+    return now - this.lastArrival.at - (this.oursUntil(now) - this.lastArrival.ours);
+  }
+
+  /**
+   * How long to wait before asking again; 0: send what is queued now. While a stream goes on — a
+   * request of ours is on its way, the last one left less than one sustained interval ago
+   * carrying several calls, or several calls wait together — a batch waits for the rest of that
+   * interval, and then, until the engine has been calm, up to three intervals (or three times
+   * the calm quiet) after its oldest call came: at a high --parallel one more second of
+   * collecting saves a request. A full batch leaves at once; a lone call, or one operation after
+   * another, is never held. Once a whole wave has been seen (the engine's --parallel), a batch
+   * leaves as soon as that many are queued again: holding it only spends time; so does holding
+   * what is queued once nothing of ours is on its way and the engine has been calm (a phase's
+   * last wave).
+   */
+  sendNow(now: number, q: Queued): number {
+    const stream = q.inFlight > 0 || this.lastSent.calls > 1 || q.queued > 1;
+    if (!stream || q.queued >= MAX_BATCH_COMMANDS) return 0;
+    // All the engine can hand over is queued (as many as ever, that most held a while, not still
+    // growing): waiting fills nothing. A wave wider than a batch: its rest waits behind the full
+    // one for the engine's next part (at --parallel 64, 50 then 14 would double the requests).
+    const settledAt = this.wave.since + q.spacing / 4;
+    const whole = q.queued >= Math.min(this.wave.size, MAX_BATCH_COMMANDS);
+    if (this.wave.size > 1 && whole && now >= settledAt) return 0;
+    const patience = Math.max(q.spacing / 4, 1.5 * this.longestQuiet);
+    // While the time is ours the quiet stands still: calm is not reached then.
+    const calmAt = this.ours.now ? Infinity : now + patience - this.quiet(now);
+    if (now >= calmAt) return 0;
+    const spacedAt = this.lastSent.at + q.spacing;
+    const heldAt = q.oldestAt + Math.max(3 * q.spacing, 3 * patience);
+    if (now >= spacedAt && now >= heldAt) return 0;
+    // Until the next rule may let it go (or a call arrives and makes the wave whole).
+    const rules = [calmAt, Math.max(spacedAt, heldAt), whole ? settledAt : Infinity];
+    return Math.min(PACING_STEP_MS, Math.max(1, Math.min(...rules) - now));
+  }
+}

@@ -1,0 +1,123 @@
+import * as qs from "qs";
+import { createClient } from "../../../provider/core/client/processWide";
+import { fakeTransport, methodOf, ok, portalScript } from "../../helpers/fakeTransport";
+import { testSettings } from "../../helpers/settings";
+import { HttpRequest } from "../../../provider/core/client/transport/transport";
+import { Pacing } from "../../../provider/core/client/batching/pacing";
+
+const UPDATE = "biconnector.connector.update";
+
+type BatchBody = { cmd: Record<string, string> };
+const commandsOf = (r: HttpRequest) =>
+  methodOf(r) === "batch" ? Object.keys((r.json as BatchBody).cmd).length : 1;
+
+/** A portal 50 ms away that answers every command of a batch with `true`. */
+const portal = () =>
+  fakeTransport(
+    portalScript({
+      batch: async (req) => {
+        await new Promise((r) => setTimeout(r, 50));
+        const result: Record<string, unknown> = {};
+        for (const [key, cmd] of Object.entries((req.json as BatchBody).cmd)) {
+          const params = qs.parse(cmd.split("?")[1] ?? "");
+          result[key] = { item: { id: Number(params.id) } };
+        }
+        return ok({ result, result_error: [], result_total: [], result_next: [], result_time: {} });
+      },
+      [UPDATE]: async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        return ok(true);
+      },
+    }),
+  );
+
+/**
+ * The real engine's rhythm at --parallel `parallel`: it writes the whole state before and after
+ * each operation, one write at a time in the order asked (each `writeMs`), and a slot starts its
+ * next operation only once its own write is done. After the batcher answers 50 calls, the engine
+ * is silent for 50 writes, then hands over the next calls one write apart.
+ */
+async function deployment(rps: string, n: number, parallel: number, writeMs: number) {
+  const t = portal();
+  const op = createClient(
+    testSettings({ rateLimitRps: rps, rateLimitBurst: rps === "2" ? "50" : rps }),
+    {
+      transport: t,
+    },
+  ).operation();
+  let writes = Promise.resolve();
+  const write = () => (writes = writes.then(() => new Promise((r) => setTimeout(r, writeMs))));
+  let next = 0;
+  const slot = async () => {
+    while (next < n) {
+      const id = next++;
+      await write();
+      await op.callCoalesced(UPDATE, { id, fields: { title: `t${id}` } });
+      await write();
+    }
+  };
+  const started = Date.now();
+  let ended = 0;
+  const done = Promise.all(Array.from({ length: parallel }, slot)).finally(
+    () => (ended = Date.now()),
+  );
+  for (let i = 0; !ended && i < 3000; i++) await jest.advanceTimersByTimeAsync(100);
+  if (!ended) throw new Error(`stuck: ${next} started, ${t.requests.length} requests`);
+  await done;
+  return { seconds: (ended - started) / 1000, batches: t.requests.map(commandsOf) };
+}
+
+const spacing = 500;
+
+/** Pacing after a wave of 8 calls (the engine's --parallel) arrived, was sent at 10 ms and answered at 60. */
+function afterOneWave(writes = true): Pacing {
+  const pacing = new Pacing();
+  for (let i = 1; i <= 8; i++) pacing.arrived(i, i, spacing, writes);
+  pacing.sent(10, 8);
+  pacing.answered(60, 8);
+  return pacing;
+}
+
+describe("pacing against the engine's state writes", () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  test("the silence while the engine writes the state after a batch is not a phase's end: 400 calls at --parallel 64 in ⌈400/50⌉ + 3 requests, within 1.5 × the unpaced time (issue 38)", async () => {
+    // 20 ms a write: the silence after 50 answers (1 s) is twice our sustained interval.
+    const paced = await deployment("2", 400, 64, 20);
+    const unpaced = await deployment("10000", 400, 64, 20);
+    expect(paced.batches.reduce((a, b) => a + b, 0)).toBe(400);
+    expect(paced.batches.length).toBeLessThanOrEqual(Math.ceil(400 / 50) + 3);
+    expect(paced.seconds).toBeLessThanOrEqual(1.5 * unpaced.seconds);
+  });
+
+  test("a program's long pause teaches no long patience: a last wave leaves at most 15 intervals after the engine went quiet", () => {
+    const pacing = afterOneWave();
+    // The program awaited something of its own for a minute, then handed over three calls.
+    for (const at of [60_000, 60_001, 60_002]) pacing.arrived(at, at - 59_999, spacing);
+    const queued = { queued: 3, oldestAt: 60_000, inFlight: 0, spacing };
+    expect(pacing.sendNow(60_002 + 7_000, queued)).toBeGreaterThan(0);
+    expect(pacing.sendNow(60_002 + 7_500, queued)).toBe(0);
+  });
+
+  test("a silence ended by a call is learned: a shorter one is not calm, a longer one is", () => {
+    const pacing = afterOneWave();
+    // The engine wrote the state for 1.2 s, then handed over the next calls.
+    pacing.arrived(1_260, 1, spacing);
+    pacing.arrived(1_261, 2, spacing);
+    const queued = { queued: 2, oldestAt: 1_260, inFlight: 0, spacing };
+    // Its quiet: 1,200 ms (from its last call, without the 52 ms the whole wave was with us).
+    expect(pacing.sendNow(1_261 + 1_750, queued)).toBeGreaterThan(0);
+    expect(pacing.sendNow(1_261 + 1_800, queued)).toBe(0);
+  });
+
+  test("reads teach no patience: a refresh's read that missed the read-ahead leaves a quarter interval after the engine went quiet", () => {
+    const pacing = afterOneWave(false);
+    // The engine read the next 50 from what was read ahead for 3 s, then missed twice.
+    pacing.arrived(3_060, 1, spacing, false);
+    pacing.arrived(3_061, 2, spacing, false);
+    const queued = { queued: 2, oldestAt: 3_060, inFlight: 0, spacing };
+    expect(pacing.sendNow(3_061 + 100, queued)).toBeGreaterThan(0);
+    expect(pacing.sendNow(3_061 + spacing / 4, queued)).toBe(0);
+  });
+});
