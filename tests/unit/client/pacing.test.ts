@@ -82,13 +82,47 @@ describe("pacing against the engine's state writes", () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  test("the silence while the engine writes the state after a batch is not a phase's end: 400 calls at --parallel 64 in ⌈400/50⌉ + 3 requests, within 1.5 × the unpaced time (issue 38)", async () => {
-    // 20 ms a write: the silence after 50 answers (1 s) is twice our sustained interval.
-    const paced = await deployment("2", 400, 64, 20);
-    const unpaced = await deployment("10000", 400, 64, 20);
-    expect(paced.batches.reduce((a, b) => a + b, 0)).toBe(400);
-    expect(paced.batches.length).toBeLessThanOrEqual(Math.ceil(400 / 50) + 3);
-    expect(paced.seconds).toBeLessThanOrEqual(1.5 * unpaced.seconds);
+  // [calls, --parallel, ms a state write, at most × the unpaced time, what it shows]
+  test.each([
+    [
+      400,
+      64,
+      20,
+      1.5,
+      "the quiet while the engine writes the state after a batch is not a phase's end",
+    ],
+    [
+      400,
+      64,
+      100,
+      1.5,
+      "a wave first seen while the engine still hands over grows to its real size at once (was 31 a batch)",
+    ],
+    [
+      400,
+      8,
+      100,
+      1.5,
+      "the first calls, handed over one state write apart, do not go alone (were 14)",
+    ],
+  ])(
+    "%i calls at --parallel %i, %i ms a state write: at most ⌈N/min(50,P)⌉ + 3 requests, within %f × the unpaced time — %s (issue 38)",
+    async (n, parallel, writeMs, ratio) => {
+      const paced = await deployment("2", n, parallel, writeMs);
+      const unpaced = await deployment("10000", n, parallel, writeMs);
+      expect(paced.batches.reduce((a, b) => a + b, 0)).toBe(n);
+      expect(paced.batches.length).toBeLessThanOrEqual(Math.ceil(n / Math.min(50, parallel)) + 3);
+      expect(paced.seconds).toBeLessThanOrEqual(ratio * unpaced.seconds);
+    },
+  );
+
+  test("one operation after another (--parallel 1): every call goes alone, and only two wait for company, an eighth of an interval each", async () => {
+    // 10 calls: within the tokens a process starts with, so only the pacing can add time.
+    const paced = await deployment("2", 10, 1, 5);
+    const unpaced = await deployment("10000", 10, 1, 5);
+    expect(paced.batches).toEqual(Array.from({ length: 10 }, () => 1));
+    // Two waits of an eighth of our interval (1 s at the default share: 125 ms each).
+    expect(paced.seconds - unpaced.seconds).toBeLessThan(0.3);
   });
 
   test("a program's long pause teaches no long patience: a last wave leaves at most 15 intervals after the engine went quiet", () => {

@@ -9,6 +9,9 @@ const PACING_STEP_MS = 50;
  */
 const LONGEST_LEARNED_QUIET = 10;
 
+/** How many times lone writes wait for company before they are taken as one after another. */
+const PROBES = 2;
+
 /** What is queued and on its way when the batcher asks whether to send now. */
 export interface Queued {
   /** Calls waiting in the queue. */
@@ -39,9 +42,13 @@ export class Pacing {
   /**
    * The most calls ever outstanding at once (queued or on their way), and since when: what the
    * engine's --parallel lets it hand over. Once it has stopped growing, that many outstanding
-   * again means the engine's wave is whole.
+   * again means the engine's wave is whole; `confirmed`: seen whole once (see sendNow).
    */
-  private wave = { size: 0, since: 0 };
+  private wave = { size: 0, since: 0, confirmed: false };
+  /** Between the last two calls handed over. */
+  private lastGap = 0;
+  /** Lone writes that may still wait for company (see sendNow): none came: one after another. */
+  private probes = PROBES;
   private lastSent = { at: 0, calls: 0 };
   /** Calls queued or on their way, and requests of ours on their way. */
   private outstanding = 0;
@@ -52,7 +59,7 @@ export class Pacing {
    */
   private ours = { total: 0, since: 0, now: false };
   /** When the newest call was handed over, and how much of the time until then was ours. */
-  private lastArrival = { at: 0, ours: 0 };
+  private lastArrival = { at: 0, ours: 0, write: false };
   /** The engine's longest quiet that ended in a call (see the class comment). */
   private longestQuiet = 0;
 
@@ -67,10 +74,12 @@ export class Pacing {
       const learned = Math.min(this.quiet(now), LONGEST_LEARNED_QUIET * spacing);
       this.longestQuiet = Math.max(this.longestQuiet, learned);
     }
+    if (this.lastArrival.at > 0) this.lastGap = now - this.lastArrival.at;
     this.outstanding = outstanding;
-    if (outstanding > this.wave.size) this.wave = { size: outstanding, since: now };
+    if (outstanding > this.wave.size)
+      this.wave = { size: outstanding, since: now, confirmed: false };
     this.update(now);
-    this.lastArrival = { at: now, ours: this.oursUntil(now) };
+    this.lastArrival = { at: now, ours: this.oursUntil(now), write };
   }
 
   sent(now: number, calls: number): void {
@@ -109,22 +118,45 @@ export class Pacing {
    * carrying several calls, or several calls wait together — a batch waits for the rest of that
    * interval, and then, until the engine has been calm, up to three intervals (or three times
    * the calm quiet) after its oldest call came: at a high --parallel one more second of
-   * collecting saves a request. A full batch leaves at once; a lone call, or one operation after
-   * another, is never held. Once a whole wave has been seen (the engine's --parallel), a batch
-   * leaves as soon as that many are queued again: holding it only spends time; so does holding
-   * what is queued once nothing of ours is on its way and the engine has been calm (a phase's
-   * last wave).
+   * collecting saves a request. A full batch leaves at once. A lone call, or one operation after
+   * another, is not held (but twice: see below). Once a whole wave has been seen (the engine's
+   * --parallel: as many outstanding as ever, not grown for a quarter interval, and no call for
+   * two gaps of the engine's rhythm), a batch leaves as soon as that many are queued again (this
+   * remembers the wave as seen): holding it only spends time; so does holding what is queued
+   * once nothing of ours is on its way and the engine has been calm (a phase's last wave).
    */
   sendNow(now: number, q: Queued): number {
-    const stream = q.inFlight > 0 || this.lastSent.calls > 1 || q.queued > 1;
-    if (!stream || q.queued >= MAX_BATCH_COMMANDS) return 0;
-    // All the engine can hand over is queued (as many as ever, that most held a while, not still
-    // growing): waiting fills nothing. A wave wider than a batch: its rest waits behind the full
-    // one for the engine's next part (at --parallel 64, 50 then 14 would double the requests).
-    const settledAt = this.wave.since + q.spacing / 4;
-    const whole = q.queued >= Math.min(this.wave.size, MAX_BATCH_COMMANDS);
-    if (this.wave.size > 1 && whole && now >= settledAt) return 0;
+    if (q.queued >= MAX_BATCH_COMMANDS) return 0;
     const patience = Math.max(q.spacing / 4, 1.5 * this.longestQuiet);
+    // Two gaps of the engine's current rhythm without a call: it has nothing more to hand over.
+    const stillAt = this.lastArrival.at + Math.min(2 * this.lastGap, patience);
+    const stream = q.inFlight > 0 || this.lastSent.calls > 1 || q.queued > 1;
+    if (!stream) {
+      // A lone write after a lone call: one operation after another, or the first calls of a
+      // wide wave that the engine hands over one state write apart (at 1,000 resources, a
+      // change's or destroy's first dozen went alone, ~100 ms apart). Twice it waits for company,
+      // an eighth of an interval (125 ms at the default share; not a multiple of the gap between
+      // calls: that gap holds our own wait); none came: one after another. (A refresh's reads
+      // that miss the read-ahead come alone by nature.)
+      if (this.probes === 0 || this.lastSent.calls !== 1 || !this.lastArrival.write) return 0;
+      const probeEnd = this.lastArrival.at + q.spacing / 8;
+      if (now < probeEnd) return Math.min(PACING_STEP_MS, Math.max(1, probeEnd - now));
+      this.probes--;
+      return 0;
+    }
+    // All the engine can hand over is queued (as many as ever, not grown for a quarter interval
+    // and no call for two gaps of its rhythm; a wave seen whole once need not be waited for
+    // again): waiting fills nothing.
+    // A wave wider than a batch: its rest waits behind the full one for the engine's next part
+    // (at --parallel 64, 50 then 14 would double the requests). A wave first seen while the
+    // engine was still handing over grows to its real size this way, not by one a cycle.
+    const whole = q.queued >= Math.min(this.wave.size, MAX_BATCH_COMMANDS);
+    // Seen whole: not grown for a quarter interval, and no call for two gaps of the rhythm.
+    const seenAt = Math.max(stillAt, this.wave.since + q.spacing / 4);
+    if (this.wave.size > 1 && whole && (this.wave.confirmed || now >= seenAt)) {
+      this.wave.confirmed = true;
+      return 0;
+    }
     // While the time is ours the quiet stands still: calm is not reached then.
     const calmAt = this.ours.now ? Infinity : now + patience - this.quiet(now);
     if (now >= calmAt) return 0;
@@ -132,7 +164,7 @@ export class Pacing {
     const heldAt = q.oldestAt + Math.max(3 * q.spacing, 3 * patience);
     if (now >= spacedAt && now >= heldAt) return 0;
     // Until the next rule may let it go (or a call arrives and makes the wave whole).
-    const rules = [calmAt, Math.max(spacedAt, heldAt), whole ? settledAt : Infinity];
+    const rules = [calmAt, Math.max(spacedAt, heldAt), whole ? seenAt : Infinity];
     return Math.min(PACING_STEP_MS, Math.max(1, Math.min(...rules) - now));
   }
 }
