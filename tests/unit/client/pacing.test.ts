@@ -72,7 +72,7 @@ const spacing = 500;
 /** Pacing after a wave of 8 calls (the engine's --parallel) arrived, was sent at 10 ms and answered at 60. */
 function afterOneWave(writes = true): Pacing {
   const pacing = new Pacing();
-  for (let i = 1; i <= 8; i++) pacing.arrived(i, i, spacing, writes);
+  for (let i = 1; i <= 8; i++) pacing.arrived(i, spacing, writes);
   pacing.sent(10, 8);
   pacing.answered(60, 8);
   return pacing;
@@ -128,8 +128,8 @@ describe("pacing against the engine's state writes", () => {
   test("a program's long pause teaches no long patience: a last wave leaves at most 15 intervals after the engine went quiet", () => {
     const pacing = afterOneWave();
     // The program awaited something of its own for a minute, then handed over three calls.
-    for (const at of [60_000, 60_001, 60_002]) pacing.arrived(at, at - 59_999, spacing);
-    const queued = { queued: 3, oldestAt: 60_000, inFlight: 0, spacing };
+    for (const at of [60_000, 60_001, 60_002]) pacing.arrived(at, spacing);
+    const queued = { queued: 3, oldestAt: 60_000, spacing };
     expect(pacing.sendNow(60_002 + 7_000, queued)).toBeGreaterThan(0);
     expect(pacing.sendNow(60_002 + 7_500, queued)).toBe(0);
   });
@@ -137,9 +137,9 @@ describe("pacing against the engine's state writes", () => {
   test("a silence ended by a call is learned: a shorter one is not calm, a longer one is", () => {
     const pacing = afterOneWave();
     // The engine wrote the state for 1.2 s, then handed over the next calls.
-    pacing.arrived(1_260, 1, spacing);
-    pacing.arrived(1_261, 2, spacing);
-    const queued = { queued: 2, oldestAt: 1_260, inFlight: 0, spacing };
+    pacing.arrived(1_260, spacing);
+    pacing.arrived(1_261, spacing);
+    const queued = { queued: 2, oldestAt: 1_260, spacing };
     // Its quiet: 1,200 ms (from its last call, without the 52 ms the whole wave was with us).
     expect(pacing.sendNow(1_261 + 1_750, queued)).toBeGreaterThan(0);
     expect(pacing.sendNow(1_261 + 1_800, queued)).toBe(0);
@@ -148,9 +148,9 @@ describe("pacing against the engine's state writes", () => {
   test("reads teach no patience: a refresh's read that missed the read-ahead leaves a quarter interval after the engine went quiet", () => {
     const pacing = afterOneWave(false);
     // The engine read the next 50 from what was read ahead for 3 s, then missed twice.
-    pacing.arrived(3_060, 1, spacing, false);
-    pacing.arrived(3_061, 2, spacing, false);
-    const queued = { queued: 2, oldestAt: 3_060, inFlight: 0, spacing };
+    pacing.arrived(3_060, spacing, false);
+    pacing.arrived(3_061, spacing, false);
+    const queued = { queued: 2, oldestAt: 3_060, spacing };
     expect(pacing.sendNow(3_061 + 100, queued)).toBeGreaterThan(0);
     expect(pacing.sendNow(3_061 + spacing / 4, queued)).toBe(0);
   });

@@ -76,10 +76,6 @@ export class Batcher {
   /** What calls wait on before they join the queue (see enqueue's `after`). */
   private readonly gates = new Set<Promise<void>>();
   private flushing = false;
-  /** Requests of this batcher on their way. */
-  private inFlight = 0;
-  /** Calls carried by the requests on their way. */
-  private callsInFlight = 0;
   private readonly pacing = new Pacing();
   private readonly refused = new Set<string>();
   private unavailable = false;
@@ -119,8 +115,7 @@ export class Batcher {
       const line = `${req.method}?${qs.stringify(req.params)}`;
       const now = Date.now();
       this.queue.push({ ...req, queuedAt: now, readBack, line, resolve, reject });
-      const outstanding = this.queue.length + this.callsInFlight;
-      this.pacing.arrived(now, outstanding, this.spacing(), isWrite(req.method));
+      this.pacing.arrived(now, this.spacing(), isWrite(req.method));
       if (!this.flushing) void this.flush();
     });
   }
@@ -135,17 +130,11 @@ export class Batcher {
         await this.paced();
         const items = this.take();
         this.pacing.sent(Date.now(), items.length);
-        this.inFlight++;
-        this.callsInFlight += items.length;
         // Not awaited (the next batch may leave meanwhile), so nothing it throws may float away
         // (that ends a Node process): every call it carried gets an error of ours.
         this.sendBatch(items)
           .catch((e: unknown) => unreadable(items, e))
-          .finally(() => {
-            this.pacing.answered(Date.now(), items.length);
-            this.inFlight--;
-            this.callsInFlight -= items.length;
-          });
+          .finally(() => this.pacing.answered(Date.now(), items.length));
         // Let that request take its rate token (all in-process steps) before asking again.
         await new Promise((r) => setImmediate(r));
       }
@@ -159,7 +148,7 @@ export class Batcher {
     const spacing = this.spacing();
     for (;;) {
       const q = { queued: this.queue.length, oldestAt: this.queue[0].queuedAt, spacing };
-      const wait = this.pacing.sendNow(Date.now(), { ...q, inFlight: this.inFlight });
+      const wait = this.pacing.sendNow(Date.now(), q);
       if (wait === 0) return;
       await new Promise((r) => setTimeout(r, wait));
     }

@@ -18,8 +18,6 @@ export interface Queued {
   readonly queued: number;
   /** When the oldest of them was handed over. */
   readonly oldestAt: number;
-  /** Requests of ours on their way. */
-  readonly inFlight: number;
   /** The sustained interval between requests (1000 / the deployment's rate), in ms. */
   readonly spacing: number;
 }
@@ -50,7 +48,7 @@ export class Pacing {
   /** Lone writes that may still wait for company (see sendNow): none came: one after another. */
   private probes = PROBES;
   private lastSent = { at: 0, calls: 0 };
-  /** Calls queued or on their way, and requests of ours on their way. */
+  /** Calls queued or on their way (each arrives once and is answered once), and our requests. */
   private outstanding = 0;
   private requests = 0;
   /**
@@ -64,20 +62,18 @@ export class Pacing {
   private longestQuiet = 0;
 
   /**
-   * A call was handed over; `outstanding`: calls queued or on their way, this one included.
-   * `write`: an add, update or delete, which the engine hands over after writing the state; only
+   * A call was handed over. `write`: an add, update or delete, which the engine hands over after writing the state; only
    * the quiet before those is learned (a refresh's reads come between steps that write nothing,
    * and the quiet between two reads that missed the read-ahead is the engine reading the rest).
    */
-  arrived(now: number, outstanding: number, spacing: number, write = true): void {
-    if (this.lastArrival.at > 0 && write) {
+  arrived(now: number, spacing: number, write = true): void {
+    if (this.lastArrival.at > 0) {
+      this.lastGap = now - this.lastArrival.at;
       const learned = Math.min(this.quiet(now), LONGEST_LEARNED_QUIET * spacing);
-      this.longestQuiet = Math.max(this.longestQuiet, learned);
+      if (write) this.longestQuiet = Math.max(this.longestQuiet, learned);
     }
-    if (this.lastArrival.at > 0) this.lastGap = now - this.lastArrival.at;
-    this.outstanding = outstanding;
-    if (outstanding > this.wave.size)
-      this.wave = { size: outstanding, since: now, confirmed: false };
+    if (++this.outstanding > this.wave.size)
+      this.wave = { size: this.outstanding, since: now, confirmed: false };
     this.update(now);
     this.lastArrival = { at: now, ours: this.oursUntil(now), write };
   }
@@ -130,7 +126,7 @@ export class Pacing {
     const patience = Math.max(q.spacing / 4, 1.5 * this.longestQuiet);
     // Two gaps of the engine's current rhythm without a call: it has nothing more to hand over.
     const stillAt = this.lastArrival.at + Math.min(2 * this.lastGap, patience);
-    const stream = q.inFlight > 0 || this.lastSent.calls > 1 || q.queued > 1;
+    const stream = this.requests > 0 || this.lastSent.calls > 1 || q.queued > 1;
     if (!stream) {
       // A lone write after a lone call: one operation after another, or the first calls of a
       // wide wave that the engine hands over one state write apart (at 1,000 resources, a
