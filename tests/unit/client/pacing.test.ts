@@ -125,6 +125,29 @@ describe("pacing against the engine's state writes", () => {
     expect(paced.seconds - unpaced.seconds).toBeLessThan(0.3);
   });
 
+  test("a wave seen whole leaves the moment its last call arrives, not at the pacing's next look (issue 38)", async () => {
+    const t = portal();
+    const op = createClient(testSettings({ rateLimitRps: "2", rateLimitBurst: "50" }), {
+      transport: t,
+    }).operation();
+    const call = (id: number) => op.callCoalesced(UPDATE, { id, fields: { title: `t${id}` } });
+    // The first wave of 8 (the engine's --parallel) is seen whole, sent and answered.
+    const first = Promise.all(Array.from({ length: 8 }, (_, i) => call(i)));
+    await jest.advanceTimersByTimeAsync(2_000);
+    await first;
+    expect(t.requests).toHaveLength(1);
+    // The next wave: seven calls, then the eighth 30 ms later, while the batch waits.
+    const wave = Array.from({ length: 7 }, (_, i) => call(8 + i));
+    await jest.advanceTimersByTimeAsync(30);
+    expect(t.requests).toHaveLength(1);
+    wave.push(call(15));
+    await jest.advanceTimersByTimeAsync(1);
+    expect(t.requests).toHaveLength(2);
+    expect(commandsOf(t.requests[1])).toBe(8);
+    await jest.advanceTimersByTimeAsync(100);
+    await Promise.all(wave);
+  });
+
   test("a program's long pause teaches no long patience: a last wave leaves at most 15 intervals after the engine went quiet", () => {
     const pacing = afterOneWave();
     // The program awaited something of its own for a minute, then handed over three calls.
