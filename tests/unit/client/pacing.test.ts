@@ -100,6 +100,13 @@ describe("pacing against the engine's state writes", () => {
     ],
     [
       400,
+      64,
+      200,
+      1.5,
+      "calls handed over a state write apart, further apart than an eighth of an interval and our answer, do not go alone (a change's first 14 went alone at 1,000 resources)",
+    ],
+    [
+      400,
       8,
       100,
       1.5,
@@ -146,6 +153,37 @@ describe("pacing against the engine's state writes", () => {
     expect(commandsOf(t.requests[1])).toBe(8);
     await jest.advanceTimersByTimeAsync(100);
     await Promise.all(wave);
+  });
+
+  test("a first wave handed over a few ms apart is seen whole after two of the engine's gaps, not after a quarter interval (issue 38)", () => {
+    // The real CLI's first wave at --parallel 8 and 100 resources (ms): the first call went
+    // alone; seven came while it was away, the eighth after its answer.
+    const pacing = new Pacing();
+    pacing.arrived(0, spacing);
+    pacing.sent(2, 1);
+    for (const at of [17, 31, 34, 43, 52, 65, 67]) pacing.arrived(at, spacing);
+    pacing.answered(91, 1);
+    pacing.arrived(109, spacing);
+    const queued = { queued: 8, oldestAt: 17, spacing };
+    // No call for two gaps (42 ms) after the eighth: seen whole, 125 ms before a quarter
+    // interval after the wave stopped growing (67 + 125) would have let it go.
+    expect(pacing.sendNow(109 + 83, queued)).toBeGreaterThan(0);
+    expect(pacing.sendNow(109 + 84, queued)).toBe(0);
+  });
+
+  test("a wave that grew a state write apart waits twice that before it counts as whole, though its last gap was short", () => {
+    const pacing = new Pacing();
+    const interval = 1_000; // the default share of a portal's 2 req/s
+    // Calls 100 ms apart (one state write each at 1,000 resources), the first one sent alone,
+    // the last two 10 ms apart.
+    pacing.arrived(0, interval);
+    pacing.sent(1, 1);
+    pacing.answered(51, 1);
+    for (const at of [100, 200, 300, 400, 410]) pacing.arrived(at, interval);
+    const queued = { queued: 5, oldestAt: 100, spacing: interval };
+    // Two of its last gaps (20 ms) would let it go at 430, before the engine's next call.
+    expect(pacing.sendNow(410 + 199, queued)).toBeGreaterThan(0);
+    expect(pacing.sendNow(410 + 200, queued)).toBe(0);
   });
 
   test("a program's long pause teaches no long patience: a last wave leaves at most 15 intervals after the engine went quiet", () => {

@@ -40,9 +40,10 @@ export class Pacing {
   /**
    * The most calls ever outstanding at once (queued or on their way), and since when: what the
    * engine's --parallel lets it hand over. Once it has stopped growing, that many outstanding
-   * again means the engine's wave is whole; `confirmed`: seen whole once (see sendNow).
+   * again means the engine's wave is whole; `confirmed`: seen whole once (see sendNow);
+   * `growthGap`: the longest the engine took between two calls while the wave grew.
    */
-  private wave = { size: 0, since: 0, confirmed: false };
+  private wave = { size: 0, since: 0, confirmed: false, growthGap: 0 };
   /** Between the last two calls handed over. */
   private lastGap = 0;
   /** Lone writes that may still wait for company (see sendNow): none came: one after another. */
@@ -56,8 +57,13 @@ export class Pacing {
    * with us: `total` until `since`, and whether it is so now.
    */
   private ours = { total: 0, since: 0, now: false };
-  /** When the newest call was handed over, and how much of the time until then was ours. */
-  private lastArrival = { at: 0, ours: 0, write: false };
+  /**
+   * When the newest call was handed over, how much of the time until then was ours, and how
+   * long after our last answer it came (0 while a request of ours was on its way).
+   */
+  private lastArrival = { at: 0, ours: 0, write: false, afterAnswer: 0 };
+  /** When our last answer came. */
+  private lastAnswerAt = 0;
   /** The engine's longest quiet that ended in a call (see the class comment). */
   private longestQuiet = 0;
 
@@ -72,10 +78,15 @@ export class Pacing {
       const learned = Math.min(this.quiet(now), LONGEST_LEARNED_QUIET * spacing);
       if (write) this.longestQuiet = Math.max(this.longestQuiet, learned);
     }
-    if (++this.outstanding > this.wave.size)
-      this.wave = { size: this.outstanding, since: now, confirmed: false };
+    if (++this.outstanding > this.wave.size) {
+      // Wall time, not the engine's quiet: while a wave grows, every call finds the whole
+      // wave with us, so its quiet reads 0.
+      const growthGap = Math.max(this.wave.growthGap, this.lastGap);
+      this.wave = { size: this.outstanding, since: now, confirmed: false, growthGap };
+    }
     this.update(now);
-    this.lastArrival = { at: now, ours: this.oursUntil(now), write };
+    const afterAnswer = this.requests > 0 ? 0 : now - this.lastAnswerAt;
+    this.lastArrival = { at: now, ours: this.oursUntil(now), write, afterAnswer };
   }
 
   sent(now: number, calls: number): void {
@@ -88,6 +99,7 @@ export class Pacing {
   answered(now: number, calls: number): void {
     this.requests--;
     this.outstanding -= calls;
+    this.lastAnswerAt = now;
     this.update(now);
   }
 
@@ -111,44 +123,59 @@ export class Pacing {
   /**
    * How long to wait before asking again; 0: send what is queued now. While a stream goes on — a
    * request of ours is on its way, the last one left less than one sustained interval ago
-   * carrying several calls, or several calls wait together — a batch waits for the rest of that
-   * interval, and then, until the engine has been calm, up to three intervals (or three times
-   * the calm quiet) after its oldest call came: at a high --parallel one more second of
-   * collecting saves a request. A full batch leaves at once. A lone call, or one operation after
-   * another, is not held (but twice: see below). Once a whole wave has been seen (the engine's
-   * --parallel: as many outstanding as ever, not grown for a quarter interval, and no call for
-   * two gaps of the engine's rhythm), a batch leaves as soon as that many are queued again (this
-   * remembers the wave as seen): holding it only spends time; so does holding what is queued
-   * once nothing of ours is on its way and the engine has been calm (a phase's last wave).
+   * carrying several calls, several calls wait together, or a write comes from an engine that
+   * once had two calls with us at once — a batch waits for the rest of that interval, and then,
+   * until the engine has been calm, up to three intervals (or three times the calm quiet) after
+   * its oldest call came (longer while the wave still grows at the engine's rhythm): at a high
+   * --parallel one more second of collecting saves a request. A full batch leaves at once. A
+   * lone call, or one operation after another, is not held (but twice: see below). Once a whole
+   * wave has been seen (the engine's --parallel: as many outstanding as ever, not grown for
+   * twice the longest gap it grew by, and no call for two gaps of the engine's rhythm), a batch
+   * leaves as soon as that many are queued again (this remembers the wave as seen): holding it
+   * only spends time; so does holding what is queued once nothing of ours is on its way and the
+   * engine has been calm (a phase's last wave).
    */
   sendNow(now: number, q: Queued): number {
     if (q.queued >= MAX_BATCH_COMMANDS) return 0;
     const patience = Math.max(q.spacing / 4, 1.5 * this.longestQuiet);
     // Two gaps of the engine's current rhythm without a call: it has nothing more to hand over.
     const stillAt = this.lastArrival.at + Math.min(2 * this.lastGap, patience);
-    const stream = this.requests > 0 || this.lastSent.calls > 1 || q.queued > 1;
+    // An engine that once had two calls with us at once runs several operations at a time (its
+    // --parallel): its lone write is the first of more, handed over one state write apart
+    // whether we answer or not. Only an engine that never had two (--parallel 1, or a phase's
+    // first calls) may be going one after another.
+    const several = this.wave.size > 1 && this.lastArrival.write;
+    const stream = this.requests > 0 || this.lastSent.calls > 1 || q.queued > 1 || several;
     if (!stream) {
       // A lone write after a lone call: one operation after another, or the first calls of a
-      // wide wave that the engine hands over one state write apart (at 1,000 resources, a
-      // change's or destroy's first dozen went alone, ~100 ms apart). Twice it waits for company,
-      // an eighth of an interval (125 ms at the default share; not a multiple of the gap between
-      // calls: that gap holds our own wait); none came: one after another. (A refresh's reads
-      // that miss the read-ahead come alone by nature.)
+      // wide wave before two were ever with us. Twice it waits for company: twice the time the
+      // engine took from our answer to this call (at --parallel 1 the next call cannot come
+      // before we answer; a wider engine hands it over a state write after this one, answer or
+      // not: at 1,000 resources 120-180 ms, longer than the eighth of an interval once waited),
+      // at least an eighth of an interval (125 ms at the default share), at most half; not
+      // the gap between calls, which holds our own wait. None came: one after another. (A
+      // refresh's reads that miss the read-ahead come alone by nature.)
       if (this.probes === 0 || this.lastSent.calls !== 1 || !this.lastArrival.write) return 0;
-      const probeEnd = this.lastArrival.at + q.spacing / 8;
+      const engineTime = 2 * this.lastArrival.afterAnswer;
+      const probe = Math.min(q.spacing / 2, Math.max(q.spacing / 8, engineTime));
+      const probeEnd = this.lastArrival.at + probe;
       if (now < probeEnd) return Math.min(PACING_STEP_MS, Math.max(1, probeEnd - now));
       this.probes--;
       return 0;
     }
-    // All the engine can hand over is queued (as many as ever, not grown for a quarter interval
-    // and no call for two gaps of its rhythm; a wave seen whole once need not be waited for
-    // again): waiting fills nothing.
+    // All the engine can hand over is queued (as many as ever, and seen whole: below; a wave
+    // seen whole once need not be waited for again): waiting fills nothing.
     // A wave wider than a batch: its rest waits behind the full one for the engine's next part
     // (at --parallel 64, 50 then 14 would double the requests). A wave first seen while the
     // engine was still handing over grows to its real size this way, not by one a cycle.
     const whole = q.queued >= Math.min(this.wave.size, MAX_BATCH_COMMANDS);
-    // Seen whole: not grown for a quarter interval, and no call for two gaps of the rhythm.
-    const seenAt = Math.max(stillAt, this.wave.since + q.spacing / 4);
+    // Seen whole: no call for two gaps of the rhythm, and not grown for twice the longest gap
+    // it grew by (a quarter interval at most). At 100 resources the engine hands a wave of 8
+    // over 2-20 ms apart: a fixed quarter interval (250 ms at the default share) held every
+    // command's first wave ~120 ms longer; at 1,000 the calls come a state write (~100 ms)
+    // apart, and twice that is about the quarter interval again.
+    const grown = Math.min(q.spacing / 4, 2 * this.wave.growthGap);
+    const seenAt = Math.max(stillAt, this.wave.since + grown);
     if (this.wave.size > 1 && whole && (this.wave.confirmed || now >= seenAt)) {
       this.wave.confirmed = true;
       return 0;
@@ -158,9 +185,15 @@ export class Pacing {
     if (now >= calmAt) return 0;
     const spacedAt = this.lastSent.at + q.spacing;
     const heldAt = q.oldestAt + Math.max(3 * q.spacing, 3 * patience);
-    if (now >= spacedAt && now >= heldAt) return 0;
+    // A wave still growing at the engine's rhythm, all of it queued: the engine is handing over
+    // without waiting for us, so holding costs it nothing; the three intervals do not end it
+    // (at a state write apart they cut the first wave of a change at 1,000 resources into
+    // batches of ~20), the engine's pause or a full batch does.
+    const growing = whole && this.wave.since === this.lastArrival.at && now < stillAt;
+    if (now >= spacedAt && now >= heldAt && !growing) return 0;
     // Until the next rule may let it go (or a call arrives and makes the wave whole).
-    const rules = [calmAt, Math.max(spacedAt, heldAt), whole ? seenAt : Infinity];
+    const held = Math.max(spacedAt, heldAt, growing ? stillAt : 0);
+    const rules = [calmAt, held, whole ? seenAt : Infinity];
     return Math.min(PACING_STEP_MS, Math.max(1, Math.min(...rules) - now));
   }
 }
