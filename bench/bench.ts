@@ -24,7 +24,7 @@ import { ObjectProvider } from "../provider/core/lifecycle/objectProvider";
 import { SourceProvider } from "../provider/core/lifecycle/sourceProvider";
 import { JsonObject } from "../provider/core/schema/spec";
 import { CliRow, cliRun, engineTimes, nodeSdk } from "./cliBench";
-import { pluginStartRun } from "./pluginStart";
+import { median, pluginStartRun } from "./pluginStart";
 import { buildPlan } from "../provider/cli/adopt/plan";
 import { readPortal } from "../provider/cli/adopt/readPortal";
 import { typescriptProject } from "../provider/cli/adopt/writeTypescript";
@@ -540,11 +540,10 @@ async function providerTime(k: number): Promise<string[]> {
       out.push(await run(i));
       own.push(performance.now() - t0 - (transport.ms - h0));
     }
-    const median = [...own].sort((a, b) => a - b)[Math.floor(k / 2)];
     const mean = own.reduce((a, b) => a + b, 0) / k;
     const http = transport.ms - http0;
     lines.push(
-      `${name.padEnd(21)} ${median.toFixed(2).padStart(6)} ms provider (mean ${mean.toFixed(2).padStart(5)}, first ${own[0].toFixed(1).padStart(5)}) + ${(http / k).toFixed(2).padStart(6)} ms HTTP per operation (${((emu.calls.length - calls0) / k).toFixed(2)} requests)`,
+      `${name.padEnd(21)} ${median(own).toFixed(2).padStart(6)} ms provider (mean ${mean.toFixed(2).padStart(5)}, first ${own[0].toFixed(1).padStart(5)}) + ${(http / k).toFixed(2).padStart(6)} ms HTTP per operation (${((emu.calls.length - calls0) / k).toFixed(2)} requests)`,
     );
     return out;
   };

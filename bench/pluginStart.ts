@@ -21,7 +21,8 @@ interface Form {
   args: string[];
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The middle of `xs` (the upper one of two). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The linux-amd64 single executable, the bundle and a Node 24 binary, from a release of that target. */
 function releaseForms(): Form[] {

@@ -68,9 +68,10 @@ export class Pacing {
   private longestQuiet = 0;
 
   /**
-   * A call was handed over. `write`: an add, update or delete, which the engine hands over after writing the state; only
-   * the quiet before those is learned (a refresh's reads come between steps that write nothing,
-   * and the quiet between two reads that missed the read-ahead is the engine reading the rest).
+   * A call was handed over. `write`: an add, update or delete, which the engine hands over
+   * after writing the state; only the quiet before those is learned (a refresh's reads come
+   * between steps that write nothing, and the quiet between two reads that missed the
+   * read-ahead is the engine reading the rest).
    */
   arrived(now: number, spacing: number, write = true): void {
     if (this.lastArrival.at > 0) {
