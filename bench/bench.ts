@@ -577,6 +577,20 @@ function print(label: string, rows: Row[]): void {
     );
 }
 
+/** Each phase's limits ÷ instant over several pairs of runs: the median, the range, the requests. */
+function printRatios(pairs: [CliRow[], CliRow[]][]): void {
+  if (pairs.length < 2) return;
+  console.log(`limits ÷ instant over ${pairs.length} pairs of runs: median (range), most requests`);
+  for (const [i, row] of pairs[0][0].entries()) {
+    const ratios = pairs.map(([c, f]) => c[i].seconds / f[i].seconds);
+    const requests = Math.max(...pairs.map(([c]) => c[i].requests));
+    const range = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
+    console.log(
+      `  ${row.phase.padEnd(20)} ${median(ratios).toFixed(2)}× (${range}), ${requests} requests`,
+    );
+  }
+}
+
 /** The engine-like runner (if run) and the real CLI, a phase a line. */
 function printSideBySide(
   title: string,
@@ -695,26 +709,37 @@ async function main(): Promise<void> {
       : [4 * cpus, 64];
     // BENCH_PROVIDERS=dynamic: the dynamic provider's table only (the native plugin's doubles the time).
     const providers = (process.env.BENCH_PROVIDERS ?? "dynamic,native").split(",");
+    const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
     const sdk =
       values.only !== "breakdown" && providers.includes("native") ? await nodeSdk() : undefined;
     for (const parallel of values.only === "breakdown" ? [] : settings) {
       const floor = Math.ceil(n / Math.min(50, parallel));
       const goals = `goals: up, change and destroy ≤ ${floor + 3}, refresh ≤ ${Math.ceil(n / 50) + 1} requests; peak ≤ 50%; wall ≤ 1.5 × instant`;
       const title = `--parallel ${parallel}${parallel === 4 * cpus ? " (the CLI's default, 4 × CPUs)" : ""}`;
-      if (providers.includes("dynamic"))
-        printSideBySide(
-          `${title}, the dynamic provider; ${goals}`,
-          await engineLikeRun(n, latency, parallel),
-          await cliRun(n, latency, parallel),
-          await cliRun(n, latency, parallel, "instant"),
-        );
-      if (sdk)
-        printSideBySide(
-          `${title}, the native plugin (the same Node program on the generated SDK); ${goals}`,
-          undefined,
-          await cliRun(n, latency, parallel, "limits", { sdk }),
-          await cliRun(n, latency, parallel, "instant", { sdk }),
-        );
+      // BENCH_RUNS=3: the limits and the instant run that many times each (alternately), the
+      // table from the first pair, then each phase's ratio as the median of the pairs: the
+      // instant runs vary by ±30 % here, so one pair's ratio moves by up to ~0.4.
+      const pairs = async (native?: { sdk: string }) => {
+        const all: [CliRow[], CliRow[]][] = [];
+        for (let i = 0; i < runs; i++)
+          all.push([
+            await cliRun(n, latency, parallel, "limits", native),
+            await cliRun(n, latency, parallel, "instant", native),
+          ]);
+        return all;
+      };
+      if (providers.includes("dynamic")) {
+        const engineLike = await engineLikeRun(n, latency, parallel);
+        const all = await pairs();
+        printSideBySide(`${title}, the dynamic provider; ${goals}`, engineLike, ...all[0]);
+        printRatios(all);
+      }
+      if (sdk) {
+        const all = await pairs({ sdk });
+        const what = "the native plugin (the same Node program on the generated SDK)";
+        printSideBySide(`${title}, ${what}; ${goals}`, undefined, ...all[0]);
+        printRatios(all);
+      }
     }
     if (values.only !== "engines") await printBreakdown(n, 4 * cpus);
     return;

@@ -27,6 +27,25 @@ describe("limiter: the portal's leaky bucket, client side", () => {
     expect(taken).toBe(8);
   });
 
+  test("the half-full image refills from the process's start, not from the limiter's first use: the portal drained meanwhile (issue 38)", async () => {
+    // The process started (fake clock at 0) and reached its first request 2 s later.
+    await jest.advanceTimersByTimeAsync(2000);
+    const l = new PortalLimiter(1, 10);
+    let taken = 0;
+    for (let i = 0; i < 8; i++) void l.take().then(() => taken++);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(taken).toBe(7); // half of 10, and 2 s at 1 request/s
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(taken).toBe(8);
+    // An old process (an idle one) starts with the whole burst, not more.
+    await jest.advanceTimersByTimeAsync(60_000);
+    const old = new PortalLimiter(1, 10);
+    let oldTaken = 0;
+    for (let i = 0; i < 11; i++) void old.take().then(() => oldTaken++);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(oldTaken).toBe(10);
+  });
+
   test("ready() waits for capacity without taking it", async () => {
     const l = new PortalLimiter(1, 1);
     await l.take();

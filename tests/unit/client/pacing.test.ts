@@ -171,6 +171,21 @@ describe("pacing against the engine's state writes", () => {
     expect(pacing.sendNow(109 + 84, queued)).toBe(0);
   });
 
+  test("a phase's first two calls 2 ms apart are not a wave seen whole: the first wave leaves whole, an eighth of an interval after its first call (issue 38)", () => {
+    // The real CLI's first wave of a destroy at --parallel 8, 100 resources, on the native
+    // plugin (ms): two calls at once went alone as a "whole" wave of 2, and the phase took
+    // 14 requests where 13 carry its 100 calls.
+    const pacing = new Pacing();
+    const interval = 1_000;
+    pacing.arrived(0, interval);
+    pacing.arrived(2, interval);
+    expect(pacing.sendNow(6, { queued: 2, oldestAt: 0, spacing: interval })).toBeGreaterThan(0);
+    for (const at of [16, 17, 23, 41, 48, 54]) pacing.arrived(at, interval);
+    const queued = { queued: 8, oldestAt: 0, spacing: interval };
+    expect(pacing.sendNow(124, queued)).toBeGreaterThan(0);
+    expect(pacing.sendNow(125, queued)).toBe(0);
+  });
+
   test("a wave that grew a state write apart waits twice that before it counts as whole, though its last gap was short", () => {
     const pacing = new Pacing();
     const interval = 1_000; // the default share of a portal's 2 req/s
@@ -204,6 +219,27 @@ describe("pacing against the engine's state writes", () => {
     // Its quiet: 1,200 ms (from its last call, without the 52 ms the whole wave was with us).
     expect(pacing.sendNow(1_261 + 1_750, queued)).toBeGreaterThan(0);
     expect(pacing.sendNow(1_261 + 1_800, queued)).toBe(0);
+  });
+
+  test("once the engine's quiet after a whole wave is learned, a phase's last partial wave leaves an eighth of an interval after the engine went quiet, not a quarter (issue 38)", () => {
+    // The engine wrote the state for the wave (40 ms), then handed over the last three calls.
+    const learned = afterOneWave();
+    for (const at of [100, 101, 102]) learned.arrived(at, spacing);
+    const queued = { queued: 3, oldestAt: 100, spacing };
+    expect(learned.sendNow(102 + spacing / 8 - 1, queued)).toBeGreaterThan(0);
+    expect(learned.sendNow(102 + spacing / 8, queued)).toBe(0);
+    // The same calls after a wave that came back in two halves: what the engine writes after a
+    // whole wave is not known yet (at --parallel 64 the 14 behind a full batch wait through the
+    // 50 writes that follow its answer), so calm still takes a quarter interval.
+    const halves = new Pacing();
+    for (let i = 1; i <= 8; i++) halves.arrived(i, spacing);
+    halves.sent(10, 4);
+    halves.sent(11, 4);
+    halves.answered(60, 4);
+    halves.answered(61, 4);
+    for (const at of [100, 101, 102]) halves.arrived(at, spacing);
+    expect(halves.sendNow(102 + spacing / 4 - 1, queued)).toBeGreaterThan(0);
+    expect(halves.sendNow(102 + spacing / 4, queued)).toBe(0);
   });
 
   test("reads teach no patience: a refresh's read that missed the read-ahead leaves a quarter interval after the engine went quiet", () => {

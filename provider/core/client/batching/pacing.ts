@@ -62,8 +62,16 @@ export class Pacing {
    * long after our last answer it came (0 while a request of ours was on its way).
    */
   private lastArrival = { at: 0, ours: 0, write: false, afterAnswer: 0 };
-  /** When our last answer came. */
-  private lastAnswerAt = 0;
+  /** When the process's first write was handed over. */
+  private firstWriteAt: number | undefined;
+  /** When our last answer came, and whether it carried a whole wave (or a full batch of it). */
+  private lastAnswer = { at: 0, whole: false };
+  /**
+   * The engine's quiet after it got a whole wave back has been learned: the longest it writes
+   * the state before handing over again, so calm needs no more than half again that (see
+   * sendNow's patience).
+   */
+  private wholeQuietLearned = false;
   /** The engine's longest quiet that ended in a call (see the class comment). */
   private longestQuiet = 0;
 
@@ -78,6 +86,10 @@ export class Pacing {
       this.lastGap = now - this.lastArrival.at;
       const learned = Math.min(this.quiet(now), LONGEST_LEARNED_QUIET * spacing);
       if (write) this.longestQuiet = Math.max(this.longestQuiet, learned);
+      // The first call after a whole wave came back ends the longest quiet the engine has:
+      // it wrote the state for every operation of the wave before handing over again.
+      const firstAfter = this.lastArrival.at < this.lastAnswer.at;
+      if (write && firstAfter && this.lastAnswer.whole) this.wholeQuietLearned = true;
     }
     if (++this.outstanding > this.wave.size) {
       // Wall time, not the engine's quiet: while a wave grows, every call finds the whole
@@ -86,7 +98,8 @@ export class Pacing {
       this.wave = { size: this.outstanding, since: now, confirmed: false, growthGap };
     }
     this.update(now);
-    const afterAnswer = this.requests > 0 ? 0 : now - this.lastAnswerAt;
+    if (write) this.firstWriteAt ??= now;
+    const afterAnswer = this.requests > 0 ? 0 : now - this.lastAnswer.at;
     this.lastArrival = { at: now, ours: this.oursUntil(now), write, afterAnswer };
   }
 
@@ -100,7 +113,8 @@ export class Pacing {
   answered(now: number, calls: number): void {
     this.requests--;
     this.outstanding -= calls;
-    this.lastAnswerAt = now;
+    const whole = this.wave.size > 1 && calls >= Math.min(this.wave.size, MAX_BATCH_COMMANDS);
+    this.lastAnswer = { at: now, whole };
     this.update(now);
   }
 
@@ -138,7 +152,13 @@ export class Pacing {
    */
   sendNow(now: number, q: Queued): number {
     if (q.queued >= MAX_BATCH_COMMANDS) return 0;
-    const patience = Math.max(q.spacing / 4, 1.5 * this.longestQuiet);
+    // Calm: a quiet half again as long as the longest learned, and at least a quarter interval
+    // until the quiet after a whole wave's answer is learned (before, the rest of a 64-wave
+    // behind a full batch would leave alone while the engine writes the state for the 50), an
+    // eighth after (the last partial wave of a phase at 100 resources, --parallel 8, waited
+    // 250 ms where the engine's quiet is 20-50 ms).
+    const floor = q.spacing / (this.wholeQuietLearned ? 8 : 4);
+    const patience = Math.max(floor, 1.5 * this.longestQuiet);
     // Two gaps of the engine's current rhythm without a call: it has nothing more to hand over.
     const stillAt = this.lastArrival.at + Math.min(2 * this.lastGap, patience);
     // An engine that once had two calls with us at once runs several operations at a time (its
@@ -176,7 +196,13 @@ export class Pacing {
     // command's first wave ~120 ms longer; at 1,000 the calls come a state write (~100 ms)
     // apart, and twice that is about the quarter interval again.
     const grown = Math.min(q.spacing / 4, 2 * this.wave.growthGap);
-    const seenAt = Math.max(stillAt, this.wave.since + grown);
+    // Before the process's first request, not before an eighth of an interval after its first
+    // write (what a lone write waits for company): a phase's first two calls may come 2 ms
+    // apart, and two gaps of that rhythm are no wave (the native plugin's destroy at 100
+    // resources sent them as a whole wave of 2: 14 requests for 13 waves of 8).
+    const firstWrite = this.lastSent.calls === 0 ? this.firstWriteAt : undefined;
+    const firstProbeEnd = firstWrite === undefined ? 0 : firstWrite + q.spacing / 8;
+    const seenAt = Math.max(stillAt, this.wave.since + grown, firstProbeEnd);
     if (this.wave.size > 1 && whole && (this.wave.confirmed || now >= seenAt)) {
       this.wave.confirmed = true;
       return 0;
