@@ -23,7 +23,7 @@ import { DatasetProvider } from "../provider/core/lifecycle/datasetProvider";
 import { ObjectProvider } from "../provider/core/lifecycle/objectProvider";
 import { SourceProvider } from "../provider/core/lifecycle/sourceProvider";
 import { JsonObject } from "../provider/core/schema/spec";
-import { CliRow, cliRun, engineTimes, nodeSdk } from "./cliBench";
+import { CliRow, TimedRun, cliRun, engineTimes, nodeSdk } from "./cliBench";
 import { median, pluginStartRun } from "./pluginStart";
 import { buildPlan } from "../provider/cli/adopt/plan";
 import { readPortal } from "../provider/cli/adopt/readPortal";
@@ -639,15 +639,23 @@ function printSideBySide(
  * on the dynamic provider and on the native plugin; the same N at the portal's limits adds the
  * portal's share. Per resource = (time for N − time for 1) / (N − 1).
  */
-async function printBreakdown(n: number, parallel: number): Promise<void> {
+async function printBreakdown(n: number, parallel: number, runs: number): Promise<void> {
   const instant = await startEmulator({ rateLimit: false, latencyMs: 0 });
   const limited = await startEmulator({ rateLimit: { rps: RPS, burst: BURST }, latencyMs: 50 });
   try {
     // The instant portal is told a limit no run reaches, so the provider does not pace itself.
     const none = { rps: 10_000, burst: 10_000 };
     const sdk = await nodeSdk();
-    const one = await engineTimes(instant, 1, parallel, none, sdk);
-    const many = await engineTimes(instant, n, parallel, none, sdk);
+    // BENCH_RUNS=3: 1 and N connectors that many times each; the table from the first run, the
+    // cost ratios also as the median of the runs (a run's 1-connector walls move by ±0.3 s here,
+    // its per-resource cost by ±3 ms).
+    const ones: Record<string, TimedRun>[] = [];
+    const manys: Record<string, TimedRun>[] = [];
+    for (let i = 0; i < runs; i++) {
+      ones.push(await engineTimes(instant, 1, parallel, none, sdk));
+      manys.push(await engineTimes(instant, n, parallel, none, sdk));
+    }
+    const [one, many] = [ones[0], manys[0]];
     const atLimits = await engineTimes(limited, n, parallel, { rps: RPS, burst: BURST }, sdk);
     const lone = await providerTime(30);
     console.log(
@@ -665,13 +673,25 @@ async function printBreakdown(n: number, parallel: number): Promise<void> {
         `${key.padEnd(22)} ${a.seconds.toFixed(2).padStart(10)} ${b.seconds.toFixed(2).padStart(10)} ${b.firstRequest.toFixed(2).padStart(12)} ${b.afterLast.toFixed(2).padStart(13)} ${per.toFixed(1).padStart(16)} ${c.seconds.toFixed(2).padStart(18)} ${String(c.requests).padStart(9)}${a.ok && b.ok && c.ok ? "" : "  (a run failed)"}`,
       );
     }
-    const perResource = (key: string) =>
-      (many[key].seconds - one[key].seconds) / Math.max(1, n - 1);
-    // The same Node program on either provider; YAML shows what a program language adds.
-    for (const command of ["up", "destroy"])
-      console.log(
-        `${command}: the dynamic provider's cost per resource ${(perResource(`dynamic ${command}`) / perResource(`native (Node) ${command}`)).toFixed(2)} × the native plugin's from the same Node program (goal ≤ 1.3), ${(perResource(`dynamic ${command}`) / perResource(`native (YAML) ${command}`)).toFixed(2)} × from YAML`,
+    const perResource = (run: number, key: string) =>
+      (manys[run][key].seconds - ones[run][key].seconds) / Math.max(1, n - 1);
+    const ratios = (command: string, native: string) =>
+      manys.map(
+        (_, run) =>
+          perResource(run, `dynamic ${command}`) / perResource(run, `${native} ${command}`),
       );
+    const over = (xs: number[]) =>
+      xs.length < 2
+        ? ""
+        : ` (median of ${xs.length} runs ${median(xs).toFixed(2)}, ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
+    // The same Node program on either provider; YAML shows what a program language adds.
+    for (const command of ["up", "destroy"]) {
+      const node = ratios(command, "native (Node)");
+      const yaml = ratios(command, "native (YAML)");
+      console.log(
+        `${command}: the dynamic provider's cost per resource ${node[0].toFixed(2)} × the native plugin's from the same Node program${over(node)} (goal ≤ 1.3), ${yaml[0].toFixed(2)} × from YAML${over(yaml)}`,
+      );
+    }
     console.log(
       "the provider's own time per lone operation (in process, instant portal; median of 30; goal ≤ 5 ms):",
     );
@@ -741,7 +761,7 @@ async function main(): Promise<void> {
         printRatios(all);
       }
     }
-    if (values.only !== "engines") await printBreakdown(n, 4 * cpus);
+    if (values.only !== "engines") await printBreakdown(n, 4 * cpus, runs);
     return;
   }
   const n = Number(values.n);
