@@ -577,6 +577,9 @@ function print(label: string, rows: Row[]): void {
     );
 }
 
+/** The smallest and the largest of `xs`, as "min-max". */
+const rangeOf = (xs: number[]) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
+
 /** Each phase's limits ÷ instant over several pairs of runs: the median, the range, the requests. */
 function printRatios(pairs: [CliRow[], CliRow[]][]): void {
   if (pairs.length < 2) return;
@@ -584,9 +587,8 @@ function printRatios(pairs: [CliRow[], CliRow[]][]): void {
   for (const [i, row] of pairs[0][0].entries()) {
     const ratios = pairs.map(([c, f]) => c[i].seconds / f[i].seconds);
     const requests = Math.max(...pairs.map(([c]) => c[i].requests));
-    const range = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
     console.log(
-      `  ${row.phase.padEnd(20)} ${median(ratios).toFixed(2)}× (${range}), ${requests} requests`,
+      `  ${row.phase.padEnd(20)} ${median(ratios).toFixed(2)}× (${rangeOf(ratios)}), ${requests} requests`,
     );
   }
 }
@@ -683,7 +685,7 @@ async function printBreakdown(n: number, parallel: number, runs: number): Promis
     const over = (xs: number[]) =>
       xs.length < 2
         ? ""
-        : ` (median of ${xs.length} runs ${median(xs).toFixed(2)}, ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
+        : ` (median of ${xs.length} runs ${median(xs).toFixed(2)}, ${rangeOf(xs)})`;
     // The same Node program on either provider; YAML shows what a program language adds.
     for (const command of ["up", "destroy"]) {
       const node = ratios(command, "native (Node)");

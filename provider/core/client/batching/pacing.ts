@@ -159,6 +159,8 @@ export class Pacing {
     // 250 ms where the engine's quiet is 20-50 ms).
     const floor = q.spacing / (this.wholeQuietLearned ? 8 : 4);
     const patience = Math.max(floor, 1.5 * this.longestQuiet);
+    // The least a lone write waits for company (see below), and the first wave for its rest.
+    const company = q.spacing / 8;
     // Two gaps of the engine's current rhythm without a call: it has nothing more to hand over.
     const stillAt = this.lastArrival.at + Math.min(2 * this.lastGap, patience);
     // An engine that once had two calls with us at once runs several operations at a time (its
@@ -178,7 +180,7 @@ export class Pacing {
       // refresh's reads that miss the read-ahead come alone by nature.)
       if (this.probes === 0 || this.lastSent.calls !== 1 || !this.lastArrival.write) return 0;
       const engineTime = 2 * this.lastArrival.afterAnswer;
-      const probe = Math.min(q.spacing / 2, Math.max(q.spacing / 8, engineTime));
+      const probe = Math.min(q.spacing / 2, Math.max(company, engineTime));
       const probeEnd = this.lastArrival.at + probe;
       if (now < probeEnd) return Math.min(PACING_STEP_MS, Math.max(1, probeEnd - now));
       this.probes--;
@@ -201,7 +203,7 @@ export class Pacing {
     // apart, and two gaps of that rhythm are no wave (the native plugin's destroy at 100
     // resources sent them as a whole wave of 2: 14 requests for 13 waves of 8).
     const firstWrite = this.lastSent.calls === 0 ? this.firstWriteAt : undefined;
-    const firstProbeEnd = firstWrite === undefined ? 0 : firstWrite + q.spacing / 8;
+    const firstProbeEnd = firstWrite === undefined ? 0 : firstWrite + company;
     const seenAt = Math.max(stillAt, this.wave.since + grown, firstProbeEnd);
     if (this.wave.size > 1 && whole && (this.wave.confirmed || now >= seenAt)) {
       this.wave.confirmed = true;
