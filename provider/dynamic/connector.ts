@@ -11,11 +11,8 @@ import {
   StoredItem,
   StoredValue,
 } from "../core/schema/types";
-import { ArgsOf, OutputsOf, resourceProps } from "./resourceProps";
-// The module's exports object itself (the serializer recognizes it as one; see shims/).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import shim = require("./shims/connector");
-import { resourceUrn } from "./hostKeys";
+import { ArgsOf, OutputsOf } from "./resourceProps";
+import { hostedResource } from "./providerText";
 
 type SettingFields = ItemsOf<FieldNamed<typeof connectorSchema.fields, "settings">>;
 
@@ -92,15 +89,8 @@ export interface Connector extends Readonly<
 
 /** A Bitrix24 BI Builder connector (biconnector.connector.*); its id is the connector id. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
-export class Connector extends pulumi.dynamic.Resource {
+export class Connector extends pulumi.CustomResource {
   constructor(name: string, args: ConnectorArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      shim,
-      name,
-      resourceProps(connectorSchema, args, resourceUrn(name, "Connector", opts)),
-      opts,
-      "bitrix24",
-      "Connector",
-    );
+    super(...hostedResource("Connector", connectorSchema, name, args, opts));
   }
 }

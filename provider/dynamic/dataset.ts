@@ -9,11 +9,8 @@ import {
   StoredItem,
   StoredValue,
 } from "../core/schema/types";
-import { ArgsOf, OutputsOf, resourceProps } from "./resourceProps";
-// The module's exports object itself (the serializer recognizes it as one; see shims/).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import shim = require("./shims/dataset");
-import { resourceUrn } from "./hostKeys";
+import { ArgsOf, OutputsOf } from "./resourceProps";
+import { hostedResource } from "./providerText";
 
 type ColumnFields = ItemsOf<FieldNamed<typeof datasetSchema.fields, "fields">>;
 
@@ -92,15 +89,8 @@ export interface Dataset extends Readonly<
 
 /** A Bitrix24 BI Builder dataset (table) of a source, with its columns (biconnector.table.*). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
-export class Dataset extends pulumi.dynamic.Resource {
+export class Dataset extends pulumi.CustomResource {
   constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      shim,
-      name,
-      resourceProps(datasetSchema, args, resourceUrn(name, "Dataset", opts)),
-      opts,
-      "bitrix24",
-      "Dataset",
-    );
+    super(...hostedResource("Dataset", datasetSchema, name, args, opts));
   }
 }

@@ -18,13 +18,22 @@ export const PROVIDER_KEY = "__provider";
  */
 export const URN_KEY = "__urn";
 
+/**
+ * The type token of a dynamic resource of ours: the Node SDK's dynamic provider package
+ * (`pulumi-nodejs`), module `dynamic/bitrix24`. The engine serves every such type by the
+ * dynamic-provider host, which finds the provider in `__provider`.
+ */
+export function dynamicType(kind: string): string {
+  return `pulumi-nodejs:dynamic/bitrix24:${kind}`;
+}
+
 /** The URN the engine gives a dynamic resource of ours (module bitrix24) with this name. */
 export function resourceUrn(
   name: string,
   kind: string,
   opts: pulumi.CustomResourceOptions | undefined,
 ): pulumi.Output<string> {
-  return pulumi.createUrn(name, `pulumi-nodejs:dynamic/bitrix24:${kind}`, opts?.parent);
+  return pulumi.createUrn(name, dynamicType(kind), opts?.parent);
 }
 
 type Props = Record<string, unknown>;

@@ -27,16 +27,13 @@ export interface ProviderRuntime {
  *
  * As small as its job allows (issue 38): the engine rewrites the whole state after every step, so
  * the text's size is paid per resource per step — at 2.7 KB, twice per resource, it was 70 % of a
- * connector's state. Each kind's shim is the exports of a module of its own (shims/), and the Node
- * SDK's serializer writes an object that is a module of a package under node_modules as
- * `require("<package>/<path>")` (~300 bytes) instead of its code. The path it writes is the
- * module's file path in the package, which package.json `exports` lists
- * (`./dist/provider/dynamic/shims/*.js`): the serializer maps a path through `exports` only when it
- * finds the package from its own folder, and writes the plain path otherwise. Linked from a
- * checkout (`npm link`, a workspace) the module is no package's, and the code is written: each
- * method one line through one forwarding function (every function costs ~200 bytes of the
- * serializer's wrapping), ~2.1 KB; the host's defaults live in the runtime. Either way one object
- * per kind: the SDK caches serialized providers by object, so each kind is serialized once.
+ * connector's state. Each kind's shim is the exports of a module of its own (shims/), so that an
+ * installed package's state names the module instead of holding its code: `__provider` is then one
+ * `require` of it by package name (providerText.ts, ~100 bytes). Linked from a checkout (`npm
+ * link`, a workspace) the module is no installed package's, and the Node SDK's serializer writes
+ * the code: each method one line through one forwarding function (every function costs ~200 bytes
+ * of the serializer's wrapping), ~2.1 KB; the host's defaults live in the runtime. Either way one
+ * text per kind.
  */
 export function shimOf(kind: string): pulumi.dynamic.ResourceProvider {
   const call = <M extends ProviderMethod>(method: M, args: unknown[]) =>

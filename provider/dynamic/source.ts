@@ -3,11 +3,8 @@ import { Bitrix24ConfigError } from "../core/errors/errors";
 import { sourceSchema } from "../core/schema/source";
 import { Doc, Documented } from "../core/schema/types";
 import { forbiddenKeysOf } from "../core/schema/validate";
-import { ArgsOf, OutputsOf, resourceProps } from "./resourceProps";
-// The module's exports object itself (the serializer recognizes it as one; see shims/).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import shim = require("./shims/source");
-import { resourceUrn } from "./hostKeys";
+import { ArgsOf, OutputsOf } from "./resourceProps";
+import { hostedResource } from "./providerText";
 
 /** TSDoc of SourceArgs; names, optionality and types come from the schema. */
 interface SourceArgDocs {
@@ -53,7 +50,7 @@ export interface Source extends Readonly<
 
 /** A Bitrix24 BI Builder source (connection) of a connector (biconnector.source.*). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
-export class Source extends pulumi.dynamic.Resource {
+export class Source extends pulumi.CustomResource {
   constructor(name: string, args: SourceArgs, opts?: pulumi.CustomResourceOptions) {
     // Pulumi's wire format (a protobuf Struct) turns objects back into JavaScript with plain
     // assignment, so a `__proto__` key never reaches the provider's check: refuse it here.
@@ -66,17 +63,17 @@ export class Source extends pulumi.dynamic.Resource {
         );
     }
     super(
-      shim,
-      name,
-      // Credentials: secret in state even if the program forgot pulumi.secret.
-      resourceProps(
+      ...hostedResource(
+        "Source",
         sourceSchema,
+        name,
+        // Credentials: secret in state even if the program forgot pulumi.secret.
         { ...args, settings: pulumi.secret(args.settings) },
-        resourceUrn(name, "Source", opts),
+        {
+          ...opts,
+          additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "settings"],
+        },
       ),
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "settings"] },
-      "bitrix24",
-      "Source",
     );
   }
 }

@@ -1,9 +1,9 @@
 /**
  * The `__provider` text of a program whose package is installed as npm installs it (a folder under
- * node_modules, not a link to a checkout): the Node SDK's serializer names the shim's module
- * instead of writing its code, so every resource's state carries a few hundred bytes, not ~2 KB
- * (issue 38: the engine rewrites the whole state after each step). Run in a child Node process:
- * the serializer looks modules up in Node's own require cache, which jest replaces.
+ * node_modules, not a link to a checkout): one `require` of the kind's shim module by package name,
+ * ~100 bytes, not the SDK's serialization of it (~330 bytes) nor the shim's code (~2 KB) — issue
+ * 38: the engine rewrites the whole state after each step. Run in a child Node process, as a
+ * program runs: the package's own module paths decide the text, and jest replaces Node's require.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -17,7 +17,7 @@ function node(script: string, cwd: string): string {
   return execFileSync(process.execPath, ["-e", script], { cwd, encoding: "utf8", timeout: 60_000 });
 }
 
-test("installed under node_modules, the state holds a require of the kind's shim, and it runs", () => {
+test("installed under node_modules, each kind's state holds one require of its shim, and it runs", () => {
   const project = tempDir("b24-installed-");
   const pkg = path.join(project, "node_modules", "pulumi-bitrix24-biconnector");
   fs.mkdirSync(pkg, { recursive: true });
@@ -25,33 +25,46 @@ test("installed under node_modules, the state holds a require of the kind's shim
   fs.cpSync(path.join(ROOT, "dist"), path.join(pkg, "dist"), { recursive: true });
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(pkg, "node_modules"), "dir");
   const sdk = path.join(ROOT, "node_modules", "@pulumi", "pulumi");
+  // A program declaring one resource of each kind, under the SDK's mocks: what it registers.
   const texts = JSON.parse(
     node(
-      `const { serializeFunction } = require(${JSON.stringify(path.join(sdk, "runtime", "closure", "serializeClosure"))});
-       (async () => {
-         const out = {};
-         for (const kind of ["connector", "source", "dataset"]) {
-           // What the Connector class hands the SDK: the kind module's exports (the SDK serializes
-           // \`() => provider\`, as its dynamic.Resource does).
-           const shim = require(${JSON.stringify(pkg)} + "/dist/provider/dynamic/shims/" + kind + ".js");
-           out[kind] = (await serializeFunction(() => shim, { allowSecrets: true })).text;
-         }
-         console.log(JSON.stringify(out));
-       })();`,
+      `const pulumi = require(${JSON.stringify(sdk)});
+       const texts = {};
+       pulumi.runtime.setMocks({
+         newResource: (args) => {
+           texts[args.type] = args.inputs.__provider;
+           return { id: "1", state: args.inputs };
+         },
+         call: () => ({}),
+       }, "project", "stack", false);
+       const b24 = require("pulumi-bitrix24-biconnector");
+       const c = new b24.Connector("c", { title: "C", logo: "https://e.com/l.png",
+         urlCheck: "https://e.com/c", urlTableList: "https://e.com/t",
+         urlTableDescription: "https://e.com/d", urlData: "https://e.com/r", settings: [] });
+       const s = new b24.Source("s", { connectorId: c.id, title: "S", settings: { login: "x" } });
+       const d = new b24.Dataset("d", { sourceId: s.id, externalCode: "t", externalName: "t",
+         fields: [{ externalCode: "a", type: "string", name: "A" }] });
+       pulumi.all([c.id, s.id, d.id]).apply(() => setTimeout(() => console.log(JSON.stringify(texts)), 50));`,
       project,
     ),
   ) as Record<string, string>;
-  for (const [kind, text] of Object.entries(texts)) {
-    expect(text).toContain(
-      `require("pulumi-bitrix24-biconnector/dist/provider/dynamic/shims/${kind}.js")`,
+  expect(Object.keys(texts).sort()).toEqual([
+    "pulumi-nodejs:dynamic/bitrix24:Connector",
+    "pulumi-nodejs:dynamic/bitrix24:Dataset",
+    "pulumi-nodejs:dynamic/bitrix24:Source",
+  ]);
+  for (const [type, text] of Object.entries(texts)) {
+    const kind = type.split(":").pop()!.toLowerCase();
+    expect(text).toBe(
+      `exports.handler=()=>require("pulumi-bitrix24-biconnector/dist/provider/dynamic/shims/${kind}.js")`,
     );
-    expect(text.length).toBeLessThan(600);
   }
-  // The text works as the dynamic provider's host runs it: evaluated, handler() gives the
-  // provider, whose check reaches the installed package's logic (no portal needed to check).
+  // The text works as the dynamic provider's host runs it, from the program's folder: evaluated,
+  // handler() gives the provider, whose check reaches the installed package's logic (no portal
+  // needed to check).
   const checked = node(
     `const requireFromString = require(require.resolve("require-from-string", { paths: [${JSON.stringify(sdk)}] }));
-     const provider = requireFromString(${JSON.stringify(texts.connector)}).handler();
+     const provider = requireFromString(${JSON.stringify(texts["pulumi-nodejs:dynamic/bitrix24:Connector"])}).handler();
      provider.check({}, { title: "", logo: "x" }).then(
        (r) => console.log(JSON.stringify(r.failures.map((f) => f.property))),
        (e) => { console.error(e); process.exit(1); });`,
