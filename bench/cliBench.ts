@@ -290,8 +290,8 @@ export async function nodeSdk(): Promise<string> {
 }
 
 /**
- * up and destroy of N connectors against `emu`: on the dynamic provider (an inline Node program),
- * on the native plugin from the same Node program on the generated SDK (`sdk`: nodeSdk()), and on
+ * up and destroy of N connectors against `emu`: on the dynamic provider (an inline Node program;
+ * the connectors in stack config, and again in a file), on the native plugin from the same Node program on the generated SDK (`sdk`: nodeSdk()), and on
  * the native plugin from a YAML program. Returns the timings per engine and command.
  */
 export async function engineTimes(
@@ -310,13 +310,18 @@ export async function engineTimes(
   const out: Record<string, TimedRun> = {};
   const bin = driver.pluginLauncher(path.join(base, "plugin-bin"));
   // The same connectors from a Node program (inline): examples/connectors-from-config on the
-  // dynamic provider, bench/sdk-connectors on the generated SDK and the native plugin.
-  const node = async (engine: string, program: string, links = {}) => {
+  // dynamic provider, bench/sdk-connectors on the generated SDK and the native plugin; `inFile`:
+  // the connectors in a JSON file (connectorsFile) instead of the stack config, which the engine
+  // copies into the dynamic provider's state (not the native plugin's: it gets its own keys only).
+  const node = async (engine: string, program: string, links = {}, inFile = false) => {
     const { workDir, env } = driver.isolatedCli(path.join(base, engine), "bench-only");
+    const data = JSON.stringify(connectors(n, ""));
+    const file = path.join(base, `${engine.replace(/\W+/g, "-")}-connectors.json`);
+    if (inFile) fs.writeFileSync(file, data);
     const config = {
       ...credentials(emu, `${base}/${engine}-tokens.json`),
       ...told,
-      connectors: { value: JSON.stringify(connectors(n, "")) },
+      ...(inFile ? { connectorsFile: { value: file } } : { connectors: { value: data } }),
     };
     const request = (command: string, cfg = {}) => ({
       program,
@@ -335,6 +340,7 @@ export async function engineTimes(
     out[`${engine} destroy`] = await timed(emu, () => run(request("destroy"), env, [bin]));
   };
   await node("dynamic", "examples/connectors-from-config");
+  await node("dynamic (file)", "examples/connectors-from-config", {}, true);
   await node("native (Node)", "bench/sdk-connectors", { "pulumi-bitrix24-biconnector-sdk": sdk });
   // The native plugin: the same connectors in Pulumi YAML.
   {

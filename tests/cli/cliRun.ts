@@ -88,7 +88,16 @@ export interface RunResult {
   summary?: Record<string, number>;
   outputs?: Record<string, unknown>;
   events: CliEvent[];
-  exported?: { deployment?: { resources?: { urn: string; outputs?: Record<string, unknown> }[] } };
+  exported?: {
+    deployment?: {
+      resources?: {
+        urn: string;
+        inputs?: Record<string, unknown>;
+        outputs?: Record<string, unknown>;
+        sourcePosition?: string;
+      }[];
+    };
+  };
   error?: string;
 }
 

@@ -58,6 +58,16 @@ describe("examples/quickstart under the real Pulumi CLI (Automation API inline p
     expect(again.summary).not.toHaveProperty("create");
     expect(again.summary).not.toHaveProperty("update");
     expect(emu.writeCalls()).toHaveLength(writes);
+    // The package is installed in the program's node_modules: the state names the shim's module
+    // (~100 bytes, issue 38), and the resource's source position is the program's line, not our
+    // class's constructor.
+    const state = await runInline(d, PROGRAM, "export");
+    expectOk(state);
+    const sales = state.exported?.deployment?.resources?.find((r) => r.urn.endsWith("::sales"));
+    const text =
+      'exports.handler=()=>require("pulumi-bitrix24-biconnector/dist/provider/dynamic/shims/connector.js")';
+    expect([sales?.inputs?.__provider, sales?.outputs?.__provider]).toEqual([text, text]);
+    expect(sales?.sourcePosition).toMatch(/^project:\/\/\/program\.js#\d+,\d+$/);
   });
 
   test("a title edited in the portal: refresh reports title, the state holds it, up puts it back", async () => {

@@ -150,6 +150,33 @@ describe("lifecycle through the real Pulumi runtime: examples/connectors-from-co
     expect(emu.calls.length - beforeDestroy).toBeLessThanOrEqual(30 / 10 + 2);
   });
 
+  test("connectorsFile: the same map from a JSON file; an edit of the file updates in place", async () => {
+    const file = path.join(tempDir("b24-connectors-"), "connectors.json");
+    fs.writeFileSync(file, JSON.stringify({ a: base("From file A"), b: base("From file B") }));
+    const engine = standIn(program, PROJECT, {
+      ...config,
+      [`${PROJECT}:connectorsFile`]: { value: file },
+    });
+    const up = await engine.up();
+    expect(up.errors).toEqual([]);
+    const ids = up.outputs.connectorIds as Record<string, string>;
+    expect(Object.keys(ids).sort()).toEqual(["a", "b"]);
+    expect(emu.state.connectors.get(Number(ids.b))?.fields.title).toBe("From file B");
+    fs.writeFileSync(file, JSON.stringify({ a: base("From file A"), b: base("Edited B") }));
+    const edited = await engine.up();
+    expect(edited.steps.map((s) => s.op).sort()).toEqual(["same", "update"]);
+    expect(emu.state.connectors.get(Number(ids.b))?.fields.title).toBe("Edited B");
+    // Not a map of connectors: an error that names the file and what it must hold.
+    fs.writeFileSync(file, JSON.stringify([base("In a list")]));
+    const wrong = await engine.up();
+    expect(wrong.ok).toBe(false);
+    expect(wrong.errors.join("\n")).toContain(
+      `connectorsFile ${file}: expected a JSON object of name → connector fields`,
+    );
+    expect((await engine.destroy()).ok).toBe(true);
+    expect(emu.state.connectors.size).toBe(0);
+  });
+
   test("adopt: a connector made by hand is taken over by adoptId (no pulumi import for dynamic providers)", async () => {
     // made "by hand" by the same application, e.g. with a one-off script
     const { id } = (
