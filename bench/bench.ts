@@ -648,9 +648,9 @@ async function printBreakdown(n: number, parallel: number, runs: number): Promis
     // The instant portal is told a limit no run reaches, so the provider does not pace itself.
     const none = { rps: 10_000, burst: 10_000 };
     const sdk = await nodeSdk();
-    // BENCH_RUNS=3: 1 and N connectors that many times each; the table from the first run, the
-    // cost ratios also as the median of the runs (a run's 1-connector walls move by ±0.3 s here,
-    // its per-resource cost by ±3 ms).
+    // BENCH_RUNS=5: 1 and N connectors that many times each (a run's 1-connector walls move by
+    // ±0.3 s here, its per-resource cost by ±3 ms); the table from the first run, the costs per
+    // resource and their ratios from the median walls.
     const ones: Record<string, TimedRun>[] = [];
     const manys: Record<string, TimedRun>[] = [];
     for (let i = 0; i < runs; i++) {
@@ -675,28 +675,34 @@ async function printBreakdown(n: number, parallel: number, runs: number): Promis
         `${key.padEnd(22)} ${a.seconds.toFixed(2).padStart(10)} ${b.seconds.toFixed(2).padStart(10)} ${b.firstRequest.toFixed(2).padStart(12)} ${b.afterLast.toFixed(2).padStart(13)} ${per.toFixed(1).padStart(16)} ${c.seconds.toFixed(2).padStart(18)} ${String(c.requests).padStart(9)}${a.ok && b.ok && c.ok ? "" : "  (a run failed)"}`,
       );
     }
-    const perResource = (run: number, key: string) =>
-      (manys[run][key].seconds - ones[run][key].seconds) / Math.max(1, n - 1);
-    const ratios = (dynamic: string, command: string, native: string) =>
-      manys.map(
-        (_, run) =>
-          perResource(run, `${dynamic} ${command}`) / perResource(run, `${native} ${command}`),
+    // Per resource, from the median walls of the runs (each wall's noise is its own; a ratio of
+    // one run's differences compounds four of them): (median N wall − median 1 wall) / (N − 1).
+    const walls = (runsOf: Record<string, TimedRun>[], key: string) =>
+      median(runsOf.map((r) => r[key].seconds));
+    const perResource = (key: string) =>
+      (walls(manys, key) - walls(ones, key)) / Math.max(1, n - 1);
+    const perRun = (key: string) =>
+      manys.map((m, run) => (m[key].seconds - ones[run][key].seconds) / Math.max(1, n - 1));
+    const ratio = (dynamic: string, command: string, native: string) => {
+      const value = perResource(`${dynamic} ${command}`) / perResource(`${native} ${command}`);
+      const a = perRun(`${dynamic} ${command}`);
+      const b = perRun(`${native} ${command}`);
+      const each = a.map((x, run) => x / b[run]);
+      return `${value.toFixed(2)} ×${runs < 2 ? "" : ` (each run alone: ${rangeOf(each)})`}`;
+    };
+    if (runs > 1)
+      console.log(
+        `per resource ms from the median walls of ${runs} runs: ${Object.keys(many)
+          .map((key) => `${key} ${(perResource(key) * 1000).toFixed(1)}`)
+          .join("; ")}`,
       );
-    const over = (xs: number[]) =>
-      xs.length < 2
-        ? ""
-        : ` (median of ${xs.length} runs ${median(xs).toFixed(2)}, ${rangeOf(xs)})`;
     // The same Node program on either provider; YAML shows what a program language adds; the
     // connectors in a file, what the engine's copy of the stack config in the dynamic provider's
     // state costs (it rewrites the state after every step).
-    for (const command of ["up", "destroy"]) {
-      const node = ratios("dynamic", command, "native (Node)");
-      const yaml = ratios("dynamic", command, "native (YAML)");
-      const file = ratios("dynamic (file)", command, "native (Node)");
+    for (const command of ["up", "destroy"])
       console.log(
-        `${command}: the dynamic provider's cost per resource ${node[0].toFixed(2)} × the native plugin's from the same Node program${over(node)} (goal ≤ 1.3), ${yaml[0].toFixed(2)} × from YAML${over(yaml)}; with the connectors in a file, not in stack config: ${file[0].toFixed(2)} ×${over(file)}`,
+        `${command}: the dynamic provider's cost per resource ${ratio("dynamic", command, "native (Node)")} the native plugin's from the same Node program (goal ≤ 1.3), ${ratio("dynamic", command, "native (YAML)")} from YAML; with the connectors in a file, not in stack config: ${ratio("dynamic (file)", command, "native (Node)")}`,
       );
-    }
     console.log(
       "the provider's own time per lone operation (in process, instant portal; median of 30; goal ≤ 5 ms):",
     );

@@ -19,22 +19,23 @@ const shims: Record<HostedKind, { provider: pulumi.dynamic.ResourceProvider; fil
 
 /**
  * A shim module's file as npm, yarn or pnpm install it: under a `node_modules` folder of this
- * package's name (pnpm's store path ends the same way), in the built layout, which package.json
- * `exports` lists (`./dist/provider/dynamic/shims/*.js`). The match is the module's name as a
- * program's `require` finds it.
+ * package's name (pnpm's store path ends the same way), in the built layout.
  */
 const INSTALLED =
-  /[\\/]node_modules[\\/](pulumi-bitrix24-biconnector)[\\/](dist)[\\/](provider)[\\/](dynamic)[\\/](shims)[\\/](\w+\.js)$/;
+  /[\\/]node_modules[\\/]pulumi-bitrix24-biconnector[\\/]dist[\\/]provider[\\/]dynamic[\\/]shims[\\/](\w+)\.js$/;
 
 /**
  * The `__provider` text for a shim module at `file`, when the package is installed: one `require`
- * of the module by its package name, which the dynamic-provider host evaluates with
+ * of the module by package name and its path in package.json `exports`
+ * (`./dist/provider/dynamic/shims/*.js`), which the dynamic-provider host evaluates with
  * `requireFromString(text).handler()` from the program's folder (and caches by text). ~100 bytes;
  * undefined for a file outside an installed package (a linked checkout, jest).
  */
 export function installedProviderText(file: string): string | undefined {
-  const m = INSTALLED.exec(file);
-  return m ? `exports.handler=()=>require(${JSON.stringify(m.slice(1).join("/"))})` : undefined;
+  const kind = INSTALLED.exec(file)?.[1];
+  return kind
+    ? `exports.handler=()=>require("pulumi-bitrix24-biconnector/dist/provider/dynamic/shims/${kind}.js")`
+    : undefined;
 }
 
 /** The SDK's serialized shims, one per kind, for a package that is not installed. */
@@ -44,10 +45,10 @@ const serialized = new Map<HostedKind, Promise<pulumi.runtime.SerializedFunction
  * What `__provider` holds for a resource of `kind`. The engine rewrites the whole state after every
  * step, and the text sits in every resource's inputs and outputs, so its size is paid per resource
  * per step (issue 38). Installed, it is our own one-`require` text (installedProviderText): the
- * SDK's serializer would wrap the same `require` in ~300 bytes of closure scaffolding and load its
- * closure machinery in the program. From a checkout (a link, jest) the module is no installed
- * package's, a `require` by name may not find it, and the SDK's serializer writes the shim's code
- * (~2 KB), once per kind, as pulumi.dynamic.Resource would.
+ * SDK's serializer would wrap the same `require` in ~330 bytes of closure scaffolding. From a
+ * checkout (a link, jest) the module is no installed package's, a `require` by name may not find
+ * it, and the SDK's serializer writes the shim's code (~2 KB), once per kind, as
+ * pulumi.dynamic.Resource would.
  */
 function providerText(kind: HostedKind): pulumi.Input<string> {
   const { provider, file } = shims[kind];

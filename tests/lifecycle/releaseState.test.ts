@@ -43,6 +43,11 @@ describe("lifecycle: a state written by release 0.1.0 keeps working with this pa
       raw.resources.map((r) => providers[r.type]),
     );
 
+    // An up of this version's program, whose text differs: nothing replaced or updated.
+    const again = await engine.up();
+    expect(again.errors).toEqual([]);
+    expect(new Set(again.steps.map((s) => s.op))).toEqual(new Set(["same"]));
+
     const [source] = emu.state.sources.values();
     source.fields.title = "Renamed in the portal";
     const refreshed = await engine.refresh();
