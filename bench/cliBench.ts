@@ -291,8 +291,9 @@ export async function nodeSdk(): Promise<string> {
 
 /**
  * up and destroy of N connectors against `emu`: on the dynamic provider (an inline Node program;
- * the connectors in stack config, and again in a file), on the native plugin from the same Node program on the generated SDK (`sdk`: nodeSdk()), and on
- * the native plugin from a YAML program. Returns the timings per engine and command.
+ * the connectors in stack config, and again in a file), on the native plugin from the same Node
+ * program on the generated SDK (`sdk`: nodeSdk()), and on the native plugin from a YAML program.
+ * Returns the timings per engine and command.
  */
 export async function engineTimes(
   emu: Emulator,
