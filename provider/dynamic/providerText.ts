@@ -11,12 +11,6 @@ import { resourceProps } from "./resourceProps";
 /** Our dynamic resource kinds, as their type tokens name them. */
 export type HostedKind = "Connector" | "Source" | "Dataset";
 
-const shims: Record<HostedKind, { provider: pulumi.dynamic.ResourceProvider; file: string }> = {
-  Connector: { provider: connectorShim, file: require.resolve("./shims/connector") },
-  Source: { provider: sourceShim, file: require.resolve("./shims/source") },
-  Dataset: { provider: datasetShim, file: require.resolve("./shims/dataset") },
-};
-
 /**
  * A shim module's file as npm, yarn or pnpm install it: under a `node_modules` folder of this
  * package's name (pnpm's store path ends the same way), in the built layout.
@@ -38,6 +32,28 @@ export function installedProviderText(file: string): string | undefined {
     : undefined;
 }
 
+/**
+ * Each kind's shim, and its `__provider` text when the package is installed (from the module's
+ * file, which does not change while the program runs: worked out once, not per resource).
+ */
+const shims: Record<
+  HostedKind,
+  { provider: pulumi.dynamic.ResourceProvider; installed: string | undefined }
+> = {
+  Connector: {
+    provider: connectorShim,
+    installed: installedProviderText(require.resolve("./shims/connector")),
+  },
+  Source: {
+    provider: sourceShim,
+    installed: installedProviderText(require.resolve("./shims/source")),
+  },
+  Dataset: {
+    provider: datasetShim,
+    installed: installedProviderText(require.resolve("./shims/dataset")),
+  },
+};
+
 /** The SDK's serialized shims, one per kind, for a package that is not installed. */
 const serialized = new Map<HostedKind, Promise<pulumi.runtime.SerializedFunction>>();
 
@@ -51,8 +67,7 @@ const serialized = new Map<HostedKind, Promise<pulumi.runtime.SerializedFunction
  * pulumi.dynamic.Resource would.
  */
 function providerText(kind: HostedKind): pulumi.Input<string> {
-  const { provider, file } = shims[kind];
-  const installed = installedProviderText(file);
+  const { provider, installed } = shims[kind];
   if (installed) return installed;
   let text = serialized.get(kind);
   if (!text) {
