@@ -8,7 +8,12 @@
  */
 const common = {
   rootDir: __dirname,
-  testEnvironment: "node",
+  // jest's Node environment that also removes each test file's folders (tests/helpers/tempDir.ts)
+  // when the file ends; the run's own temporary folder, for every process it starts, is made and
+  // removed by the global hooks.
+  testEnvironment: "<rootDir>/tests/helpers/testEnvironment.ts",
+  globalSetup: "<rootDir>/tests/helpers/globalSetup.ts",
+  globalTeardown: "<rootDir>/tests/helpers/globalTeardown.ts",
   // build/ holds what scripts write (bench, release, the Node binaries a release downloads, each
   // with a package.json): not modules of the tests.
   modulePathIgnorePatterns: ["<rootDir>/build/"],

@@ -1,5 +1,3 @@
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Bitrix24Client } from "../../provider/core/client/client";
 import { SettingKey, layeredSource, resolveSettings } from "../../provider/core/client/settings";
@@ -13,10 +11,9 @@ import {
   EmulatorOptions,
   startEmulator,
 } from "bitrix24-biconnector-emulator";
+import { tempDir } from "./tempDir";
 
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { tempDir };
 
 /** The settings a user would give to reach this emulator as its OAuth application. */
 export function oauthSettings(

@@ -1,5 +1,3 @@
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
   Settings,
@@ -7,6 +5,7 @@ import {
   layeredSource,
   resolveSettings,
 } from "../../provider/core/client/settings";
+import { tempDir } from "./tempDir";
 
 let portals = 0;
 
@@ -22,7 +21,7 @@ export function testSettings(values: Partial<Record<SettingKey, string>> = {}): 
     clientId: "local.app.1",
     clientSecret: "client-secret-value",
     oauthUrl: "https://oauth.example.com/",
-    tokenStore: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "b24-unit-")), "tokens.json"),
+    tokenStore: path.join(tempDir("b24-unit-"), "tokens.json"),
     rateLimitRps: "1000",
     rateLimitBurst: "1000",
     retryBaseDelayMs: "1",
