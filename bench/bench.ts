@@ -821,6 +821,15 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Everything the bench makes and starts (token stores, Pulumi homes and states, the SDK build,
+ * plugin archives; the CLI, Go and Node processes inherit TMPDIR) goes in one temporary folder,
+ * removed when the bench exits, by whichever path.
+ */
+const runTmp = fs.mkdtempSync(path.join(os.tmpdir(), "b24-bench-run-"));
+for (const name of ["TMPDIR", "TMP", "TEMP"]) process.env[name] = runTmp;
+process.on("exit", () => fs.rmSync(runTmp, { recursive: true, force: true, maxRetries: 5 }));
+
 main().then(
   () => process.exit(0),
   (e: unknown) => {

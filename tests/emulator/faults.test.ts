@@ -7,6 +7,7 @@ import { JsonObject } from "../../provider/core/schema/spec";
 import {
   oauthSettings,
   portal,
+  tempDir,
   seedConnector,
   useSettings,
   clientWith,
@@ -138,7 +139,7 @@ describe("fault injection: nothing lost, nothing duplicated, nothing failed", ()
 
   test("an expired token in the middle of a busy deployment is refreshed once", async () => {
     ({ emu } = await portal());
-    useSettings(oauthSettings(emu, `/tmp/b24-faults-${process.pid}-tokens.json`));
+    useSettings(oauthSettings(emu, `${tempDir("b24-faults-")}/tokens.json`));
     emu.oauth.expireAll();
     await Promise.all(
       Array.from({ length: 10 }, async (_, i) => p.create(await check(declared(i)))),

@@ -6,6 +6,7 @@ import { JsonObject } from "../../provider/core/schema/spec";
 import {
   oauthSettings,
   portal,
+  tempDir,
   sampleConnector,
   sampleSource,
   seedConnector,
@@ -43,7 +44,7 @@ async function pipeline(): Promise<JsonObject> {
 /** A short deadline, so that a step that keeps failing fails the create quickly. */
 function shortDeadline(): void {
   useSettings({
-    ...oauthSettings(emu, `/tmp/b24-hostile-${process.pid}-tokens.json`),
+    ...oauthSettings(emu, `${tempDir("b24-hostile-")}/tokens.json`),
     operationTimeoutMs: "1500",
   });
 }
