@@ -68,8 +68,17 @@ async function findCli(env) {
   return undefined;
 }
 
+/** The demo in a folder of its own (state, Pulumi home, token store), removed when it ends. */
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bitrix24-demo-"));
+  try {
+    return await demo(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  }
+}
+
+async function demo(dir) {
   const deployment = isolatedCli(dir, "local-demo-only");
   const env = { ...process.env, ...deployment.env, PATH: cliPath() };
   const found = await findCli(env);

@@ -1,5 +1,7 @@
 import { execFile } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import { tempDir } from "../helpers/tempDir";
 import { ROOT, cliMissing } from "./cliRun";
 
 const DEMO = path.join(ROOT, "scripts", "demo.js");
@@ -20,8 +22,12 @@ describe("npm run demo", () => {
   test("end to end under the real CLI: up, a rename in the portal, refresh shows it, up repairs, destroy", async () => {
     const missing = cliMissing();
     if (missing) throw new Error(missing);
-    const r = await runDemo({ ...process.env });
+    // Its own temporary folder: the demo leaves nothing there (it had left its state and a
+    // Pulumi home behind).
+    const tmp = tempDir("b24-demo-tmp-");
+    const r = await runDemo({ ...process.env, TMPDIR: tmp });
     if (r.code !== 0) throw new Error(`demo failed (exit ${r.code}):\n${r.out.slice(-3000)}`);
+    expect(fs.readdirSync(tmp)).toEqual([]);
     expect(r.out).toMatch(/Pulumi CLI v3\.276\.0/);
     expect(r.out).toMatch(/3\. refresh shows the drift[\s\S]*sales[^\n]*\[diff: ~title\]/);
     expect(r.out).toMatch(/portal now has title: Sales DB/);
