@@ -7,9 +7,10 @@
 // `prepare` runs it; npm runs `prepare` on `npm install`/`npm ci` in this folder and before
 // `npm pack`/`publish`, never when the package is installed from the registry or a tarball (and
 // this script is not in the tarball). `npm test` runs it too: `npm install <package>` removes the
-// link (npm prunes what package-lock.json does not list) without running `prepare`. A copy of the sources that is not a git checkout (a source
-// archive, a folder copied elsewhere) gets no link either: `.git` (a folder, or a file in a git
-// worktree) is what marks the development checkout this link is for.
+// link (npm prunes what package-lock.json does not list) without running `prepare`. A copy of the
+// sources that is not a git checkout (a source archive, a folder copied elsewhere) gets no link
+// either: `.git` (a folder, or a file in a git worktree) is what marks the development checkout
+// this link is for.
 "use strict";
 const fs = require("fs");
 const path = require("path");

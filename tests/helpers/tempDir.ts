@@ -12,7 +12,7 @@ export const TEMP_DIRS = Symbol.for("pulumi-bitrix24-biconnector.tests.tempDirs"
 /**
  * A fresh folder in the run's temporary folder (globalSetup.ts), removed with everything in it
  * once the test file's last hook has run (its servers stopped, its processes ended). A suite run
- * once left ~670 such folders, some of 126 MB (a CLI test's Pulumi home with its plugins).
+ * once left ~670 such folders, some of 126 MB (a real-CLI test's Pulumi home).
  */
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
