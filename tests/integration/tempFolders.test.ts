@@ -1,6 +1,6 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { runNode } from "../helpers/processes";
 import { tempDir } from "../helpers/tempDir";
 import { FixtureRecord } from "./fixtures/tempFolders/useTempFolders";
 
@@ -33,26 +33,14 @@ test("a test file's folders are gone when it ends, the run's temporary folder wh
     // Not under the TMPDIR given, which must end up holding only the log.
     cacheDirectory: tempDir("b24-tempfolders-cache-"),
   };
-  const { code, out } = await new Promise<{ code: number; out: string }>((resolve) =>
-    execFile(
-      process.execPath,
-      [
-        path.join(ROOT, "node_modules", "jest", "bin", "jest.js"),
-        "--config",
-        JSON.stringify(config),
-        "--runInBand",
-        "--ci",
-      ],
-      {
-        cwd: ROOT,
-        timeout: 120_000,
-        env: { ...process.env, TMPDIR: given, B24_FIXTURE_LOG: log },
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, out: `${stdout}${stderr}` }),
-    ),
+  const run = await runNode(
+    path.join(ROOT, "node_modules", "jest", "bin", "jest.js"),
+    ["--config", JSON.stringify(config), "--runInBand", "--ci"],
+    { ...process.env, TMPDIR: given, B24_FIXTURE_LOG: log },
+    { timeoutMs: 120_000 },
   );
-  expect({ code, out }).toMatchObject({ code: 0 });
+  const out = `${run.stdout}${run.stderr}`;
+  expect({ code: run.code, out }).toMatchObject({ code: 0 });
 
   const records = fs
     .readFileSync(log, "utf8")

@@ -5,28 +5,24 @@ describe("installedProviderText", () => {
   const text = (kind: string) =>
     `exports.handler=()=>require("pulumi-bitrix24-biconnector/dist/provider/dynamic/shims/${kind}.js")`;
 
-  test("npm and yarn: the package folder under node_modules", () => {
-    expect(
-      installedProviderText(
-        "/home/u/app/node_modules/pulumi-bitrix24-biconnector/dist/provider/dynamic/shims/connector.js",
-      ),
-    ).toBe(text("connector"));
-  });
-
-  test("pnpm: the store path ends with the package's own node_modules folder", () => {
-    expect(
-      installedProviderText(
-        "/home/u/app/node_modules/.pnpm/pulumi-bitrix24-biconnector@0.2.0/node_modules/pulumi-bitrix24-biconnector/dist/provider/dynamic/shims/source.js",
-      ),
-    ).toBe(text("source"));
-  });
-
-  test("Windows separators give the same package path", () => {
-    expect(
-      installedProviderText(
-        "C:\\app\\node_modules\\pulumi-bitrix24-biconnector\\dist\\provider\\dynamic\\shims\\dataset.js",
-      ),
-    ).toBe(text("dataset"));
+  test.each([
+    [
+      "npm and yarn: the package folder under node_modules",
+      "/home/u/app/node_modules/pulumi-bitrix24-biconnector/dist/provider/dynamic/shims/connector.js",
+      "connector",
+    ],
+    [
+      "pnpm: the store path ends with the package's own node_modules folder",
+      "/home/u/app/node_modules/.pnpm/pulumi-bitrix24-biconnector@0.2.0/node_modules/pulumi-bitrix24-biconnector/dist/provider/dynamic/shims/source.js",
+      "source",
+    ],
+    [
+      "Windows separators give the same package path",
+      "C:\\app\\node_modules\\pulumi-bitrix24-biconnector\\dist\\provider\\dynamic\\shims\\dataset.js",
+      "dataset",
+    ],
+  ])("%s", (_case, file, kind) => {
+    expect(installedProviderText(file)).toBe(text(kind));
   });
 
   test("a checkout, a linked package or another package's copy: no text (the SDK serializes)", () => {
